@@ -1,0 +1,97 @@
+# clustermatch: build, test, install.
+#   make            build ./clustermatch
+#   make check      unit, golden CLI and acceptance tests (installs Debian deps as root)
+#   make demo       rank the bundled example profiles
+#   make SANITIZE=address,undefined check    the same under ASan+UBSan
+#   make BLAS=openblas                       link OpenBLAS for GSL's cblas calls
+#   make install PREFIX=/usr/local DESTDIR=
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/clustermatch
+MANDIR  ?= $(PREFIX)/share/man
+VERSION := 0.1.0
+
+CC      ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS    := yaml-0.1 gsl jansson libutf8proc xlsxwriter
+CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+OPT     ?= -O2 -g
+CFLAGS  ?=
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude -DCM_VERSION='"$(VERSION)"' -DCM_DATADIR='"$(DATADIR)"'
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+LDLIBS  = $(PKG_LIBS) -lm
+
+ifeq ($(BLAS),openblas)
+LDLIBS := $(filter-out -lgslcblas,$(LDLIBS)) -lopenblas
+BUILD  ?= build/openblas
+endif
+
+ifneq ($(SANITIZE),)
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+BUILD   ?= build/san
+endif
+BUILD   ?= build
+
+BIN     := $(BUILD)/clustermatch
+SRCS    := $(wildcard src/*.c)
+OBJS    := $(SRCS:src/%.c=$(BUILD)/%.o)
+LIBOBJS := $(filter-out $(BUILD)/main.o $(BUILD)/cmd_%.o,$(OBJS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps check unit cli demo clean install uninstall bench fuzz valgrind
+
+all: deps clustermatch
+
+deps:
+	@sh tools/deps.sh build
+
+# ./clustermatch always points at the last default build, so the README commands work.
+clustermatch: $(BIN)
+	@if [ "$(BUILD)" = build ]; then ln -sf $(BIN) clustermatch; fi
+
+$(BUILD)/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(BIN): $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(BUILD) $(BUILD)/tests:
+	mkdir -p $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) tests/unit/testhelp.h | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+
+unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do $$t || fail=1; done; exit $$fail
+
+check:
+	@sh tools/deps.sh check
+	$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS)
+	@CM_BIN=$(abspath $(BIN)) CM_BUILD=$(abspath $(BUILD)) sh tests/run.sh
+
+demo: all
+	./clustermatch rank profiles/examples/bw-packaging.yaml
+	./clustermatch rank --explain --top 3 profiles/examples/dk-biotech.yaml
+
+valgrind:
+	@sh tools/deps.sh valgrind
+	$(MAKE) --no-print-directory $(BIN)
+	@CM_BIN=$(abspath $(BIN)) sh tests/valgrind.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/clustermatch
+	cp -R data/. $(DESTDIR)$(DATADIR)/
+	install -m 644 docs/clustermatch.1 $(DESTDIR)$(MANDIR)/man1/clustermatch.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/clustermatch $(DESTDIR)$(MANDIR)/man1/clustermatch.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build clustermatch

@@ -1,0 +1,61 @@
+/* dataset.h: the Chinese partners, with the vocabularies they are written in.
+ *
+ * cm_dataset_load reads a data directory (data/*.yaml and data/partners/*.yaml) and checks
+ * it completely: dangling sector, region and priority references, duplicate ids and alias
+ * clashes, missing required fields, coordinates outside China, cycles in the sector
+ * hierarchy. It reports every problem it finds with file:line:col, not only the first, so
+ * `clustermatch data check` lists them all.
+ *
+ * Partners are kept sorted by id: that is the final tie-break of every ranking, so the
+ * order of files on disk never changes a result.
+ */
+#ifndef CM_DATASET_H
+#define CM_DATASET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include "diag.h"
+#include "taxonomy.h"
+
+typedef struct cm_figure { char *label, *value; } cm_figure;
+
+typedef struct cm_partner {
+    char *id, *name, *name_zh, *name_zh_hans;
+    cm_kind kind;
+    char *zone_type;                       /* zones only, else NULL */
+    size_t province, city;                 /* region indices; city may be CM_NONE */
+    double lat, lon; bool approximate;
+    size_t *sectors; double *sector_w; size_t nsectors;
+    size_t *seeks; size_t nseeks;
+    size_t *priorities; size_t npriorities;
+    char *description, *website, *source;
+    cm_figure *figures; size_t nfigures;
+    int as_of;
+    char *file; unsigned line;             /* where it was defined */
+} cm_partner;
+
+typedef enum { CM_C_SECTOR, CM_C_REGION, CM_C_POLICY, CM_C_GOAL, CM_C_KEYWORD, CM_NCOMP } cm_component;
+extern const char *const cm_component_names[CM_NCOMP];
+int cm_component_parse(const char *s);
+
+typedef struct cm_dataset {
+    char *dir;
+    cm_taxonomy tax;
+    cm_partner *partners; size_t npartners;
+    double weights[CM_NCOMP];              /* defaults from data/weights.yaml, as written */
+    time_t newest;                         /* newest mtime of any data file, for --resume */
+} cm_dataset;
+
+void cm_dataset_init(cm_dataset *ds);
+void cm_dataset_release(cm_dataset *ds);
+/* Load and check `dir`. Returns 0, or -1 with every problem found in `d`. */
+int cm_dataset_load(cm_dataset *ds, const char *dir, cm_diags *d);
+/* Partner index by id, or CM_NONE. */
+size_t cm_partner_find(const cm_dataset *ds, const char *id);
+
+/* The data directory to use: `opt` (from --data) if given, else $CLUSTERMATCH_DATA, else the
+ * installed location, else ./data. Returns a string owned by the caller. */
+char *cm_data_dir_resolve(const char *opt);
+
+#endif

@@ -1,0 +1,47 @@
+/* export.h: writers for shortlists.
+ *
+ * Writers read ranked shortlists and nothing else: they never score, filter or reorder, so
+ * every format shows the ranking `clustermatch rank` shows. Text formats write to a FILE*
+ * (stdout or an atomic file from atomicio.h); xlsx and the HTML batch index need a path.
+ *
+ *   table   aligned columns for a terminal, widths by Unicode display width (utf8proc)
+ *   tsv     one row per hit, tab-separated, the default when stdout is not a terminal
+ *   csv     RFC 4180, UTF-8, CRLF line ends, header row
+ *   json    jansson; schema in docs/shortlist.schema.json
+ *   md      a Markdown table
+ *   xlsx    libxlsxwriter: a sheet per profile, plus a summary sheet for several
+ *   html    one self-contained page with an SVG map
+ */
+#ifndef CM_EXPORT_H
+#define CM_EXPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "diag.h"
+#include "rank.h"
+
+typedef enum { CM_FMT_TABLE, CM_FMT_TSV, CM_FMT_CSV, CM_FMT_JSON, CM_FMT_MD, CM_FMT_XLSX,
+               CM_FMT_HTML, CM_NFORMATS } cm_format;
+extern const char *const cm_format_names[CM_NFORMATS];
+extern const char *const cm_format_ext[CM_NFORMATS];
+int cm_format_parse(const char *s);      /* -1 if unknown */
+bool cm_format_streams(cm_format f);     /* can be written to stdout */
+
+typedef struct cm_export_opts {
+    bool explain;        /* add component contributions, matched terms and policy notes */
+    bool color;          /* table only: ANSI emphasis */
+    int width;           /* table only: terminal width, 0 = unlimited */
+} cm_export_opts;
+
+/* Write `n` shortlists in a streaming format to `out`. Returns 0, or -1 on a write error
+ * (reported in `d` against `name`). */
+int cm_export_stream(const cm_shortlist *lists, size_t n, cm_format f,
+                     const cm_export_opts *o, FILE *out, const char *name, cm_diags *d);
+/* Write `n` shortlists to `path` atomically in any format. */
+int cm_export_file(const cm_shortlist *lists, size_t n, cm_format f,
+                   const cm_export_opts *o, const char *path, cm_diags *d);
+
+/* One full pair breakdown (clustermatch explain). */
+int cm_export_explain(const cm_shortlist *one, const cm_hit *hit, FILE *out);
+
+#endif

@@ -1,0 +1,75 @@
+/* rank.h: from scores to a ranked, explained shortlist.
+ *
+ * The shortlist is the one result every writer reads: the terminal table and all exports
+ * show exactly these hits in this order with these scores. Ranking order is: total score
+ * descending, then sector score descending, then partner id ascending (byte order), with
+ * scores equal when they differ by less than 1e-9 so BLAS rounding never reorders ties.
+ * The top k come from a partial selection (a bounded heap), not a full sort.
+ */
+#ifndef CM_RANK_H
+#define CM_RANK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "dataset.h"
+#include "profile.h"
+#include "score.h"
+
+#define CM_MAX_REASONS 8
+#define CM_MAX_NOTES 6
+#define CM_REASON_LEN 200
+
+typedef struct cm_reason {
+    cm_component comp;
+    double contrib;             /* points of the 0-100 total this reason stands for */
+    char text[CM_REASON_LEN];   /* e.g. "sector: solar-pv ~ photovoltaics 0.8" */
+} cm_reason;
+
+typedef struct cm_hit {
+    size_t partner;             /* index into ds->partners */
+    double score;               /* 0-100 */
+    double comp[CM_NCOMP];      /* raw component values, 0-1 */
+    double contrib[CM_NCOMP];   /* w_c * x_c * 100 */
+    cm_reason reasons[CM_MAX_REASONS]; size_t nreasons;  /* strongest first */
+    size_t notes[CM_MAX_NOTES]; size_t nnotes;           /* policy note indices */
+    double *member_score;       /* partnerships: score for each member (0-100), else NULL */
+} cm_hit;
+
+typedef struct cm_rank_opts {
+    size_t top;                 /* default 10 */
+    unsigned kinds;             /* bit mask of cm_kind; 0 = profile's own choice */
+    size_t region;              /* --region filter (region index) or CM_NONE */
+    size_t sector;              /* --sector filter (sector index) or CM_NONE */
+    double min_score;           /* 0-100 */
+    double weights[CM_NCOMP];   /* raw weights (data defaults merged with overrides) */
+} cm_rank_opts;
+
+typedef struct cm_shortlist {
+    const cm_profile *profile;
+    const cm_dataset *ds;
+    double weights[CM_NCOMP];   /* normalised weights used (0 for inactive components) */
+    bool active[CM_NCOMP];
+    size_t considered;          /* partners that passed the filters */
+    cm_hit *hits; size_t n;
+} cm_shortlist;
+
+void cm_rank_opts_init(cm_rank_opts *o, const cm_dataset *ds);
+void cm_shortlist_release(cm_shortlist *s);
+
+/* Rank `n` profiles in one block computation. `out` must hold n shortlists; each is filled
+ * (and must be released) whether or not the call succeeds. Returns 0 or -1 (GSL error). */
+int cm_rank_block(const cm_model *m, const cm_profile *const *profiles, size_t n,
+                  const cm_rank_opts *o, cm_shortlist *out, cm_diags *d);
+/* One profile: the same as a block of one. */
+int cm_rank_one(const cm_model *m, const cm_profile *p, const cm_rank_opts *o,
+                cm_shortlist *out, cm_diags *d);
+
+/* The full breakdown for one pair, as `clustermatch explain` prints it: fills `hit` with
+ * every reason (not only the strongest). */
+int cm_explain_pair(const cm_model *m, const cm_profile *p, size_t partner,
+                    const cm_rank_opts *o, cm_hit *hit, cm_diags *d);
+
+/* Comparison used for ranking (see above); exposed for the tests. */
+int cm_hit_cmp(const cm_hit *a, const cm_hit *b, const cm_dataset *ds);
+
+#endif

@@ -1,0 +1,74 @@
+/* score.h: the scoring model: profiles and partners as vectors, scores by BLAS.
+ *
+ * The model turns the dataset into GSL matrices once:
+ *   S   sector similarity (nS x nS) from the hierarchy: S[i][j] = 0.5^(steps from i and j up
+ *       to their nearest common ancestor), 1 on the diagonal, 0 with no common ancestor;
+ *   P   partner sector weights (nP x nS), and PS = P S with the partners' soft norms;
+ *   M   priority x sector map (nQ x nS) and Pi, the partners' unit priority vectors.
+ * A query is one profile turned into vectors. Scoring a block of queries is two dgemm
+ * calls (sector and policy) plus cheap per-pair region, goal and keyword terms; a single
+ * profile goes through the same code as a block of one, so `rank` and `batch` agree to the
+ * last bit. docs/scoring.md states the formulas.
+ *
+ * Every component is in [0,1]. The total is 100 * sum(w_c x_c) over the active components,
+ * with the weights renormalised over them; a component is inactive when the profile gives
+ * it nothing to work with (no regions, no goals, no keywords) or its weight is 0.
+ */
+#ifndef CM_SCORE_H
+#define CM_SCORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+#include "dataset.h"
+#include "profile.h"
+
+typedef struct cm_kw_index cm_kw_index;   /* private: BM25 statistics */
+
+typedef struct cm_model {
+    const cm_dataset *ds;
+    size_t ns, np, nq;
+    gsl_matrix *S, *P, *PS, *M, *Pi;
+    gsl_vector *pnorm;
+    cm_kw_index *kw;
+} cm_model;
+
+typedef struct cm_query {
+    const cm_profile *profile;
+    gsl_vector *a;              /* sector weights: sectors, then seeks at 0.7 x weight */
+    gsl_vector *u;              /* S a */
+    double anorm;               /* sqrt(a' S a) */
+    gsl_vector *pi;             /* unit priority vector (nQ) */
+    double w[CM_NCOMP];         /* normalised weights, 0 for inactive components */
+    bool active[CM_NCOMP];
+    char **kwtokens; size_t nkw;  /* folded keyword tokens */
+} cm_query;
+
+int  cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d);
+void cm_model_release(cm_model *m);
+
+/* Turn `p` into vectors with the raw component weights `w` (any non-negative values,
+ * normalised here). Returns 0, or -1 with a message in `d` (all weights zero, GSL error). */
+int  cm_query_init(cm_query *q, const cm_model *m, const cm_profile *p,
+                   const double w[CM_NCOMP], cm_diags *d);
+void cm_query_release(cm_query *q);
+
+/* Score `nq` queries against every partner. `comp` receives nq*np*CM_NCOMP component values
+ * (query-major, then partner, then component) and `total` nq*np totals in [0,100].
+ * Returns 0, or -1 if GSL failed (message in `d`). */
+int cm_score_block(const cm_model *m, const cm_query *q, size_t nq,
+                   double *comp, double *total, cm_diags *d);
+
+/* The same for one pair by plain loops, no BLAS: the reference the unit tests and the
+ * benchmark compare the BLAS path with. */
+void cm_score_pair_loop(const cm_model *m, const cm_query *q, size_t partner,
+                        double comp[CM_NCOMP], double *total);
+
+/* Pieces the explainer needs, computed the same way as the scores. */
+double cm_region_affinity(const cm_taxonomy *t, const cm_query *q, const cm_partner *p,
+                          size_t *matched_region);
+double cm_goal_fit(const cm_taxonomy *t, const cm_profile *prof, cm_kind kind);
+double cm_keyword_score(const cm_model *m, const cm_query *q, size_t partner);
+
+#endif

@@ -1,0 +1,107 @@
+/* taxonomy.h: the vocabularies profiles and partners are written in.
+ *
+ * Sectors (a DAG with parents), regions (macro-region > province > city > county, plus city
+ * clusters), policy priorities mapped to sectors, cooperation goals with the partner-kind
+ * fit matrix, and policy notes. Loaded from data/{sectors,regions,priorities,goals,
+ * policy-notes}.yaml; every reference is checked at load time, so the rest of the program
+ * can index arrays without checking again.
+ *
+ * Names resolve through one folded form: ASCII case folded, and spaces, apostrophes,
+ * hyphens, underscores and dots removed, so `Xi'an`, `xian` and `XI-AN` are one key.
+ * Chinese names are matched as written, simplified and traditional both listed in the data.
+ */
+#ifndef CM_TAXONOMY_H
+#define CM_TAXONOMY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "diag.h"
+
+#define CM_NONE ((size_t)-1)
+
+typedef enum { CM_KIND_CLUSTER, CM_KIND_ZONE, CM_KIND_ORGANISATION, CM_KIND_PROGRAMME, CM_NKINDS } cm_kind;
+extern const char *const cm_kind_names[CM_NKINDS];
+/* Index of a kind name, or -1. */
+int cm_kind_parse(const char *s);
+
+typedef struct cm_sector {
+    char *id, *label;
+    size_t *parents;  size_t nparents;
+    char **aliases;   size_t naliases;
+    unsigned depth;   /* 0 for roots */
+} cm_sector;
+
+typedef enum { CM_REG_MACRO, CM_REG_PROVINCE, CM_REG_CITY, CM_REG_CLUSTER } cm_region_level;
+
+typedef struct cm_region {
+    char *id, *name;
+    cm_region_level level;
+    char *subtype;                   /* province type or city level, for display */
+    char *zh_hans, *zh_hant;
+    size_t province;                 /* provinces and cities: the province index; else CM_NONE */
+    size_t parent;                   /* cities: enclosing city, or CM_NONE */
+    size_t macro;                    /* provinces and cities: macro-region index */
+    bool world_class;                /* city clusters only */
+    size_t *members;  size_t nmembers;  /* city clusters: member provinces and cities */
+    double lat, lon;  bool has_coords, approximate;
+} cm_region;
+
+typedef struct cm_priority {
+    char *id, *label;
+    size_t programme;                /* index into programmes */
+    size_t *sectors; double *weights; size_t nsectors;
+} cm_priority;
+
+typedef struct cm_programme { char *id, *name; } cm_programme;
+
+typedef struct cm_goal { char *id, *label; } cm_goal;
+
+typedef struct cm_note {
+    char *id, *title, *text, *link;
+    size_t *sectors; size_t nsectors;   /* empty: applies to every partner */
+    unsigned kinds;                     /* bit mask of cm_kind; 0 = all */
+} cm_note;
+
+typedef struct cm_name_entry cm_name_entry;   /* private hash entry */
+
+typedef struct cm_taxonomy {
+    cm_sector *sectors;       size_t nsectors;
+    cm_region *regions;       size_t nregions;
+    cm_priority *priorities;  size_t npriorities;
+    cm_programme *programmes; size_t nprogrammes;
+    cm_goal *goals;           size_t ngoals;
+    double (*goal_fit)[CM_NKINDS];      /* goal_fit[goal][kind] in [0,1] */
+    cm_note *notes;           size_t nnotes;
+    /* ancestor closure: anc[i*nsectors+j] = number of steps from i up to j, or 0xff */
+    unsigned char *anc;
+    cm_name_entry *sector_names, *region_names, *priority_names, *goal_names;
+} cm_taxonomy;
+
+void cm_taxonomy_init(cm_taxonomy *t);
+void cm_taxonomy_release(cm_taxonomy *t);
+/* Load the vocabulary files from `dir`. Returns 0, or -1 with errors in `d`. */
+int cm_taxonomy_load(cm_taxonomy *t, const char *dir, cm_diags *d);
+
+/* Resolve a name (id, label, alias, pinyin, Chinese) to an index, or CM_NONE. */
+size_t cm_sector_find(const cm_taxonomy *t, const char *name);
+size_t cm_region_find(const cm_taxonomy *t, const char *name);
+size_t cm_priority_find(const cm_taxonomy *t, const char *name);
+size_t cm_goal_find(const cm_taxonomy *t, const char *name);
+
+/* Vocabulary for did-you-mean: which table to search. */
+typedef enum { CM_VOCAB_SECTOR, CM_VOCAB_REGION, CM_VOCAB_PRIORITY, CM_VOCAB_GOAL } cm_vocab;
+/* The id closest to an unknown `name` (edit distance, prefixes), or NULL if none is close. */
+const char *cm_suggest(const cm_taxonomy *t, cm_vocab v, const char *name);
+/* The closest of `n` candidate strings to `name`, or NULL: shared with key checking. */
+const char *cm_suggest_among(const char *const *cands, size_t n, const char *name);
+
+/* Steps from sector `a` up to its ancestor `b` (0 if a == b), or -1 if b is not above a. */
+int cm_sector_ancestor_dist(const cm_taxonomy *t, size_t a, size_t b);
+/* True if region `inner` lies in `outer`: the same region, a city inside a city or province,
+ * a province or city inside a city cluster or macro-region. */
+bool cm_region_within(const cm_taxonomy *t, size_t inner, size_t outer);
+
+/* Fold a name to its lookup key (see above). Returns a malloc'd string. */
+char *cm_fold(const char *s);
+
+#endif
