@@ -1,6 +1,6 @@
 /* dataset.h: the Chinese partners, with the vocabularies they are written in.
  *
- * cm_dataset_load reads a data directory (data/*.yaml and data/partners/*.yaml) and checks
+ * cm_dataset_load reads a data directory (the vocabulary files and every YAML file in partners/) and checks
  * it completely: dangling sector, region and priority references, duplicate ids and alias
  * clashes, missing required fields, coordinates outside China, cycles in the sector
  * hierarchy. It reports every problem it finds with file:line:col, not only the first, so

@@ -69,7 +69,8 @@ ynode *ynode_get(const ynode *map, const char *key);
 const char *ynode_kind(const ynode *n);
 /* A plain scalar that YAML would read as null (`~`, `null`, empty). */
 bool ynode_is_null(const ynode *n);
-/* Parse a scalar as a finite double / integer / boolean; false if it is not one. */
+/* Parse a plain scalar as a number (YAML 1.2 core forms, .inf and .nan included: callers
+ * check isfinite), an integer or a boolean; false if it is not one. */
 bool ynode_double(const ynode *n, double *out);
 bool ynode_long(const ynode *n, long *out);
 bool ynode_bool(const ynode *n, bool *out);

@@ -1,0 +1,154 @@
+/* atomicio.c: write-to-temporary-then-rename, and bounded whole-file reads. */
+#include "atomicio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *cm_atomic_tmpname(const char *path)
+{
+    static unsigned long counter;
+    size_t len = strlen(path) + 64;
+    char *tmp = malloc(len);
+    if (tmp)
+        snprintf(tmp, len, "%s.tmp.%ld.%lu", path, (long)getpid(), counter++);
+    return tmp;
+}
+
+int cm_afile_open(cm_afile *f, const char *path, cm_diags *d)
+{
+    memset(f, 0, sizeof *f);
+    f->path = strdup(path);
+    f->tmp = cm_atomic_tmpname(path);
+    int fd = -1;
+    if (!f->path || !f->tmp) {
+        cm_ioerror(d, path, "out of memory");
+        goto fail;
+    }
+    fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        cm_ioerror(d, path, "cannot create output file: %s", strerror(errno));
+        goto fail;
+    }
+    f->fp = fdopen(fd, "wb");
+    if (!f->fp) {
+        cm_ioerror(d, path, "cannot create output file: %s", strerror(errno));
+        close(fd);
+        unlink(f->tmp);
+        goto fail;
+    }
+    return 0;
+fail:
+    free(f->path);
+    free(f->tmp);
+    memset(f, 0, sizeof *f);
+    return -1;
+}
+
+int cm_atomic_publish(const char *tmp, const char *path, cm_diags *d)
+{
+    if (rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return cm_ioerror(d, path, "cannot write output file: %s", strerror(e));
+    }
+    return 0;
+}
+
+int cm_afile_commit(cm_afile *f, cm_diags *d)
+{
+    int rc = -1;
+    if (!f->fp) return -1;
+    int bad = ferror(f->fp) || fflush(f->fp) != 0 || fsync(fileno(f->fp)) != 0;
+    int e = errno;
+    if (fclose(f->fp) != 0 && !bad) { bad = 1; e = errno; }
+    f->fp = NULL;
+    if (bad) {
+        unlink(f->tmp);
+        cm_ioerror(d, f->path, "cannot write output file: %s", strerror(e ? e : EIO));
+    } else {
+        rc = cm_atomic_publish(f->tmp, f->path, d);
+    }
+    free(f->path);
+    free(f->tmp);
+    f->path = f->tmp = NULL;
+    return rc;
+}
+
+void cm_afile_abort(cm_afile *f)
+{
+    if (!f || !f->tmp) return;
+    if (f->fp) fclose(f->fp);
+    unlink(f->tmp);
+    free(f->path);
+    free(f->tmp);
+    memset(f, 0, sizeof *f);
+}
+
+int cm_read_file(const char *path, size_t max, char **buf, size_t *len, cm_diags *d)
+{
+    *buf = NULL;
+    *len = 0;
+    int rc = -1;
+    char *b = NULL;
+    /* O_NONBLOCK: opening a FIFO must not hang waiting for a writer; fstat then refuses it. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno == ENOENT) return cm_ioerror(d, path, "no such file");
+        return cm_ioerror(d, path, "cannot open: %s", strerror(errno));
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        cm_ioerror(d, path, "cannot stat: %s", strerror(errno));
+        goto out;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        cm_ioerror(d, path, "is a directory, not a file");
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        cm_ioerror(d, path, "is not a regular file");
+        goto out;
+    }
+    if ((unsigned long long)st.st_size > max) {
+        cm_error(d, path, 0, 0, "file is %lld bytes, over the limit of %zu bytes",
+                 (long long)st.st_size, max);
+        goto out;
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    b = malloc(cap);
+    if (!b) { cm_ioerror(d, path, "out of memory"); goto out; }
+    for (;;) {
+        if (n + 1 >= cap) {
+            /* The file grew since fstat: read at most max bytes. */
+            if (cap > max) {
+                cm_error(d, path, 0, 0, "file is over the limit of %zu bytes", max);
+                goto out;
+            }
+            char *nb = realloc(b, cap * 2);
+            if (!nb) { cm_ioerror(d, path, "out of memory"); goto out; }
+            b = nb;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, b + n, cap - n - 1);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            cm_ioerror(d, path, "cannot read: %s", strerror(errno));
+            goto out;
+        }
+        if (r == 0) break;
+        n += (size_t)r;
+    }
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    b = NULL;
+    rc = 0;
+out:
+    free(b);
+    close(fd);
+    return rc;
+}

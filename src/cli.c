@@ -1,0 +1,140 @@
+/* cli.c: option tables, help text, exit statuses and dataset loading for subcommands. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_help(FILE *out, const char *cmd, const char *usage, const char *about, const cm_opt *opts)
+{
+    fprintf(out, "usage: clustermatch %s %s\n\n%s\n", cmd, usage, about);
+    if (!opts || !opts[0].name) return;
+    fputs("\noptions:\n", out);
+    for (const cm_opt *o = opts; o->name; o++) {
+        char lhs[64];
+        if (o->val < 256)
+            snprintf(lhs, sizeof lhs, "-%c, --%s%s%s", o->val, o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+        else
+            snprintf(lhs, sizeof lhs, "    --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+        fprintf(out, "  %-26s %s\n", lhs, o->help);
+    }
+    fprintf(out, "  %-26s %s\n", "-h, --help", "show this help");
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "clustermatch %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'clustermatch %s --help'.\n", cmd);
+    va_end(ap);
+    return CM_EXIT_USAGE;
+}
+
+int cli_parse(int argc, char **argv, const char *cmd, const char *usage, const char *about,
+              const cm_opt *opts, int (*on_opt)(int val, const char *arg, void *ctx), void *ctx)
+{
+    size_t n = 0;
+    while (opts[n].name) n++;
+    struct option *lo = calloc(n + 2, sizeof *lo);
+    char *so = malloc(3 * n + 4);
+    int rc = -1;
+    if (!lo || !so) goto out;
+    char *sp = so;
+    *sp++ = '+';        /* stop at the first operand, like POSIX */
+    *sp++ = ':';        /* report missing arguments ourselves */
+    for (size_t i = 0; i < n; i++) {
+        lo[i] = (struct option){ opts[i].name, opts[i].arg ? required_argument : no_argument, NULL, opts[i].val };
+        if (opts[i].val < 256) {
+            *sp++ = (char)opts[i].val;
+            if (opts[i].arg) *sp++ = ':';
+        }
+    }
+    lo[n] = (struct option){ "help", no_argument, NULL, 'h' };
+    *sp++ = 'h';
+    *sp = '\0';
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+        if (c == 'h') {
+            cli_help(stdout, cmd, usage, about, opts);
+            rc = -2;
+            goto out;
+        }
+        if (c == '?' || c == ':') {
+            const char *bad = argv[optind - 1];
+            if (c == ':')
+                cli_usage_error(cmd, "option '%s' needs an argument", bad);
+            else if (optopt && optopt < 256 && bad[0] == '-' && bad[1] != '-')
+                cli_usage_error(cmd, "unknown option '-%c'", optopt);
+            else
+                cli_usage_error(cmd, "unknown option '%s'", bad);
+            goto out;
+        }
+        if (on_opt(c, optarg, ctx) != 0) goto out;
+    }
+    rc = optind;
+out:
+    free(lo);
+    free(so);
+    return rc;
+}
+
+void cli_report(const cm_diags *d)
+{
+    cm_diags_print(d, stderr, 1);
+}
+
+int cli_status(const cm_diags *d)
+{
+    if (d->nio) return CM_EXIT_IO;
+    if (d->nerrors) return CM_EXIT_INPUT;
+    return CM_EXIT_OK;
+}
+
+int cli_load_dataset(const cm_cli *cli, cm_dataset *ds)
+{
+    cm_diags d;
+    cm_diags_init(&d);
+    char *dir = cm_data_dir_resolve(cli->data_opt);
+    int rc = CM_EXIT_OK;
+    if (!dir || cm_dataset_load(ds, dir, &d) != 0) {
+        cli_report(&d);
+        rc = cli_status(&d);
+        if (rc == CM_EXIT_OK) rc = CM_EXIT_IO;
+    }
+    free(dir);
+    cm_diags_release(&d);
+    return rc;
+}
+
+int cli_parse_weights(const char *cmd, const char *spec, double w[CM_NCOMP], bool set[CM_NCOMP])
+{
+    char *copy = strdup(spec), *save = NULL;
+    int rc = -1;
+    if (!copy) return -1;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '=');
+        if (!eq) { cli_usage_error(cmd, "--weight wants NAME=VALUE, got '%s'", tok); goto out; }
+        *eq = '\0';
+        int c = cm_component_parse(tok);
+        if (c < 0) {
+            cli_usage_error(cmd, "unknown weight '%s' (one of sector, region, policy, goal, keyword)", tok);
+            goto out;
+        }
+        char *end;
+        double x = strtod(eq + 1, &end);
+        if (end == eq + 1 || *end || !(x >= 0 && x <= 1e6)) {
+            cli_usage_error(cmd, "weight %s=%s must be a non-negative number", tok, eq + 1);
+            goto out;
+        }
+        w[c] = x;
+        set[c] = true;
+    }
+    rc = 0;
+out:
+    free(copy);
+    return rc;
+}

@@ -1,0 +1,72 @@
+/* cli.h: what the subcommands share: global options, option tables that also print
+ * --help, exit statuses, and loading the dataset. Only main.c and cmd_*.c include it; the
+ * core modules know nothing of the command line.
+ */
+#ifndef CM_CLI_H
+#define CM_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "dataset.h"
+#include "diag.h"
+
+/* Exit statuses (documented in README.md and the man page). */
+enum {
+    CM_EXIT_OK = 0,        /* success */
+    CM_EXIT_INPUT = 1,     /* invalid input: a profile or the data */
+    CM_EXIT_USAGE = 2,     /* bad command line */
+    CM_EXIT_IO = 3,        /* I/O failure: missing file, unreadable, disk full */
+    CM_EXIT_PARTIAL = 4,   /* batch: some profiles failed, the others were ranked */
+};
+
+typedef struct cm_cli {
+    const char *data_opt;  /* --data DIR */
+    bool quiet;
+    int color;             /* -1 auto, 0 never, 1 always */
+} cm_cli;
+
+/* An option declared once: getopt uses it, --help prints it. */
+typedef struct cm_opt {
+    const char *name;      /* long name */
+    int val;               /* short letter or an id >= 256 */
+    const char *arg;       /* argument name, or NULL for a flag */
+    const char *help;
+} cm_opt;
+
+typedef struct cm_command {
+    const char *name;
+    int (*fn)(int argc, char **argv, cm_cli *cli);
+    const char *summary;
+} cm_command;
+
+/* Parse argv with `opts` (terminated by a zero entry). Calls `on_opt` for each option;
+ * handles --help. Returns the index of the first operand, or -1 after a usage error (the
+ * message printed), or -2 after --help was printed. */
+int cli_parse(int argc, char **argv, const char *cmd, const char *usage, const char *about,
+              const cm_opt *opts, int (*on_opt)(int val, const char *arg, void *ctx), void *ctx);
+void cli_help(FILE *out, const char *cmd, const char *usage, const char *about, const cm_opt *opts);
+
+/* Print a usage error for `cmd` and return CM_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Print diagnostics to stderr (with source lines) and map them to an exit status. */
+void cli_report(const cm_diags *d);
+int cli_status(const cm_diags *d);
+
+/* Resolve and load the data directory; on failure prints and returns the exit status. */
+int cli_load_dataset(const cm_cli *cli, cm_dataset *ds);
+
+/* Parse "sector=0.5,region=0.2"; returns 0 or -1 (message printed for `cmd`). */
+int cli_parse_weights(const char *cmd, const char *spec, double w[CM_NCOMP], bool set[CM_NCOMP]);
+
+int cmd_rank(int argc, char **argv, cm_cli *cli);
+int cmd_batch(int argc, char **argv, cm_cli *cli);
+int cmd_explain(int argc, char **argv, cm_cli *cli);
+int cmd_validate(int argc, char **argv, cm_cli *cli);
+int cmd_list(int argc, char **argv, cm_cli *cli);
+int cmd_data(int argc, char **argv, cm_cli *cli);
+int cmd_init(int argc, char **argv, cm_cli *cli);
+
+#endif

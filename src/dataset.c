@@ -1,0 +1,389 @@
+/* dataset.c: loading and checking the data directory (see dataset.h). */
+#include "dataset.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <uthash.h>
+#include <unistd.h>
+
+#include "yfield.h"
+
+const char *const cm_component_names[CM_NCOMP] = { "sector", "region", "policy", "goal", "keyword" };
+
+int cm_component_parse(const char *s)
+{
+    for (int i = 0; i < CM_NCOMP; i++)
+        if (!strcmp(s, cm_component_names[i])) return i;
+    return -1;
+}
+
+void cm_dataset_init(cm_dataset *ds)
+{
+    memset(ds, 0, sizeof *ds);
+    cm_taxonomy_init(&ds->tax);
+}
+
+static void partner_release(cm_partner *p)
+{
+    free(p->id); free(p->name); free(p->name_zh); free(p->name_zh_hans); free(p->zone_type);
+    free(p->sectors); free(p->sector_w); free(p->seeks); free(p->priorities);
+    free(p->description); free(p->website); free(p->source); free(p->file);
+    for (size_t i = 0; i < p->nfigures; i++) { free(p->figures[i].label); free(p->figures[i].value); }
+    free(p->figures);
+}
+
+void cm_dataset_release(cm_dataset *ds)
+{
+    if (!ds) return;
+    for (size_t i = 0; i < ds->npartners; i++) partner_release(&ds->partners[i]);
+    free(ds->partners);
+    cm_taxonomy_release(&ds->tax);
+    free(ds->dir);
+    memset(ds, 0, sizeof *ds);
+}
+
+size_t cm_partner_find(const cm_dataset *ds, const char *id)
+{
+    size_t lo = 0, hi = ds->npartners;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(ds->partners[mid].id, id);
+        if (c == 0) return mid;
+        if (c < 0) lo = mid + 1; else hi = mid;
+    }
+    return CM_NONE;
+}
+
+char *cm_data_dir_resolve(const char *opt)
+{
+    if (opt) return strdup(opt);
+    const char *env = getenv("CLUSTERMATCH_DATA");
+    if (env && *env) return strdup(env);
+    struct stat st;
+    if (stat(CM_DATADIR "/sectors.yaml", &st) == 0) return strdup(CM_DATADIR);
+    /* The source tree: next to the binary's build directory, or the current directory. */
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 32);
+    if (n > 0) {
+        self[n] = '\0';
+        for (int up = 0; up < 3; up++) {
+            char *slash = strrchr(self, '/');
+            if (!slash) break;
+            *slash = '\0';
+            char probe[4200];
+            snprintf(probe, sizeof probe, "%s/data/sectors.yaml", self);
+            if (stat(probe, &st) == 0) {
+                strcat(self, "/data");
+                return strdup(self);
+            }
+        }
+    }
+    return strdup("data");
+}
+
+static int read_weights(cm_dataset *ds, cm_diags *d)
+{
+    size_t len = strlen(ds->dir) + 16;
+    char *path = malloc(len);
+    ydoc_stream *s = NULL;
+    int rc = -1;
+    if (!path) return cm_ioerror(d, ds->dir, "out of memory");
+    snprintf(path, len, "%s/weights.yaml", ds->dir);
+    yctx c = { path, d };
+    if (ydoc_load_file(path, &YLIMITS_DATA, &s, d)) goto out;
+    const ynode *root = s->ndocs ? s->docs[0] : NULL;
+    if (yf_expect_map(&c, root, "weights.yaml")) goto out;
+    const ynode *w = ynode_get(root, "weights");
+    if (!w) { cm_error(d, path, root->line, root->col, "missing required key 'weights'"); goto out; }
+    if (yf_expect_map(&c, w, "'weights'")) goto out;
+    static const char *const keys[] = { "sector", "region", "policy", "goal", "keyword", NULL };
+    if (yf_check_keys(&c, w, keys, "weights")) goto out;
+    double sum = 0;
+    for (int i = 0; i < CM_NCOMP; i++) {
+        if (yf_num(&c, w, cm_component_names[i], true, 0, 1e6, &ds->weights[i], NULL)) goto out;
+        sum += ds->weights[i];
+    }
+    if (!(sum > 0)) { cm_error(d, path, w->line, w->col, "weights are all zero"); goto out; }
+    rc = 0;
+out:
+    ydoc_stream_free(s);
+    free(path);
+    return rc;
+}
+
+static size_t sector_ref(const cm_taxonomy *t, const yctx *c, const ynode *n)
+{
+    if (n->type != YN_SCALAR) {
+        cm_error(c->d, c->file, n->line, n->col, "a sector must be a string, not %s", ynode_kind(n));
+        return CM_NONE;
+    }
+    size_t i = cm_sector_find(t, n->str);
+    if (i == CM_NONE) {
+        const char *sug = cm_suggest(t, CM_VOCAB_SECTOR, n->str);
+        if (sug) cm_error(c->d, c->file, n->line, n->col, "unknown sector '%s' (did you mean '%s'?)", n->str, sug);
+        else cm_error(c->d, c->file, n->line, n->col, "unknown sector '%s'", n->str);
+    }
+    return i;
+}
+
+static size_t region_ref(const cm_taxonomy *t, const yctx *c, const ynode *map, const char *key,
+                         cm_region_level want)
+{
+    const ynode *n = ynode_get(map, key);
+    if (!n || ynode_is_null(n)) return CM_NONE;
+    if (n->type != YN_SCALAR) {
+        cm_error(c->d, c->file, n->line, n->col, "'%s' must be a region id, not %s", key, ynode_kind(n));
+        return CM_NONE;
+    }
+    size_t r = cm_region_find(t, n->str);
+    if (r == CM_NONE) {
+        const char *sug = cm_suggest(t, CM_VOCAB_REGION, n->str);
+        if (sug) cm_error(c->d, c->file, n->line, n->col, "unknown %s '%s' (did you mean '%s'?)", key, n->str, sug);
+        else cm_error(c->d, c->file, n->line, n->col, "unknown %s '%s'", key, n->str);
+    } else if (t->regions[r].level != want) {
+        cm_error(c->d, c->file, n->line, n->col, "'%s' is a %s, not a %s", n->str,
+                 t->regions[r].level == CM_REG_CITY ? "city" : t->regions[r].level == CM_REG_PROVINCE ? "province"
+                 : t->regions[r].level == CM_REG_CLUSTER ? "city cluster" : "macro-region", key);
+        r = CM_NONE;
+    }
+    return r;
+}
+
+static int load_partner(cm_dataset *ds, const yctx *c, const ynode *e, cm_partner *p)
+{
+    static const char *const keys[] = {
+        "id", "kind", "zone-type", "name", "name-zh", "name-zh-hans", "province", "city", "lat", "lon",
+        "approximate", "sectors", "seeks", "priorities", "description", "website", "figures", "source",
+        "as-of", NULL };
+    static const char *const zone_types[] = { "high-tech-zone", "sez", "etdz", "ftz", "science-park", NULL };
+    const cm_taxonomy *t = &ds->tax;
+    cm_diags *d = c->d;
+    size_t errs0 = d->nerrors;
+    char *kind = NULL;
+    memset(p, 0, sizeof *p);
+    p->city = p->province = CM_NONE;
+    if (yf_expect_map(c, e, "a partner")) return -1;
+    yf_check_keys(c, e, keys, "partner");
+    p->line = e->line;
+    if (yf_str(c, e, "id", true, &p->id) || yf_str(c, e, "name", true, &p->name) ||
+        yf_str(c, e, "kind", true, &kind))
+        goto out;
+    yf_str(c, e, "name-zh", false, &p->name_zh);
+    yf_str(c, e, "name-zh-hans", false, &p->name_zh_hans);
+    yf_str(c, e, "description", true, &p->description);
+    yf_str(c, e, "website", false, &p->website);
+    yf_str(c, e, "source", true, &p->source);
+    int k = cm_kind_parse(kind);
+    if (k < 0) {
+        const ynode *kn = ynode_get(e, "kind");
+        const char *sug = cm_suggest_among(cm_kind_names, CM_NKINDS, kind);
+        cm_error(d, c->file, kn->line, kn->col, "unknown partner kind '%s'%s%s%s", kind,
+                 sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
+    } else {
+        p->kind = (cm_kind)k;
+    }
+    if (yf_str(c, e, "zone-type", k == CM_KIND_ZONE, &p->zone_type) == 0 && p->zone_type) {
+        size_t z = 0;
+        while (zone_types[z] && strcmp(zone_types[z], p->zone_type)) z++;
+        const ynode *zn = ynode_get(e, "zone-type");
+        if (!zone_types[z])
+            cm_error(d, c->file, zn->line, zn->col, "unknown zone-type '%s' (one of high-tech-zone, sez, etdz, ftz, science-park)", p->zone_type);
+        else if (k != CM_KIND_ZONE)
+            cm_error(d, c->file, zn->line, zn->col, "zone-type is only for partners of kind 'zone'");
+    }
+    if (!ynode_get(e, "province"))
+        cm_error(d, c->file, e->line, e->col, "missing required key 'province'");
+    p->province = region_ref(t, c, e, "province", CM_REG_PROVINCE);
+    p->city = region_ref(t, c, e, "city", CM_REG_CITY);
+    if (p->city != CM_NONE && p->province != CM_NONE && t->regions[p->city].province != p->province) {
+        const ynode *cn = ynode_get(e, "city");
+        cm_error(d, c->file, cn->line, cn->col, "city '%s' is in '%s', not in '%s'", t->regions[p->city].id,
+                 t->regions[t->regions[p->city].province].id, t->regions[p->province].id);
+    }
+    /* China's extent, generously: Hainan's south coast to Mohe, Xinjiang's west to Fuyuan. */
+    bool hl, ho;
+    if (yf_num(c, e, "lat", true, 18.0, 54.0, &p->lat, &hl) == 0 && hl &&
+        yf_num(c, e, "lon", true, 73.0, 135.5, &p->lon, &ho) == 0 && ho) {}
+    else if (ynode_get(e, "lat") && ynode_get(e, "lon")) {
+        /* the message is already out: "outside [..]" reads as "outside China" with the note */
+    }
+    yf_bool(c, e, "approximate", &p->approximate);
+    double year;
+    bool hy = false;
+    if (yf_num(c, e, "as-of", true, 1949, 2100, &year, &hy) == 0 && hy) p->as_of = (int)year;
+
+    const ynode *sn = ynode_get(e, "sectors");
+    if (!sn || ynode_is_null(sn)) {
+        cm_error(d, c->file, e->line, e->col, "missing required key 'sectors'");
+    } else if ((sn->type != YN_MAP && sn->type != YN_SEQ) || sn->n == 0) {
+        cm_error(d, c->file, sn->line, sn->col, "'sectors' must be a non-empty list or map of sector to weight");
+    } else {
+        p->sectors = calloc(sn->n, sizeof *p->sectors);
+        p->sector_w = calloc(sn->n, sizeof *p->sector_w);
+        if (!p->sectors || !p->sector_w) { cm_ioerror(d, c->file, "out of memory"); goto out; }
+        for (size_t i = 0; i < sn->n; i++) {
+            size_t s = sector_ref(t, c, sn->items[i]);
+            double w = 1.0;
+            if (sn->type == YN_MAP && yf_weight(c, sn->values[i], sn->items[i]->str, &w)) continue;
+            if (s == CM_NONE) continue;
+            for (size_t j = 0; j < p->nsectors; j++)
+                if (p->sectors[j] == s) {
+                    cm_error(d, c->file, sn->items[i]->line, sn->items[i]->col, "sector '%s' given twice", t->sectors[s].id);
+                    s = CM_NONE;
+                    break;
+                }
+            if (s == CM_NONE) continue;
+            p->sectors[p->nsectors] = s;
+            p->sector_w[p->nsectors++] = w;
+        }
+    }
+    const ynode *sk = ynode_get(e, "seeks");
+    if (sk && !ynode_is_null(sk)) {
+        if (sk->type != YN_SEQ) cm_error(d, c->file, sk->line, sk->col, "'seeks' must be a list of sectors");
+        else if ((p->seeks = calloc(sk->n ? sk->n : 1, sizeof *p->seeks)))
+            for (size_t i = 0; i < sk->n; i++) {
+                size_t s = sector_ref(t, c, sk->items[i]);
+                if (s != CM_NONE) p->seeks[p->nseeks++] = s;
+            }
+    }
+    const ynode *pn = ynode_get(e, "priorities");
+    if (pn && !ynode_is_null(pn)) {
+        if (pn->type != YN_SEQ) cm_error(d, c->file, pn->line, pn->col, "'priorities' must be a list of priority ids");
+        else if ((p->priorities = calloc(pn->n ? pn->n : 1, sizeof *p->priorities)))
+            for (size_t i = 0; i < pn->n; i++) {
+                const ynode *it = pn->items[i];
+                size_t q = it->type == YN_SCALAR ? cm_priority_find(t, it->str) : CM_NONE;
+                if (q == CM_NONE) {
+                    const char *sug = it->type == YN_SCALAR ? cm_suggest(t, CM_VOCAB_PRIORITY, it->str) : NULL;
+                    cm_error(d, c->file, it->line, it->col, "unknown priority '%s'%s%s%s", it->type == YN_SCALAR ? it->str : "?",
+                             sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
+                } else {
+                    p->priorities[p->npriorities++] = q;
+                }
+            }
+    }
+    const ynode *fn = ynode_get(e, "figures");
+    if (fn && !ynode_is_null(fn)) {
+        if (fn->type != YN_MAP) cm_error(d, c->file, fn->line, fn->col, "'figures' must be a mapping of label to value");
+        else if ((p->figures = calloc(fn->n ? fn->n : 1, sizeof *p->figures)))
+            for (size_t i = 0; i < fn->n; i++) {
+                if (fn->values[i]->type != YN_SCALAR) {
+                    cm_error(d, c->file, fn->values[i]->line, fn->values[i]->col, "a figure must be a number or a string");
+                    continue;
+                }
+                p->figures[p->nfigures].label = strdup(fn->items[i]->str);
+                p->figures[p->nfigures++].value = strdup(fn->values[i]->str);
+            }
+    }
+out:
+    free(kind);
+    if (!(p->file = strdup(c->file))) cm_ioerror(d, c->file, "out of memory");
+    return d->nerrors > errs0 ? -1 : 0;
+}
+
+static int by_id(const void *a, const void *b)
+{
+    return strcmp(((const cm_partner *)a)->id, ((const cm_partner *)b)->id);
+}
+
+static int yaml_name(const struct dirent *e)
+{
+    size_t n = strlen(e->d_name);
+    return e->d_name[0] != '.' && ((n > 5 && !strcmp(e->d_name + n - 5, ".yaml")) ||
+                                   (n > 4 && !strcmp(e->d_name + n - 4, ".yml")));
+}
+
+static void note_mtime(cm_dataset *ds, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && st.st_mtime > ds->newest) ds->newest = st.st_mtime;
+}
+
+static int load_partners(cm_dataset *ds, cm_diags *d)
+{
+    size_t len = strlen(ds->dir) + 16;
+    char *pdir = malloc(len);
+    struct dirent **ents = NULL;
+    int n = -1, rc = -1;
+    size_t cap = 0;
+    if (!pdir) return cm_ioerror(d, ds->dir, "out of memory");
+    snprintf(pdir, len, "%s/partners", ds->dir);
+    n = scandir(pdir, &ents, yaml_name, alphasort);
+    if (n < 0) { cm_ioerror(d, pdir, "cannot read partner directory"); goto out; }
+    if (n == 0) { cm_error(d, pdir, 0, 0, "no partner files (*.yaml)"); goto out; }
+    size_t errs0 = d->nerrors;
+    for (int i = 0; i < n; i++) {
+        size_t plen = strlen(pdir) + strlen(ents[i]->d_name) + 2;
+        char *path = malloc(plen);
+        ydoc_stream *s = NULL;
+        if (!path) { cm_ioerror(d, pdir, "out of memory"); goto out; }
+        snprintf(path, plen, "%s/%s", pdir, ents[i]->d_name);
+        note_mtime(ds, path);
+        yctx c = { path, d };
+        if (ydoc_load_file(path, &YLIMITS_DATA, &s, d) == 0) {
+            const ynode *root = s->ndocs == 1 ? s->docs[0] : NULL;
+            const ynode *list = root && root->type == YN_MAP ? ynode_get(root, "partners") : NULL;
+            if (!list || list->type != YN_SEQ) {
+                cm_error(d, path, root ? root->line : 1, root ? root->col : 1, "expected a mapping with a 'partners' list");
+            } else {
+                if (ds->npartners + list->n > cap) {
+                    size_t ncap = (ds->npartners + list->n) * 2;
+                    cm_partner *v = realloc(ds->partners, ncap * sizeof *v);
+                    if (!v) { ydoc_stream_free(s); free(path); cm_ioerror(d, pdir, "out of memory"); goto out; }
+                    ds->partners = v;
+                    cap = ncap;
+                }
+                for (size_t k = 0; k < list->n; k++) {
+                    cm_partner *p = &ds->partners[ds->npartners];
+                    load_partner(ds, &c, list->items[k], p);
+                    if (p->id) ds->npartners++;
+                    else partner_release(p);
+                }
+            }
+        }
+        ydoc_stream_free(s);
+        free(path);
+    }
+    if (ds->npartners) qsort(ds->partners, ds->npartners, sizeof *ds->partners, by_id);
+    for (size_t i = 1; i < ds->npartners; i++)
+        if (!strcmp(ds->partners[i].id, ds->partners[i - 1].id)) {
+            const cm_partner *a = &ds->partners[i - 1], *b = &ds->partners[i];
+            /* Report against the later definition so the message points at the copy. */
+            if (strcmp(a->file, b->file) > 0 || (!strcmp(a->file, b->file) && a->line > b->line)) {
+                const cm_partner *x = a; a = b; b = x;
+            }
+            cm_error(d, b->file, b->line, 0 + 1, "duplicate partner id '%s' (first defined at %s:%u)", b->id, a->file, a->line);
+        }
+    if (d->nerrors > errs0) goto out;
+    rc = 0;
+out:
+    for (int i = 0; i < n; i++) free(ents[i]);
+    free(ents);
+    free(pdir);
+    return rc;
+}
+
+int cm_dataset_load(cm_dataset *ds, const char *dir, cm_diags *d)
+{
+    struct stat st;
+    if (!(ds->dir = strdup(dir))) return cm_ioerror(d, dir, "out of memory");
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return cm_ioerror(d, dir, "data directory not found (use --data DIR or set CLUSTERMATCH_DATA)");
+    static const char *const files[] = { "sectors.yaml", "regions.yaml", "priorities.yaml", "goals.yaml",
+                                         "policy-notes.yaml", "weights.yaml" };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        note_mtime(ds, path);
+    }
+    int rc = cm_taxonomy_load(&ds->tax, dir, d);
+    if (read_weights(ds, d)) rc = -1;
+    /* Partners refer to every vocabulary: checking them against a broken taxonomy would
+     * bury the real problem under follow-on errors. */
+    if (rc == 0 && load_partners(ds, d)) rc = -1;
+    return rc;
+}

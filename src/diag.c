@@ -1,0 +1,166 @@
+/* diag.c: collecting and printing file:line:col diagnostics with a source caret. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cm_diags_init(cm_diags *d) { memset(d, 0, sizeof *d); }
+
+void cm_diags_clear(cm_diags *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        free(d->v[i].file);
+        free(d->v[i].msg);
+    }
+    d->n = d->nerrors = d->nio = d->dropped = 0;
+}
+
+void cm_diags_release(cm_diags *d)
+{
+    if (!d) return;
+    cm_diags_clear(d);
+    free(d->v);
+    d->v = NULL;
+    d->cap = 0;
+}
+
+static void vadd(cm_diags *d, cm_severity sev, cm_failure kind, const char *file,
+                 unsigned line, unsigned col, const char *fmt, va_list ap)
+{
+    if (sev == CM_SEV_ERROR) {
+        d->nerrors++;
+        if (kind == CM_FAIL_IO) d->nio++;
+    }
+    size_t max = d->max ? d->max : 200;
+    if (d->n >= max) { d->dropped++; return; }
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 8;
+        cm_diag *v = realloc(d->v, cap * sizeof *v);
+        if (!v) { d->dropped++; return; }
+        d->v = v;
+        d->cap = cap;
+    }
+    char *msg = NULL;
+    va_list aq;
+    va_copy(aq, ap);
+    int len = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (len >= 0 && (msg = malloc((size_t)len + 1)))
+        vsnprintf(msg, (size_t)len + 1, fmt, ap);
+    cm_diag *g = &d->v[d->n++];
+    g->file = file ? strdup(file) : NULL;
+    g->line = line;
+    g->col = col;
+    g->sev = sev;
+    g->kind = kind;
+    g->msg = msg ? msg : strdup("out of memory");
+}
+
+int cm_error(cm_diags *d, const char *file, unsigned line, unsigned col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vadd(d, CM_SEV_ERROR, CM_FAIL_INPUT, file, line, col, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int cm_ioerror(cm_diags *d, const char *file, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vadd(d, CM_SEV_ERROR, CM_FAIL_IO, file, 0, 0, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void cm_warn(cm_diags *d, const char *file, unsigned line, unsigned col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vadd(d, CM_SEV_WARNING, CM_FAIL_INPUT, file, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void cm_diags_move(cm_diags *dst, cm_diags *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        cm_diag *g = &src->v[i];
+        if (g->sev == CM_SEV_ERROR && g->kind == CM_FAIL_IO)
+            cm_ioerror(dst, g->file, "%s", g->msg);
+        else if (g->sev == CM_SEV_ERROR)
+            cm_error(dst, g->file, g->line, g->col, "%s", g->msg);
+        else
+            cm_warn(dst, g->file, g->line, g->col, "%s", g->msg);
+    }
+    dst->dropped += src->dropped;
+    cm_diags_clear(src);
+}
+
+/* Line `line` of `file`, without its line end; NULL if it cannot be read. Long lines are
+ * cut: the caret is only useful near the column anyway. */
+static char *source_line(const char *file, unsigned line)
+{
+    FILE *fp = fopen(file, "rb");
+    if (!fp) return NULL;
+    char *out = NULL;
+    size_t cap = 0, len = 0;
+    unsigned cur = 1;
+    int c;
+    while ((c = getc(fp)) != EOF) {
+        if (cur == line) {
+            if (c == '\n' || c == '\r') break;
+            if (len + 2 > cap) {
+                if (cap >= 4096) break;
+                cap = cap ? cap * 2 : 128;
+                char *n = realloc(out, cap);
+                if (!n) break;
+                out = n;
+            }
+            out[len++] = (char)c;
+        } else if (c == '\n') {
+            if (++cur > line) break;
+        }
+    }
+    fclose(fp);
+    if (out) out[len] = '\0';
+    else if (cur == line && c != EOF) out = strdup("");
+    return out;
+}
+
+static const char *const sev_names[] = { "error", "warning", "note" };
+
+void cm_diags_print(const cm_diags *d, FILE *out, int show_source)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        const cm_diag *g = &d->v[i];
+        if (g->file && g->line)
+            fprintf(out, "%s:%u:%u: %s: %s\n", g->file, g->line, g->col, sev_names[g->sev], g->msg);
+        else if (g->file)
+            fprintf(out, "%s: %s: %s\n", g->file, sev_names[g->sev], g->msg);
+        else
+            fprintf(out, "clustermatch: %s: %s\n", sev_names[g->sev], g->msg);
+        if (!show_source || !g->file || !g->line) continue;
+        char *src = source_line(g->file, g->line);
+        if (!src) continue;
+        /* Only printable text goes to the terminal: a NUL or control byte in the source is
+         * shown as '?', so a hostile file cannot send escape sequences. */
+        fputs("  ", out);
+        for (char *s = src; *s; s++)
+            putc(((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f ? '?' : *s, out);
+        fputs("\n  ", out);
+        /* The caret goes under the column's character: columns count characters, so skip
+         * UTF-8 continuation bytes and keep tabs as tabs to stay aligned. */
+        unsigned colc = 1;
+        for (char *s = src; *s && colc < g->col; s++) {
+            if (((unsigned char)*s & 0xC0) == 0x80) continue;
+            putc(*s == '\t' ? '\t' : ' ', out);
+            colc++;
+        }
+        fputs("^\n", out);
+        free(src);
+    }
+    if (d->dropped)
+        fprintf(out, "clustermatch: note: %zu more messages not shown\n", d->dropped);
+}

@@ -1,0 +1,881 @@
+/* taxonomy.c: loading and resolving sectors, regions, priorities, goals and policy notes.
+ *
+ * Each vocabulary has one name table (uthash, keyed by the folded form of every id, label,
+ * alias, pinyin and Chinese name). A folded key that two different entries claim is an
+ * error at load time, so lookups can never be ambiguous later.
+ */
+#include "taxonomy.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "yfield.h"
+
+const char *const cm_kind_names[CM_NKINDS] = { "cluster", "zone", "organisation", "programme" };
+
+int cm_kind_parse(const char *s)
+{
+    for (int k = 0; k < CM_NKINDS; k++)
+        if (!strcmp(s, cm_kind_names[k])) return k;
+    if (!strcmp(s, "organization")) return CM_KIND_ORGANISATION;
+    return -1;
+}
+
+struct cm_name_entry {
+    char *key;          /* folded */
+    size_t idx;
+    UT_hash_handle hh;
+};
+
+char *cm_fold(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = malloc(n + 1), *o = out;
+    if (!out) return NULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == ' ' || *p == '\'' || *p == '-' || *p == '_' || *p == '.' || *p == '\t')
+            continue;
+        /* U+2019 RIGHT SINGLE QUOTATION MARK, as word processors write Xi'an */
+        if (p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x99) { p += 2; continue; }
+        *o++ = (char)(*p < 0x80 ? tolower(*p) : *p);
+    }
+    *o = '\0';
+    return out;
+}
+
+static void names_free(cm_name_entry **h)
+{
+    cm_name_entry *e, *tmp;
+    HASH_ITER(hh, *h, e, tmp) {
+        HASH_DEL(*h, e);
+        free(e->key);
+        free(e);
+    }
+}
+
+static size_t names_find(cm_name_entry *h, const char *name)
+{
+    char *k = cm_fold(name);
+    if (!k) return CM_NONE;
+    cm_name_entry *e = NULL;
+    HASH_FIND_STR(h, k, e);
+    free(k);
+    return e ? e->idx : CM_NONE;
+}
+
+/* Register `name` for entry `idx`. A clash with another entry is reported at (line, col). */
+static int names_add(cm_name_entry **h, const char *name, size_t idx, const char *const *ids,
+                     const char *what, const yctx *c, unsigned line, unsigned col)
+{
+    char *k = cm_fold(name);
+    if (!k) return cm_ioerror(c->d, c->file, "out of memory");
+    if (!*k) {
+        free(k);
+        return cm_error(c->d, c->file, line, col, "empty name for %s '%s'", what, ids[idx]);
+    }
+    cm_name_entry *e = NULL;
+    HASH_FIND_STR(*h, k, e);
+    if (e) {
+        free(k);
+        if (e->idx == idx) return 0;
+        return cm_error(c->d, c->file, line, col, "name '%s' of %s '%s' clashes with %s '%s'",
+                        name, what, ids[idx], what, ids[e->idx]);
+    }
+    if (!(e = malloc(sizeof *e))) { free(k); return cm_ioerror(c->d, c->file, "out of memory"); }
+    e->key = k;
+    e->idx = idx;
+    HASH_ADD_KEYPTR(hh, *h, e->key, strlen(e->key), e);
+    return 0;
+}
+
+void cm_taxonomy_init(cm_taxonomy *t) { memset(t, 0, sizeof *t); }
+
+void cm_taxonomy_release(cm_taxonomy *t)
+{
+    if (!t) return;
+    for (size_t i = 0; i < t->nsectors; i++) {
+        cm_sector *s = &t->sectors[i];
+        free(s->id); free(s->label); free(s->parents);
+        yf_strlist_free(s->aliases, s->naliases);
+    }
+    free(t->sectors);
+    for (size_t i = 0; i < t->nregions; i++) {
+        cm_region *r = &t->regions[i];
+        free(r->id); free(r->name); free(r->subtype); free(r->zh_hans); free(r->zh_hant);
+        free(r->members);
+    }
+    free(t->regions);
+    for (size_t i = 0; i < t->npriorities; i++) {
+        free(t->priorities[i].id); free(t->priorities[i].label);
+        free(t->priorities[i].sectors); free(t->priorities[i].weights);
+    }
+    free(t->priorities);
+    for (size_t i = 0; i < t->nprogrammes; i++) { free(t->programmes[i].id); free(t->programmes[i].name); }
+    free(t->programmes);
+    for (size_t i = 0; i < t->ngoals; i++) { free(t->goals[i].id); free(t->goals[i].label); }
+    free(t->goals);
+    free(t->goal_fit);
+    for (size_t i = 0; i < t->nnotes; i++) {
+        cm_note *n = &t->notes[i];
+        free(n->id); free(n->title); free(n->text); free(n->link); free(n->sectors);
+    }
+    free(t->notes);
+    free(t->anc);
+    names_free(&t->sector_names);
+    names_free(&t->region_names);
+    names_free(&t->priority_names);
+    names_free(&t->goal_names);
+    memset(t, 0, sizeof *t);
+}
+
+size_t cm_sector_find(const cm_taxonomy *t, const char *n) { return names_find(t->sector_names, n); }
+size_t cm_region_find(const cm_taxonomy *t, const char *n) { return names_find(t->region_names, n); }
+size_t cm_priority_find(const cm_taxonomy *t, const char *n) { return names_find(t->priority_names, n); }
+size_t cm_goal_find(const cm_taxonomy *t, const char *n) { return names_find(t->goal_names, n); }
+
+/* ---- did you mean ------------------------------------------------------------------ */
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64) return (size_t)-1;
+    size_t prev[65], cur[65];
+    for (size_t j = 0; j <= lb; j++) prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof *prev);
+    }
+    return prev[lb];
+}
+
+/* How far `cand` is from the folded query `q`; (size_t)-1 when too far to suggest. A
+ * candidate that starts with the query's stem ("renewables" -> "renewableenergy") counts
+ * as close: people type the first word of a compound id. */
+static size_t closeness(const char *q, const char *cand)
+{
+    size_t lq = strlen(q);
+    if (lq == 0) return (size_t)-1;
+    size_t stem = lq > 4 && q[lq - 1] == 's' ? lq - 1 : lq;
+    if (stem >= 4 && strncmp(cand, q, stem) == 0) return 1;
+    size_t lc = strlen(cand);
+    if (lc >= 4 && lq > lc && strncmp(q, cand, lc) == 0) return 2;
+    size_t d = edit_distance(q, cand);
+    size_t limit = lq <= 4 ? 1 : lq <= 8 ? 2 : 3;
+    return d <= limit ? d : (size_t)-1;
+}
+
+const char *cm_suggest_among(const char *const *cands, size_t n, const char *name)
+{
+    char *q = cm_fold(name);
+    if (!q) return NULL;
+    const char *best = NULL;
+    size_t bestd = (size_t)-1;
+    for (size_t i = 0; i < n; i++) {
+        char *k = cm_fold(cands[i]);
+        if (!k) continue;
+        size_t d = closeness(q, k);
+        if (d < bestd || (d == bestd && d != (size_t)-1 && strcmp(cands[i], best) < 0)) {
+            bestd = d;
+            best = cands[i];
+        }
+        free(k);
+    }
+    free(q);
+    return best;
+}
+
+const char *cm_suggest(const cm_taxonomy *t, cm_vocab v, const char *name)
+{
+    cm_name_entry *h = v == CM_VOCAB_SECTOR ? t->sector_names : v == CM_VOCAB_REGION ? t->region_names
+                     : v == CM_VOCAB_PRIORITY ? t->priority_names : t->goal_names;
+    char *q = cm_fold(name);
+    if (!q) return NULL;
+    const char *best = NULL;
+    size_t bestd = (size_t)-1;
+    for (cm_name_entry *e = h; e; e = e->hh.next) {
+        const char *id = v == CM_VOCAB_SECTOR ? t->sectors[e->idx].id
+                       : v == CM_VOCAB_REGION ? t->regions[e->idx].id
+                       : v == CM_VOCAB_PRIORITY ? t->priorities[e->idx].id : t->goals[e->idx].id;
+        size_t d = closeness(q, e->key);
+        /* Prefer the closest; among equals, the shortest id, then byte order, so the
+         * suggestion does not depend on hash order. */
+        if (d != (size_t)-1 && (d < bestd || (d == bestd && (strlen(id) < strlen(best) ||
+                                 (strlen(id) == strlen(best) && strcmp(id, best) < 0))))) {
+            bestd = d;
+            best = id;
+        }
+    }
+    free(q);
+    return best;
+}
+
+/* ---- hierarchy --------------------------------------------------------------------- */
+
+int cm_sector_ancestor_dist(const cm_taxonomy *t, size_t a, size_t b)
+{
+    unsigned char v = t->anc[a * t->nsectors + b];
+    return v == 0xff ? -1 : v;
+}
+
+bool cm_region_within(const cm_taxonomy *t, size_t inner, size_t outer)
+{
+    if (inner == outer) return true;
+    const cm_region *o = &t->regions[outer];
+    /* Walk up the city chain, checking each step against `outer`. */
+    for (size_t r = inner; r != CM_NONE; r = t->regions[r].parent) {
+        const cm_region *x = &t->regions[r];
+        if (r == outer) return true;
+        if (o->level == CM_REG_PROVINCE && x->province == outer) return true;
+        if (o->level == CM_REG_MACRO && x->macro == outer) return true;
+        if (o->level == CM_REG_CLUSTER)
+            for (size_t m = 0; m < o->nmembers; m++)
+                if (o->members[m] == r || o->members[m] == x->province) return true;
+        if (x->level != CM_REG_CITY) break;
+    }
+    return false;
+}
+
+/* ---- loading ----------------------------------------------------------------------- */
+
+typedef struct loadctx {
+    yctx c;
+    cm_taxonomy *t;
+} loadctx;
+
+static int load_file(const char *dir, const char *name, ydoc_stream **s, const ynode **root,
+                     const char *key, cm_diags *d, char **path_out)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(len);
+    if (!path) return cm_ioerror(d, dir, "out of memory");
+    snprintf(path, len, "%s/%s", dir, name);
+    *path_out = path;
+    if (ydoc_load_file(path, &YLIMITS_DATA, s, d) != 0) return -1;
+    if ((*s)->ndocs != 1 || !(*s)->docs[0] || (*s)->docs[0]->type != YN_MAP)
+        return cm_error(d, path, 1, 1, "expected one YAML mapping with a '%s' list", key);
+    *root = (*s)->docs[0];
+    return 0;
+}
+
+/* A list under `key` in `root`; NULL (after an error) when it is missing or not a list. */
+static const ynode *get_list(const yctx *c, const ynode *root, const char *key)
+{
+    const ynode *l = ynode_get(root, key);
+    if (!l) { cm_error(c->d, c->file, root->line, root->col, "missing required key '%s'", key); return NULL; }
+    if (l->type != YN_SEQ) {
+        cm_error(c->d, c->file, l->line, l->col, "'%s' must be a list, not %s", key, ynode_kind(l));
+        return NULL;
+    }
+    return l;
+}
+
+static bool valid_id(const char *s)
+{
+    if (!*s) return false;
+    for (const char *p = s; *p; p++)
+        if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
+              (*p == '-' && p != s && p[1] && p[1] != '-')))
+            return false;
+    return true;
+}
+
+static int read_id(const yctx *c, const ynode *e, char **out)
+{
+    if (yf_str(c, e, "id", true, out) != 0) return -1;
+    if (!valid_id(*out)) {
+        const ynode *n = ynode_get(e, "id");
+        cm_error(c->d, c->file, n->line, n->col, "id '%s' must be kebab-case: a-z, 0-9 and single hyphens", *out);
+        free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static int load_sectors(cm_taxonomy *t, const char *dir, cm_diags *d)
+{
+    ydoc_stream *s = NULL;
+    const ynode *root, *list;
+    char *path = NULL;
+    int rc = -1;
+    char **parent_names = NULL;
+    if (load_file(dir, "sectors.yaml", &s, &root, "sectors", d, &path)) goto out;
+    yctx c = { path, d };
+    if (!(list = get_list(&c, root, "sectors"))) goto out;
+    size_t errs0 = d->nerrors;
+    t->sectors = calloc(list->n ? list->n : 1, sizeof *t->sectors);
+    if (!t->sectors) { cm_ioerror(d, path, "out of memory"); goto out; }
+    static const char *const keys[] = { "id", "label", "parents", "aliases", "source", "related", "description", NULL };
+    /* Pass 1: ids and names, so parents can refer forward. */
+    const char **ids = calloc(list->n ? list->n : 1, sizeof *ids);
+    if (!ids) { cm_ioerror(d, path, "out of memory"); goto out; }
+    for (size_t i = 0; i < list->n; i++) {
+        const ynode *e = list->items[i];
+        cm_sector *sec = &t->sectors[t->nsectors];
+        if (yf_expect_map(&c, e, "a sector") || yf_check_keys(&c, e, keys, "sector")) continue;
+        if (read_id(&c, e, &sec->id) || yf_str(&c, e, "label", true, &sec->label) ||
+            yf_strlist(&c, e, "aliases", false, &sec->aliases, &sec->naliases)) {
+            free(sec->id); free(sec->label); memset(sec, 0, sizeof *sec);
+            continue;
+        }
+        char *src = NULL;
+        if (yf_str(&c, e, "source", true, &src) == 0) free(src);
+        size_t idx = t->nsectors++;
+        ids[idx] = sec->id;
+        if (cm_sector_find(t, sec->id) != CM_NONE && strcmp(t->sectors[cm_sector_find(t, sec->id)].id, sec->id) == 0) {
+            const ynode *n = ynode_get(e, "id");
+            cm_error(d, path, n->line, n->col, "duplicate sector id '%s'", sec->id);
+            continue;
+        }
+        names_add(&t->sector_names, sec->id, idx, ids, "sector", &c, e->line, e->col);
+    }
+    /* Pass 2: labels and aliases (after all ids, so an alias equal to a later id clashes
+     * with that id and the message names both), then parents. */
+    size_t k = 0;
+    for (size_t i = 0; i < list->n; i++) {
+        const ynode *e = list->items[i];
+        if (e->type != YN_MAP || k >= t->nsectors || !ynode_get(e, "id") ||
+            strcmp(ynode_get(e, "id")->str, t->sectors[k].id) != 0)
+            continue;
+        cm_sector *sec = &t->sectors[k];
+        const ynode *al = ynode_get(e, "aliases");
+        names_add(&t->sector_names, sec->label, k, ids, "sector", &c,
+                  ynode_get(e, "label")->line, ynode_get(e, "label")->col);
+        for (size_t a = 0; a < sec->naliases; a++) {
+            const ynode *an = al->type == YN_SEQ ? al->items[a] : al;
+            names_add(&t->sector_names, sec->aliases[a], k, ids, "sector", &c, an->line, an->col);
+        }
+        size_t np = 0;
+        if (yf_strlist(&c, e, "parents", false, &parent_names, &np) == 0 && np) {
+            const ynode *pl = ynode_get(e, "parents");
+            sec->parents = calloc(np, sizeof *sec->parents);
+            for (size_t p = 0; sec->parents && p < np; p++) {
+                const ynode *pn = pl->type == YN_SEQ ? pl->items[p] : pl;
+                size_t pi = CM_NONE;
+                for (size_t q = 0; q < t->nsectors; q++)
+                    if (!strcmp(t->sectors[q].id, parent_names[p])) { pi = q; break; }
+                if (pi == CM_NONE) {
+                    const char *sug = cm_suggest_among(ids, t->nsectors, parent_names[p]);
+                    if (sug)
+                        cm_error(d, path, pn->line, pn->col, "unknown parent sector '%s' (did you mean '%s'?)", parent_names[p], sug);
+                    else
+                        cm_error(d, path, pn->line, pn->col, "unknown parent sector '%s'", parent_names[p]);
+                } else {
+                    sec->parents[sec->nparents++] = pi;
+                }
+            }
+        }
+        yf_strlist_free(parent_names, np);
+        parent_names = NULL;
+        k++;
+    }
+    free(ids);
+    if (d->nerrors > errs0) goto out;
+
+    /* Ancestor closure by walking up from each sector; a walk longer than the number of
+     * sectors means a cycle. Distances are the shortest number of steps. */
+    size_t n = t->nsectors;
+    t->anc = malloc(n > 0 ? n * n : 1);
+    size_t *queue = malloc((n ? n : 1) * sizeof *queue);
+    if (!t->anc || !queue) { free(queue); cm_ioerror(d, path, "out of memory"); goto out; }
+    memset(t->anc, 0xff, n * n);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char *row = t->anc + i * n;
+        size_t qh = 0, qt = 0;
+        row[i] = 0;
+        queue[qt++] = i;
+        while (qh < qt) {
+            size_t x = queue[qh++];
+            for (size_t p = 0; p < t->sectors[x].nparents; p++) {
+                size_t y = t->sectors[x].parents[p];
+                if (y == i) {
+                    const ynode *e = list->items[0];
+                    for (size_t q = 0; q < list->n; q++) {
+                        const ynode *idn = ynode_get(list->items[q], "id");
+                        if (idn && !strcmp(idn->str, t->sectors[i].id)) { e = list->items[q]; break; }
+                    }
+                    cm_error(d, path, e->line, e->col, "cycle in sector hierarchy: '%s' is its own ancestor (via '%s')",
+                             t->sectors[i].id, t->sectors[x].id);
+                    qh = qt;
+                    break;
+                }
+                if (row[y] == 0xff) {
+                    row[y] = (unsigned char)(row[x] + 1 < 0xfe ? row[x] + 1 : 0xfe);
+                    queue[qt++] = y;
+                }
+            }
+        }
+        unsigned depth = 0;
+        for (size_t j = 0; j < n; j++)
+            if (row[j] != 0xff && row[j] > depth) depth = row[j];
+        t->sectors[i].depth = depth;
+    }
+    free(queue);
+    if (d->nerrors > errs0) goto out;
+    rc = 0;
+out:
+    ydoc_stream_free(s);
+    free(path);
+    return rc;
+}
+
+/* ---- regions ------------------------------------------------------------------------ */
+
+typedef struct region_src { const ynode *node; } region_src;
+
+static int add_region_names(cm_taxonomy *t, const yctx *c, const ynode *e, size_t idx,
+                            const char *const *ids)
+{
+    static const char *const single[] = { "id", "name", "zh-hans", "zh-hant" };
+    static const char *const lists[] = { "pinyin", "aliases" };
+    for (size_t i = 0; i < 4; i++) {
+        const ynode *n = ynode_get(e, single[i]);
+        if (n && n->type == YN_SCALAR && !ynode_is_null(n))
+            names_add(&t->region_names, n->str, idx, ids, "region", c, n->line, n->col);
+    }
+    for (size_t i = 0; i < 2; i++) {
+        const ynode *l = ynode_get(e, lists[i]);
+        if (!l || ynode_is_null(l)) continue;
+        if (l->type == YN_SCALAR) {
+            names_add(&t->region_names, l->str, idx, ids, "region", c, l->line, l->col);
+        } else if (l->type == YN_SEQ) {
+            for (size_t k = 0; k < l->n; k++)
+                if (l->items[k]->type == YN_SCALAR)
+                    names_add(&t->region_names, l->items[k]->str, idx, ids, "region", c,
+                              l->items[k]->line, l->items[k]->col);
+                else
+                    cm_error(c->d, c->file, l->items[k]->line, l->items[k]->col,
+                             "items of '%s' must be strings", lists[i]);
+        } else {
+            cm_error(c->d, c->file, l->line, l->col, "'%s' must be a list of strings", lists[i]);
+        }
+    }
+    return 0;
+}
+
+static size_t region_ref(const cm_taxonomy *t, const yctx *c, const ynode *n, const char *key,
+                         int want_level, const char *what)
+{
+    if (!n || n->type != YN_SCALAR) {
+        if (n) cm_error(c->d, c->file, n->line, n->col, "'%s' must be a region id", key);
+        return CM_NONE;
+    }
+    for (size_t i = 0; i < t->nregions; i++) {
+        if (strcmp(t->regions[i].id, n->str) != 0) continue;
+        if (want_level >= 0 && t->regions[i].level != (cm_region_level)want_level) {
+            cm_error(c->d, c->file, n->line, n->col, "'%s' is not %s", n->str, what);
+            return CM_NONE;
+        }
+        return i;
+    }
+    const char *sug = cm_suggest(t, CM_VOCAB_REGION, n->str);
+    if (sug)
+        cm_error(c->d, c->file, n->line, n->col, "unknown %s '%s' (did you mean '%s'?)", what, n->str, sug);
+    else
+        cm_error(c->d, c->file, n->line, n->col, "unknown %s '%s'", what, n->str);
+    return CM_NONE;
+}
+
+static int read_coords(const yctx *c, const ynode *e, cm_region *r, bool required)
+{
+    bool hl = false, ho = false;
+    if (yf_num(c, e, "lat", required, 18.0, 54.0, &r->lat, &hl) ||
+        yf_num(c, e, "lon", required, 73.0, 135.5, &r->lon, &ho) ||
+        yf_bool(c, e, "approximate", &r->approximate))
+        return -1;
+    r->has_coords = hl && ho;
+    return 0;
+}
+
+static int load_regions(cm_taxonomy *t, const char *dir, cm_diags *d)
+{
+    ydoc_stream *s = NULL;
+    const ynode *root;
+    char *path = NULL;
+    int rc = -1;
+    const char **ids = NULL;
+    if (load_file(dir, "regions.yaml", &s, &root, "provinces", d, &path)) goto out;
+    yctx c = { path, d };
+    size_t errs0 = d->nerrors;
+    static const char *const sections[] = { "macro-regions", "provinces", "cities", "city-clusters" };
+    static const char *const top[] = { "macro-regions", "provinces", "cities", "city-clusters", NULL };
+    yf_check_keys(&c, root, top, "regions.yaml");
+    const ynode *lists[4];
+    size_t total = 0;
+    for (int i = 0; i < 4; i++) {
+        if (!(lists[i] = get_list(&c, root, sections[i]))) goto out;
+        total += lists[i]->n;
+    }
+    t->regions = calloc(total ? total : 1, sizeof *t->regions);
+    ids = calloc(total ? total : 1, sizeof *ids);
+    const ynode **src = calloc(total ? total : 1, sizeof *src);
+    if (!t->regions || !ids || !src) { free(src); cm_ioerror(d, path, "out of memory"); goto out; }
+    static const char *const kmacro[] = { "id", "name", "aliases", "pinyin", "zh-hans", "zh-hant", "source", NULL };
+    static const char *const kprov[] = { "id", "name", "type", "macro-region", "pinyin", "zh-hans", "zh-hant",
+                                         "aliases", "lat", "lon", "approximate", "source", "capital", NULL };
+    static const char *const kcity[] = { "id", "name", "level", "province", "parent", "pinyin", "zh-hans",
+                                         "zh-hant", "aliases", "lat", "lon", "approximate", "source", NULL };
+    static const char *const kclus[] = { "id", "name", "world-class", "provinces", "cities", "aliases",
+                                         "pinyin", "zh-hans", "zh-hant", "source", "notes", NULL };
+    static const char *const *const kk[] = { kmacro, kprov, kcity, kclus };
+    static const char *const what[] = { "macro-region", "province", "city", "city cluster" };
+    /* Pass 1: ids, names, coordinates; references need every id first. */
+    for (int sct = 0; sct < 4; sct++) {
+        for (size_t i = 0; i < lists[sct]->n; i++) {
+            const ynode *e = lists[sct]->items[i];
+            if (yf_expect_map(&c, e, what[sct]) || yf_check_keys(&c, e, kk[sct], what[sct])) continue;
+            cm_region *r = &t->regions[t->nregions];
+            r->level = (cm_region_level)sct;
+            r->province = r->parent = r->macro = CM_NONE;
+            char *srcs = NULL;
+            if (read_id(&c, e, &r->id) || yf_str(&c, e, "name", true, &r->name) ||
+                yf_str(&c, e, "zh-hans", false, &r->zh_hans) || yf_str(&c, e, "zh-hant", false, &r->zh_hant) ||
+                yf_str(&c, e, sct == 1 ? "type" : "level", false, &r->subtype) ||
+                yf_str(&c, e, "source", true, &srcs) ||
+                read_coords(&c, e, r, sct == 1 || sct == 2)) {
+                free(srcs);
+                free(r->id); free(r->name); free(r->zh_hans); free(r->zh_hant); free(r->subtype);
+                memset(r, 0, sizeof *r);
+                continue;
+            }
+            free(srcs);
+            bool wc = false;
+            if (sct == 3 && yf_bool(&c, e, "world-class", &wc) == 0) r->world_class = wc;
+            size_t idx = t->nregions++;
+            ids[idx] = r->id;
+            src[idx] = e;
+            for (size_t j = 0; j < idx; j++)
+                if (!strcmp(t->regions[j].id, r->id)) {
+                    const ynode *n = ynode_get(e, "id");
+                    cm_error(d, path, n->line, n->col, "duplicate region id '%s'", r->id);
+                    break;
+                }
+        }
+    }
+    for (size_t i = 0; i < t->nregions; i++)
+        add_region_names(t, &c, src[i], i, ids);
+    /* Pass 2: references. */
+    for (size_t i = 0; i < t->nregions; i++) {
+        cm_region *r = &t->regions[i];
+        const ynode *e = src[i];
+        if (r->level == CM_REG_PROVINCE) {
+            r->province = i;
+            r->macro = region_ref(t, &c, ynode_get(e, "macro-region"), "macro-region", CM_REG_MACRO, "macro-region");
+            if (!ynode_get(e, "macro-region"))
+                cm_error(d, path, e->line, e->col, "missing required key 'macro-region'");
+        } else if (r->level == CM_REG_CITY) {
+            if (!ynode_get(e, "province"))
+                cm_error(d, path, e->line, e->col, "missing required key 'province'");
+            r->province = region_ref(t, &c, ynode_get(e, "province"), "province", CM_REG_PROVINCE, "province");
+            if (ynode_get(e, "parent") && !ynode_is_null(ynode_get(e, "parent")))
+                r->parent = region_ref(t, &c, ynode_get(e, "parent"), "parent", CM_REG_CITY, "city");
+        } else if (r->level == CM_REG_CLUSTER) {
+            static const char *const mk[] = { "provinces", "cities" };
+            for (int m = 0; m < 2; m++) {
+                const ynode *l = ynode_get(e, mk[m]);
+                if (!l || ynode_is_null(l)) continue;
+                if (l->type != YN_SEQ) { cm_error(d, path, l->line, l->col, "'%s' must be a list", mk[m]); continue; }
+                size_t *mem = realloc(r->members, (r->nmembers + l->n + 1) * sizeof *mem);
+                if (!mem) { cm_ioerror(d, path, "out of memory"); goto out2; }
+                r->members = mem;
+                for (size_t k = 0; k < l->n; k++) {
+                    size_t x = region_ref(t, &c, l->items[k], mk[m], m ? CM_REG_CITY : CM_REG_PROVINCE,
+                                          m ? "city" : "province");
+                    if (x != CM_NONE) r->members[r->nmembers++] = x;
+                }
+            }
+            if (!r->nmembers)
+                cm_error(d, path, e->line, e->col, "city cluster '%s' has no member provinces or cities", r->id);
+        }
+    }
+    /* Cities inherit the macro-region of their province; a parent must be in the same
+     * province, and chains of parents must end. */
+    for (size_t i = 0; i < t->nregions; i++) {
+        cm_region *r = &t->regions[i];
+        if (r->level != CM_REG_CITY || r->province == CM_NONE) continue;
+        r->macro = t->regions[r->province].macro;
+        size_t steps = 0;
+        for (size_t p = r->parent; p != CM_NONE; p = t->regions[p].parent)
+            if (++steps > t->nregions) {
+                cm_error(d, path, src[i]->line, src[i]->col, "cycle in city parents at '%s'", r->id);
+                break;
+            }
+        if (r->parent != CM_NONE && t->regions[r->parent].province != r->province)
+            cm_error(d, path, src[i]->line, src[i]->col, "city '%s' is in '%s' but its parent '%s' is in '%s'",
+                     r->id, t->regions[r->province].id, t->regions[r->parent].id,
+                     t->regions[r->parent].province != CM_NONE ? t->regions[t->regions[r->parent].province].id : "?");
+    }
+out2:
+    free(src);
+    if (d->nerrors > errs0) goto out;
+    rc = 0;
+out:
+    free(ids);
+    ydoc_stream_free(s);
+    free(path);
+    return rc;
+}
+
+/* ---- priorities, goals, notes ------------------------------------------------------- */
+
+static size_t sector_ref(const cm_taxonomy *t, const yctx *c, const ynode *n)
+{
+    if (n->type != YN_SCALAR) {
+        cm_error(c->d, c->file, n->line, n->col, "a sector must be a string, not %s", ynode_kind(n));
+        return CM_NONE;
+    }
+    size_t i = cm_sector_find(t, n->str);
+    if (i != CM_NONE) return i;
+    const char *sug = cm_suggest(t, CM_VOCAB_SECTOR, n->str);
+    if (sug)
+        cm_error(c->d, c->file, n->line, n->col, "unknown sector '%s' (did you mean '%s'?)", n->str, sug);
+    else
+        cm_error(c->d, c->file, n->line, n->col, "unknown sector '%s'", n->str);
+    return CM_NONE;
+}
+
+/* Sectors as a list (weight 1) or a map of sector to weight. */
+static int read_sector_weights(const cm_taxonomy *t, const yctx *c, const ynode *n,
+                               size_t **idx, double **w, size_t *cnt)
+{
+    *idx = NULL; *w = NULL; *cnt = 0;
+    if (!n || ynode_is_null(n)) return 0;
+    if (n->type == YN_SCALAR) n = NULL;
+    if (!n || (n->type != YN_SEQ && n->type != YN_MAP))
+        return -1;
+    *idx = calloc(n->n ? n->n : 1, sizeof **idx);
+    *w = calloc(n->n ? n->n : 1, sizeof **w);
+    if (!*idx || !*w) return cm_ioerror(c->d, c->file, "out of memory");
+    int bad = 0;
+    for (size_t i = 0; i < n->n; i++) {
+        size_t s = sector_ref(t, c, n->items[i]);
+        double wt = 1.0;
+        if (n->type == YN_MAP && yf_weight(c, n->values[i], n->items[i]->str, &wt)) bad = 1;
+        if (s == CM_NONE) { bad = 1; continue; }
+        (*idx)[*cnt] = s;
+        (*w)[(*cnt)++] = wt;
+    }
+    return bad ? -1 : 0;
+}
+
+static int load_priorities(cm_taxonomy *t, const char *dir, cm_diags *d)
+{
+    ydoc_stream *s = NULL;
+    const ynode *root, *pl, *ql;
+    char *path = NULL;
+    int rc = -1;
+    if (load_file(dir, "priorities.yaml", &s, &root, "priorities", d, &path)) goto out;
+    yctx c = { path, d };
+    size_t errs0 = d->nerrors;
+    if (!(pl = get_list(&c, root, "programmes")) || !(ql = get_list(&c, root, "priorities"))) goto out;
+    t->programmes = calloc(pl->n ? pl->n : 1, sizeof *t->programmes);
+    t->priorities = calloc(ql->n ? ql->n : 1, sizeof *t->priorities);
+    if (!t->programmes || !t->priorities) { cm_ioerror(d, path, "out of memory"); goto out; }
+    static const char *const kprog[] = { "id", "name", "source", "description", "year", "aliases", NULL };
+    for (size_t i = 0; i < pl->n; i++) {
+        const ynode *e = pl->items[i];
+        cm_programme *p = &t->programmes[t->nprogrammes];
+        char *src = NULL;
+        if (yf_expect_map(&c, e, "a programme") || yf_check_keys(&c, e, kprog, "programme")) continue;
+        if (read_id(&c, e, &p->id) || yf_str(&c, e, "name", true, &p->name) || yf_str(&c, e, "source", true, &src)) {
+            free(p->id); free(p->name); free(src); memset(p, 0, sizeof *p);
+            continue;
+        }
+        free(src);
+        t->nprogrammes++;
+    }
+    const char **ids = calloc(ql->n ? ql->n : 1, sizeof *ids);
+    if (!ids) { cm_ioerror(d, path, "out of memory"); goto out; }
+    static const char *const kprio[] = { "id", "label", "programme", "sectors", "source", "aliases", "description", NULL };
+    for (size_t i = 0; i < ql->n; i++) {
+        const ynode *e = ql->items[i];
+        cm_priority *q = &t->priorities[t->npriorities];
+        char *src = NULL, *prog = NULL;
+        if (yf_expect_map(&c, e, "a priority") || yf_check_keys(&c, e, kprio, "priority")) continue;
+        if (read_id(&c, e, &q->id) || yf_str(&c, e, "label", true, &q->label) ||
+            yf_str(&c, e, "source", true, &src) || yf_str(&c, e, "programme", true, &prog)) {
+            free(q->id); free(q->label); free(src); free(prog); memset(q, 0, sizeof *q);
+            continue;
+        }
+        free(src);
+        q->programme = CM_NONE;
+        for (size_t k = 0; k < t->nprogrammes; k++)
+            if (!strcmp(t->programmes[k].id, prog)) q->programme = k;
+        if (q->programme == CM_NONE) {
+            const ynode *pn = ynode_get(e, "programme");
+            cm_error(d, path, pn->line, pn->col, "unknown programme '%s'", prog);
+        }
+        free(prog);
+        const ynode *sn = ynode_get(e, "sectors");
+        if (!sn || ynode_is_null(sn) || (sn->type != YN_SEQ && sn->type != YN_MAP) || sn->n == 0)
+            cm_error(d, path, sn ? sn->line : e->line, sn ? sn->col : e->col,
+                     "priority '%s' needs a non-empty list or map of sectors", q->id);
+        else
+            read_sector_weights(t, &c, sn, &q->sectors, &q->weights, &q->nsectors);
+        size_t idx = t->npriorities++;
+        ids[idx] = q->id;
+        if (cm_priority_find(t, q->id) != CM_NONE) {
+            const ynode *n = ynode_get(e, "id");
+            cm_error(d, path, n->line, n->col, "duplicate priority id '%s'", q->id);
+        }
+        names_add(&t->priority_names, q->id, idx, ids, "priority", &c, e->line, e->col);
+        const ynode *al = ynode_get(e, "aliases");
+        if (al && al->type == YN_SEQ)
+            for (size_t k = 0; k < al->n; k++)
+                if (al->items[k]->type == YN_SCALAR)
+                    names_add(&t->priority_names, al->items[k]->str, idx, ids, "priority", &c,
+                              al->items[k]->line, al->items[k]->col);
+    }
+    free(ids);
+    if (d->nerrors > errs0) goto out;
+    rc = 0;
+out:
+    ydoc_stream_free(s);
+    free(path);
+    return rc;
+}
+
+static int load_goals(cm_taxonomy *t, const char *dir, cm_diags *d)
+{
+    ydoc_stream *s = NULL;
+    const ynode *root, *gl, *fit;
+    char *path = NULL;
+    int rc = -1;
+    if (load_file(dir, "goals.yaml", &s, &root, "goals", d, &path)) goto out;
+    yctx c = { path, d };
+    size_t errs0 = d->nerrors;
+    static const char *const top[] = { "goals", "fit", "source", NULL };
+    yf_check_keys(&c, root, top, "goals.yaml");
+    if (!(gl = get_list(&c, root, "goals"))) goto out;
+    t->goals = calloc(gl->n ? gl->n : 1, sizeof *t->goals);
+    const char **ids = calloc(gl->n ? gl->n : 1, sizeof *ids);
+    if (!t->goals || !ids) { free(ids); cm_ioerror(d, path, "out of memory"); goto out; }
+    static const char *const kg[] = { "id", "label", "description", "aliases", NULL };
+    for (size_t i = 0; i < gl->n; i++) {
+        const ynode *e = gl->items[i];
+        cm_goal *g = &t->goals[t->ngoals];
+        if (yf_expect_map(&c, e, "a goal") || yf_check_keys(&c, e, kg, "goal")) continue;
+        if (read_id(&c, e, &g->id) || yf_str(&c, e, "label", true, &g->label)) {
+            free(g->id); free(g->label); memset(g, 0, sizeof *g);
+            continue;
+        }
+        size_t idx = t->ngoals++;
+        ids[idx] = g->id;
+        names_add(&t->goal_names, g->id, idx, ids, "goal", &c, e->line, e->col);
+        names_add(&t->goal_names, g->label, idx, ids, "goal", &c, e->line, e->col);
+    }
+    free(ids);
+    t->goal_fit = calloc(t->ngoals ? t->ngoals : 1, sizeof *t->goal_fit);
+    if (!t->goal_fit) { cm_ioerror(d, path, "out of memory"); goto out; }
+    fit = ynode_get(root, "fit");
+    if (yf_expect_map(&c, fit ? fit : root, "'fit'")) goto out;
+    if (!fit) { cm_error(d, path, root->line, root->col, "missing required key 'fit'"); goto out; }
+    bool seen[CM_NKINDS] = { 0 };
+    for (size_t i = 0; i < fit->n; i++) {
+        const ynode *kn = fit->items[i], *row = fit->values[i];
+        int k = cm_kind_parse(kn->str);
+        if (k < 0) { cm_error(d, path, kn->line, kn->col, "unknown partner kind '%s'", kn->str); continue; }
+        seen[k] = true;
+        if (yf_expect_map(&c, row, "a fit row")) continue;
+        bool has[64] = { 0 };
+        for (size_t j = 0; j < row->n; j++) {
+            size_t g = cm_goal_find(t, row->items[j]->str);
+            if (g == CM_NONE) {
+                cm_error(d, path, row->items[j]->line, row->items[j]->col, "unknown goal '%s'", row->items[j]->str);
+                continue;
+            }
+            double x;
+            if (!ynode_double(row->values[j], &x) || !(x >= 0 && x <= 1)) {
+                cm_error(d, path, row->values[j]->line, row->values[j]->col, "fit must be a number in [0, 1]");
+                continue;
+            }
+            t->goal_fit[g][k] = x;
+            if (g < 64) has[g] = true;
+        }
+        for (size_t g = 0; g < t->ngoals && g < 64; g++)
+            if (!has[g])
+                cm_error(d, path, row->line, row->col, "kind '%s' gives no fit for goal '%s'", cm_kind_names[k], t->goals[g].id);
+    }
+    for (int k = 0; k < CM_NKINDS; k++)
+        if (!seen[k]) cm_error(d, path, fit->line, fit->col, "no fit row for kind '%s'", cm_kind_names[k]);
+    if (d->nerrors > errs0) goto out;
+    rc = 0;
+out:
+    ydoc_stream_free(s);
+    free(path);
+    return rc;
+}
+
+static int load_notes(cm_taxonomy *t, const char *dir, cm_diags *d)
+{
+    ydoc_stream *s = NULL;
+    const ynode *root, *nl;
+    char *path = NULL;
+    int rc = -1;
+    if (load_file(dir, "policy-notes.yaml", &s, &root, "notes", d, &path)) goto out;
+    yctx c = { path, d };
+    size_t errs0 = d->nerrors;
+    if (!(nl = get_list(&c, root, "notes"))) goto out;
+    t->notes = calloc(nl->n ? nl->n : 1, sizeof *t->notes);
+    if (!t->notes) { cm_ioerror(d, path, "out of memory"); goto out; }
+    static const char *const kn[] = { "id", "title", "text", "sectors", "kinds", "link", "source", "priorities", NULL };
+    for (size_t i = 0; i < nl->n; i++) {
+        const ynode *e = nl->items[i];
+        cm_note *n = &t->notes[t->nnotes];
+        char *src = NULL, **kinds = NULL;
+        size_t nk = 0;
+        if (yf_expect_map(&c, e, "a note") || yf_check_keys(&c, e, kn, "note")) continue;
+        if (read_id(&c, e, &n->id) || yf_str(&c, e, "title", true, &n->title) ||
+            yf_str(&c, e, "text", true, &n->text) || yf_str(&c, e, "link", false, &n->link) ||
+            yf_str(&c, e, "source", true, &src) || yf_strlist(&c, e, "kinds", false, &kinds, &nk)) {
+            free(n->id); free(n->title); free(n->text); free(n->link); free(src);
+            memset(n, 0, sizeof *n);
+            continue;
+        }
+        free(src);
+        for (size_t k = 0; k < nk; k++) {
+            int kind = cm_kind_parse(kinds[k]);
+            if (kind < 0) cm_error(d, path, e->line, e->col, "unknown partner kind '%s'", kinds[k]);
+            else n->kinds |= 1u << kind;
+        }
+        yf_strlist_free(kinds, nk);
+        const ynode *sn = ynode_get(e, "sectors");
+        if (sn && !ynode_is_null(sn)) {
+            double *w = NULL;
+            if (sn->type != YN_SEQ)
+                cm_error(d, path, sn->line, sn->col, "'sectors' must be a list");
+            else
+                read_sector_weights(t, &c, sn, &n->sectors, &w, &n->nsectors);
+            free(w);
+        }
+        t->nnotes++;
+    }
+    if (d->nerrors > errs0) goto out;
+    rc = 0;
+out:
+    ydoc_stream_free(s);
+    free(path);
+    return rc;
+}
+
+int cm_taxonomy_load(cm_taxonomy *t, const char *dir, cm_diags *d)
+{
+    /* Sectors first: everything else refers to them. Load the rest even after an error so
+     * `data check` reports all files at once. */
+    int rc = load_sectors(t, dir, d);
+    if (load_regions(t, dir, d)) rc = -1;
+    if (rc == 0) {
+        if (load_priorities(t, dir, d)) rc = -1;
+        if (load_notes(t, dir, d)) rc = -1;
+    }
+    if (load_goals(t, dir, d)) rc = -1;
+    return rc;
+}

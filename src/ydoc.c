@@ -1,0 +1,490 @@
+/* ydoc.c: libyaml events to located trees, with limits and strictness checks.
+ *
+ * The loader is a push-down builder: each SEQUENCE/MAPPING_START pushes a frame, each
+ * scalar, alias or finished collection is added to the frame on top. Mapping frames keep a
+ * hash of their keys to reject duplicates as they arrive. Before libyaml sees the bytes we
+ * check the encoding ourselves, because its messages ("invalid leading UTF-8 octet") name
+ * neither the line nor the fix.
+ */
+#include "ydoc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+#include <yaml.h>
+
+#include "atomicio.h"
+
+const ylimits YLIMITS_PROFILE = {
+    .max_bytes = 1u << 20, .max_depth = 32, .max_items = 1000, .max_nodes = 100000,
+    .max_scalar = 4096, .max_docs = 1000,
+};
+const ylimits YLIMITS_DATA = {
+    .max_bytes = 64u << 20, .max_depth = 32, .max_items = 1000000, .max_nodes = 20000000,
+    .max_scalar = 65536, .max_docs = 16,
+};
+
+typedef struct arena {
+    ynode **nodes;
+    size_t n, cap;
+} arena;
+
+typedef struct keyent {
+    const char *key;
+    ynode *node;
+    UT_hash_handle hh;
+} keyent;
+
+typedef struct frame {
+    ynode *node;
+    ynode *pending_key;     /* mappings: the key waiting for its value */
+    keyent *keys;
+} frame;
+
+typedef struct anchor {
+    char *name;
+    ynode *node;
+    UT_hash_handle hh;
+} anchor;
+
+typedef struct builder {
+    const char *file;
+    const ylimits *lim;
+    cm_diags *d;
+    arena *ar;
+    frame *stack;
+    size_t depth, stack_cap;
+    anchor *anchors;
+    size_t nodes;           /* counted with aliases expanded */
+} builder;
+
+static ynode *node_new(builder *b, yn_type t, const yaml_mark_t *m)
+{
+    arena *ar = b->ar;
+    if (ar->n == ar->cap) {
+        size_t cap = ar->cap ? ar->cap * 2 : 64;
+        ynode **v = realloc(ar->nodes, cap * sizeof *v);
+        if (!v) return NULL;
+        ar->nodes = v;
+        ar->cap = cap;
+    }
+    ynode *n = calloc(1, sizeof *n);
+    if (!n) return NULL;
+    n->type = t;
+    n->line = (unsigned)m->line + 1;
+    n->col = (unsigned)m->column + 1;
+    n->weight = 1;
+    ar->nodes[ar->n++] = n;
+    return n;
+}
+
+static void arena_free(arena *ar)
+{
+    if (!ar) return;
+    for (size_t i = 0; i < ar->n; i++) {
+        free(ar->nodes[i]->str);
+        free(ar->nodes[i]->items);
+        free(ar->nodes[i]->values);
+        free(ar->nodes[i]);
+    }
+    free(ar->nodes);
+    free(ar);
+}
+
+void ydoc_stream_free(ydoc_stream *s)
+{
+    if (!s) return;
+    arena_free(s->arena);
+    free(s->docs);
+    free(s->file);
+    free(s);
+}
+
+static int oom(builder *b)
+{
+    return cm_ioerror(b->d, b->file, "out of memory");
+}
+
+static int count_nodes(builder *b, size_t add, const ynode *at)
+{
+    b->nodes += add;
+    if (b->nodes > b->lim->max_nodes)
+        return cm_error(b->d, b->file, at->line, at->col,
+                        "document too large: more than %zu nodes (aliases counted as expanded)",
+                        b->lim->max_nodes);
+    return 0;
+}
+
+/* Add a finished node to the collection on top of the stack (or make it the root). */
+static int attach(builder *b, ynode *n, ynode **root)
+{
+    if (b->depth == 0) {
+        *root = n;
+        return 0;
+    }
+    frame *f = &b->stack[b->depth - 1];
+    ynode *c = f->node;
+    c->weight += n->weight;
+    if (c->type == YN_MAP && !f->pending_key) {
+        if (n->type != YN_SCALAR)
+            return cm_error(b->d, b->file, n->line, n->col,
+                            "mapping keys must be plain strings, not %s", ynode_kind(n));
+        keyent *k = NULL;
+        HASH_FIND_STR(f->keys, n->str, k);
+        if (k)
+            return cm_error(b->d, b->file, n->line, n->col,
+                            "duplicate key '%s' (first given at line %u)", n->str, k->node->line);
+        k = malloc(sizeof *k);
+        if (!k) return oom(b);
+        k->key = n->str;
+        k->node = n;
+        HASH_ADD_KEYPTR(hh, f->keys, k->key, strlen(k->key), k);
+        f->pending_key = n;
+        return 0;
+    }
+    if (c->n >= b->lim->max_items)
+        return cm_error(b->d, b->file, n->line, n->col,
+                        "too many items in one %s (limit %zu)",
+                        c->type == YN_MAP ? "mapping" : "list", b->lim->max_items);
+    /* Grow by doubling: capacity is implicit in n, a power of two or zero. */
+    if ((c->n & (c->n - 1)) == 0) {
+        size_t cap = c->n ? c->n * 2 : 4;
+        ynode **it = realloc(c->items, cap * sizeof *it);
+        if (!it) return oom(b);
+        c->items = it;
+        if (c->type == YN_MAP) {
+            ynode **va = realloc(c->values, cap * sizeof *va);
+            if (!va) return oom(b);
+            c->values = va;
+        }
+    }
+    if (c->type == YN_MAP) {
+        c->items[c->n] = f->pending_key;
+        c->values[c->n] = n;
+        f->pending_key = NULL;
+    } else {
+        c->items[c->n] = n;
+    }
+    c->n++;
+    return 0;
+}
+
+static void drop_keys(frame *f)
+{
+    keyent *k, *tmp;
+    HASH_ITER(hh, f->keys, k, tmp) {
+        HASH_DEL(f->keys, k);
+        free(k);
+    }
+}
+
+static int remember_anchor(builder *b, const yaml_char_t *name, ynode *n)
+{
+    if (!name) return 0;
+    anchor *a = NULL;
+    HASH_FIND_STR(b->anchors, (const char *)name, a);
+    if (a) {            /* YAML allows redefinition: the latest wins */
+        a->node = n;
+        return 0;
+    }
+    a = malloc(sizeof *a);
+    if (!a || !(a->name = strdup((const char *)name))) {
+        free(a);
+        return oom(b);
+    }
+    a->node = n;
+    HASH_ADD_KEYPTR(hh, b->anchors, a->name, strlen(a->name), a);
+    return 0;
+}
+
+/* Check bytes before libyaml does: encoding problems get a line, a column and a fix. */
+static int check_bytes(const char *file, const unsigned char *s, size_t len, cm_diags *d)
+{
+    if ((len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) ||
+        (len >= 2 && (s[0] == 0 || s[1] == 0)))
+        return cm_error(d, file, 1, 1, "file is UTF-16 or UTF-32 encoded; save it as UTF-8");
+    unsigned line = 1, col = 1;
+    size_t i = 0;
+    if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) i = 3;   /* BOM: fine */
+    while (i < len) {
+        unsigned char c = s[i];
+        size_t need = 0;
+        if (c == 0)
+            return cm_error(d, file, line, col, "NUL byte in file; is this a text file?");
+        if (c < 0x80) need = 0;
+        else if (c >= 0xC2 && c <= 0xDF) need = 1;
+        else if (c >= 0xE0 && c <= 0xEF) need = 2;
+        else if (c >= 0xF0 && c <= 0xF4) need = 3;
+        else
+            return cm_error(d, file, line, col,
+                            "invalid UTF-8 byte 0x%02X; save the file as UTF-8", c);
+        if (i + need >= len + (need ? 0 : 1) && need)
+            return cm_error(d, file, line, col, "truncated UTF-8 sequence at end of file");
+        for (size_t k = 1; k <= need; k++)
+            if ((s[i + k] & 0xC0) != 0x80)
+                return cm_error(d, file, line, col,
+                                "invalid UTF-8 sequence; save the file as UTF-8");
+        if (need == 2 && ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] >= 0xA0)))
+            return cm_error(d, file, line, col, "invalid UTF-8 sequence; save the file as UTF-8");
+        if (need == 3 && ((c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] >= 0x90)))
+            return cm_error(d, file, line, col, "invalid UTF-8 sequence; save the file as UTF-8");
+        if (c == '\n') { line++; col = 1; }
+        else if (c != '\r') col++;
+        i += need + 1;
+    }
+    return 0;
+}
+
+/* Turn libyaml's problem into one message a person can act on. */
+static void parse_error(const yaml_parser_t *p, const char *file, const unsigned char *buf,
+                        size_t len, cm_diags *d)
+{
+    const yaml_mark_t *pm = &p->problem_mark;
+    const char *prob = p->problem ? p->problem : "invalid YAML";
+    unsigned line = (unsigned)pm->line + 1, col = (unsigned)pm->column + 1;
+    size_t at = pm->index < len ? pm->index : len;
+    if (at < len && buf[at] == '\t' && strstr(prob, "cannot start any token")) {
+        cm_error(d, file, line, col, "tab character in indentation; YAML indents with spaces");
+        return;
+    }
+    if (p->context && strstr(p->context, "quoted scalar")) {
+        cm_error(d, file, (unsigned)p->context_mark.line + 1, (unsigned)p->context_mark.column + 1,
+                 "unclosed quoted string");
+        return;
+    }
+    if (p->context)
+        cm_error(d, file, line, col, "invalid YAML: %s %s (line %u)", prob, p->context,
+                 (unsigned)p->context_mark.line + 1);
+    else
+        cm_error(d, file, line, col, "invalid YAML: %s", prob);
+}
+
+int ydoc_load_mem(const char *name, const char *buf, size_t len, const ylimits *lim,
+                  ydoc_stream **out, cm_diags *d)
+{
+    *out = NULL;
+    int rc = -1;
+    yaml_parser_t parser;
+    yaml_event_t ev;
+    int have_parser = 0, have_event = 0;
+    ynode *root = NULL;
+    builder b = { .file = name, .lim = lim, .d = d };
+    ydoc_stream *s = calloc(1, sizeof *s);
+    if (!s || !(s->file = strdup(name)) || !(s->arena = b.ar = calloc(1, sizeof(arena)))) {
+        cm_ioerror(d, name, "out of memory");
+        goto out;
+    }
+    if (len > lim->max_bytes) {
+        cm_error(d, name, 0, 0, "file is %zu bytes, over the limit of %zu bytes", len, lim->max_bytes);
+        goto out;
+    }
+    if (check_bytes(name, (const unsigned char *)buf, len, d) != 0) goto out;
+    if (!yaml_parser_initialize(&parser)) { cm_ioerror(d, name, "out of memory"); goto out; }
+    have_parser = 1;
+    yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+
+    for (;;) {
+        if (!yaml_parser_parse(&parser, &ev)) {
+            parse_error(&parser, name, (const unsigned char *)buf, len, d);
+            goto out;
+        }
+        have_event = 1;
+        ynode *n = NULL;
+        switch (ev.type) {
+        case YAML_STREAM_END_EVENT:
+            rc = 0;
+            goto out;
+        case YAML_DOCUMENT_START_EVENT:
+            if (s->ndocs >= lim->max_docs) {
+                cm_error(d, name, (unsigned)ev.start_mark.line + 1, (unsigned)ev.start_mark.column + 1,
+                         "too many documents in one file (limit %zu)", lim->max_docs);
+                goto out;
+            }
+            root = NULL;
+            break;
+        case YAML_DOCUMENT_END_EVENT: {
+            ynode **docs = realloc(s->docs, (s->ndocs + 1) * sizeof *docs);
+            if (!docs) { oom(&b); goto out; }
+            s->docs = docs;
+            s->docs[s->ndocs++] = root;
+            /* Anchors are local to their document. */
+            anchor *a, *tmp;
+            HASH_ITER(hh, b.anchors, a, tmp) { HASH_DEL(b.anchors, a); free(a->name); free(a); }
+            break;
+        }
+        case YAML_SCALAR_EVENT: {
+            size_t sl = ev.data.scalar.length;
+            if (sl > lim->max_scalar) {
+                cm_error(d, name, (unsigned)ev.start_mark.line + 1, (unsigned)ev.start_mark.column + 1,
+                         "string of %zu bytes, over the limit of %zu bytes", sl, lim->max_scalar);
+                goto out;
+            }
+            if (!(n = node_new(&b, YN_SCALAR, &ev.start_mark)) || !(n->str = malloc(sl + 1))) {
+                oom(&b);
+                goto out;
+            }
+            memcpy(n->str, ev.data.scalar.value, sl);
+            n->str[sl] = '\0';
+            n->len = sl;
+            n->quoted = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+            if (count_nodes(&b, 1, n) || remember_anchor(&b, ev.data.scalar.anchor, n) ||
+                attach(&b, n, &root))
+                goto out;
+            break;
+        }
+        case YAML_ALIAS_EVENT: {
+            anchor *a = NULL;
+            const char *an = (const char *)ev.data.alias.anchor;
+            HASH_FIND_STR(b.anchors, an, a);
+            if (!a) {
+                cm_error(d, name, (unsigned)ev.start_mark.line + 1, (unsigned)ev.start_mark.column + 1,
+                         "alias '*%s' refers to no anchor defined before it", an);
+                goto out;
+            }
+            if (count_nodes(&b, a->node->weight, a->node) || attach(&b, a->node, &root))
+                goto out;
+            break;
+        }
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT: {
+            yn_type t = ev.type == YAML_SEQUENCE_START_EVENT ? YN_SEQ : YN_MAP;
+            if (!(n = node_new(&b, t, &ev.start_mark))) { oom(&b); goto out; }
+            if (b.depth >= lim->max_depth) {
+                cm_error(d, name, n->line, n->col, "nesting deeper than %zu levels", lim->max_depth);
+                goto out;
+            }
+            const yaml_char_t *anc = t == YN_SEQ ? ev.data.sequence_start.anchor
+                                                 : ev.data.mapping_start.anchor;
+            if (count_nodes(&b, 1, n) || remember_anchor(&b, anc, n)) goto out;
+            if (b.depth == b.stack_cap) {
+                size_t cap = b.stack_cap ? b.stack_cap * 2 : 8;
+                frame *st = realloc(b.stack, cap * sizeof *st);
+                if (!st) { oom(&b); goto out; }
+                b.stack = st;
+                b.stack_cap = cap;
+            }
+            b.stack[b.depth++] = (frame){ .node = n };
+            break;
+        }
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT: {
+            frame f = b.stack[--b.depth];
+            drop_keys(&f);
+            if (attach(&b, f.node, &root)) goto out;
+            break;
+        }
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+        have_event = 0;
+    }
+out:
+    if (have_event) yaml_event_delete(&ev);
+    if (have_parser) yaml_parser_delete(&parser);
+    while (b.depth > 0) drop_keys(&b.stack[--b.depth]);
+    free(b.stack);
+    anchor *a, *tmp;
+    HASH_ITER(hh, b.anchors, a, tmp) { HASH_DEL(b.anchors, a); free(a->name); free(a); }
+    if (rc == 0) *out = s;
+    else ydoc_stream_free(s);
+    return rc;
+}
+
+int ydoc_load_file(const char *path, const ylimits *lim, ydoc_stream **out, cm_diags *d)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    *out = NULL;
+    if (cm_read_file(path, lim->max_bytes, &buf, &len, d) != 0) return -1;
+    int rc = ydoc_load_mem(path, buf, len, lim, out, d);
+    free(buf);
+    return rc;
+}
+
+ynode *ynode_get(const ynode *map, const char *key)
+{
+    if (!map || map->type != YN_MAP) return NULL;
+    for (size_t i = 0; i < map->n; i++)
+        if (strcmp(map->items[i]->str, key) == 0) return map->values[i];
+    return NULL;
+}
+
+bool ynode_is_null(const ynode *n)
+{
+    if (!n) return true;
+    if (n->type != YN_SCALAR || n->quoted) return false;
+    return !strcmp(n->str, "") || !strcmp(n->str, "~") || !strcmp(n->str, "null") ||
+           !strcmp(n->str, "Null") || !strcmp(n->str, "NULL");
+}
+
+const char *ynode_kind(const ynode *n)
+{
+    if (!n || ynode_is_null(n)) return "nothing (null)";
+    if (n->type == YN_MAP) return "a mapping";
+    if (n->type == YN_SEQ) return "a list";
+    double x;
+    bool bv;
+    if (ynode_double(n, &x)) return "a number";
+    if (ynode_bool(n, &bv)) return "a boolean";
+    return "a string";
+}
+
+/* YAML 1.2 core schema numbers: [-+]?(digits)(.digits)?([eE][-+]?digits)?, .inf, .nan. */
+bool ynode_double(const ynode *n, double *out)
+{
+    if (!n || n->type != YN_SCALAR || n->quoted || n->len == 0) return false;
+    const char *s = n->str;
+    const char *p = s + (*s == '-' || *s == '+');
+    if (!strcmp(p, ".inf") || !strcmp(p, ".Inf") || !strcmp(p, ".INF")) {
+        *out = *s == '-' ? -INFINITY : INFINITY;
+        return true;
+    }
+    if (!strcmp(s, ".nan") || !strcmp(s, ".NaN") || !strcmp(s, ".NAN")) {
+        *out = NAN;
+        return true;
+    }
+    const char *q = p;
+    size_t digits = 0;
+    while (isdigit((unsigned char)*q)) { q++; digits++; }
+    if (*q == '.') { q++; while (isdigit((unsigned char)*q)) { q++; digits++; } }
+    if (!digits) return false;
+    if (*q == 'e' || *q == 'E') {
+        q++;
+        if (*q == '-' || *q == '+') q++;
+        if (!isdigit((unsigned char)*q)) return false;
+        while (isdigit((unsigned char)*q)) q++;
+    }
+    if (*q) return false;
+    errno = 0;
+    *out = strtod(s, NULL);   /* overflow gives inf: callers check isfinite */
+    return true;
+}
+
+bool ynode_long(const ynode *n, long *out)
+{
+    if (!n || n->type != YN_SCALAR || n->quoted || n->len == 0) return false;
+    const char *s = n->str;
+    const char *q = s + (*s == '-' || *s == '+');
+    if (!*q) return false;
+    for (const char *c = q; *c; c++)
+        if (!isdigit((unsigned char)*c)) return false;
+    errno = 0;
+    long v = strtol(s, NULL, 10);
+    if (errno == ERANGE) return false;
+    *out = v;
+    return true;
+}
+
+bool ynode_bool(const ynode *n, bool *out)
+{
+    if (!n || n->type != YN_SCALAR || n->quoted) return false;
+    const char *s = n->str;
+    if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE")) { *out = true; return true; }
+    if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE")) { *out = false; return true; }
+    return false;
+}

@@ -1,0 +1,146 @@
+/* yfield.c: typed field access with located errors (see yfield.h). */
+#include "yfield.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "taxonomy.h"
+
+int yf_check_keys(const yctx *c, const ynode *map, const char *const *allowed, const char *what)
+{
+    int bad = 0;
+    size_t na = 0;
+    while (allowed[na]) na++;
+    for (size_t i = 0; i < map->n; i++) {
+        const ynode *k = map->items[i];
+        size_t j = 0;
+        while (j < na && strcmp(allowed[j], k->str) != 0) j++;
+        if (j < na) continue;
+        const char *s = cm_suggest_among(allowed, na, k->str);
+        if (s)
+            cm_error(c->d, c->file, k->line, k->col, "unknown key '%s' in %s (did you mean '%s'?)",
+                     k->str, what, s);
+        else
+            cm_error(c->d, c->file, k->line, k->col, "unknown key '%s' in %s", k->str, what);
+        bad++;
+    }
+    return bad;
+}
+
+int yf_expect_map(const yctx *c, const ynode *n, const char *what)
+{
+    if (n && n->type == YN_MAP) return 0;
+    return cm_error(c->d, c->file, n ? n->line : 1, n ? n->col : 1,
+                    "%s must be a mapping of keys to values, not %s", what, ynode_kind(n));
+}
+
+static int missing(const yctx *c, const ynode *map, const char *key)
+{
+    return cm_error(c->d, c->file, map->line, map->col, "missing required key '%s'", key);
+}
+
+int yf_str(const yctx *c, const ynode *map, const char *key, bool required, char **out)
+{
+    *out = NULL;
+    const ynode *n = ynode_get(map, key);
+    if (!n || ynode_is_null(n)) return required ? missing(c, map, key) : 0;
+    if (n->type != YN_SCALAR)
+        return cm_error(c->d, c->file, n->line, n->col, "'%s' must be a string, not %s",
+                        key, ynode_kind(n));
+    if (required && n->len == 0)
+        return cm_error(c->d, c->file, n->line, n->col, "'%s' must not be empty", key);
+    if (!(*out = strdup(n->str))) return cm_ioerror(c->d, c->file, "out of memory");
+    return 0;
+}
+
+void yf_strlist_free(char **v, size_t n)
+{
+    if (!v) return;
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+int yf_strlist(const yctx *c, const ynode *map, const char *key, bool required,
+               char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    const ynode *v = ynode_get(map, key);
+    if (!v || ynode_is_null(v)) return required ? missing(c, map, key) : 0;
+    const ynode *const *items = (const ynode *const *)&v;
+    size_t cnt = 1;
+    if (v->type == YN_SEQ) {
+        items = (const ynode *const *)v->items;
+        cnt = v->n;
+    } else if (v->type != YN_SCALAR) {
+        return cm_error(c->d, c->file, v->line, v->col,
+                        "'%s' must be a string or a list of strings, not %s", key, ynode_kind(v));
+    }
+    char **r = calloc(cnt ? cnt : 1, sizeof *r);
+    if (!r) return cm_ioerror(c->d, c->file, "out of memory");
+    for (size_t i = 0; i < cnt; i++) {
+        const ynode *it = items[i];
+        if (it->type != YN_SCALAR || ynode_is_null(it)) {
+            cm_error(c->d, c->file, it->line, it->col, "items of '%s' must be strings, not %s",
+                     key, ynode_kind(it));
+            yf_strlist_free(r, i);
+            return -1;
+        }
+        if (!(r[i] = strdup(it->str))) {
+            yf_strlist_free(r, i);
+            return cm_ioerror(c->d, c->file, "out of memory");
+        }
+    }
+    *out = r;
+    *n = cnt;
+    return 0;
+}
+
+int yf_num(const yctx *c, const ynode *map, const char *key, bool required,
+           double lo, double hi, double *out, bool *present)
+{
+    if (present) *present = false;
+    const ynode *n = ynode_get(map, key);
+    if (!n || ynode_is_null(n)) return required ? missing(c, map, key) : 0;
+    double x;
+    if (!ynode_double(n, &x))
+        return cm_error(c->d, c->file, n->line, n->col, "'%s' must be a number, not %s",
+                        key, ynode_kind(n));
+    if (!isfinite(x))
+        return cm_error(c->d, c->file, n->line, n->col, "'%s' must be a finite number", key);
+    if (x < lo || x > hi)
+        return cm_error(c->d, c->file, n->line, n->col, "'%s' is %g, outside [%g, %g]",
+                        key, x, lo, hi);
+    *out = x;
+    if (present) *present = true;
+    return 0;
+}
+
+int yf_bool(const yctx *c, const ynode *map, const char *key, bool *out)
+{
+    const ynode *n = ynode_get(map, key);
+    if (!n || ynode_is_null(n)) return 0;
+    if (!ynode_bool(n, out))
+        return cm_error(c->d, c->file, n->line, n->col, "'%s' must be true or false, not %s",
+                        key, ynode_kind(n));
+    return 0;
+}
+
+int yf_weight(const yctx *c, const ynode *n, const char *what, double *out)
+{
+    double x;
+    if (ynode_is_null(n))
+        return cm_error(c->d, c->file, n->line, n->col, "weight of %s is missing", what);
+    if (!ynode_double(n, &x))
+        return cm_error(c->d, c->file, n->line, n->col,
+                        "weight of %s must be a number in (0, 1], not %s", what, ynode_kind(n));
+    if (!isfinite(x))
+        return cm_error(c->d, c->file, n->line, n->col,
+                        "weight of %s must be a finite number in (0, 1]", what);
+    if (x <= 0 || x > 1)
+        return cm_error(c->d, c->file, n->line, n->col,
+                        "weight of %s is %g, outside (0, 1]", what, x);
+    *out = x;
+    return 0;
+}
