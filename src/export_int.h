@@ -1,0 +1,60 @@
+/* export_int.h: private helpers shared by the writers (export*.c); not part of the API.
+ *
+ * Every helper reads the shortlist and dataset as they are and never allocates anything the
+ * caller must free unless it says so. Numbers are formatted with '.' as the decimal point
+ * whatever LC_NUMERIC says, so data files do not change with the user's locale.
+ */
+#ifndef CM_EXPORT_INT_H
+#define CM_EXPORT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "export.h"
+
+#ifndef CM_VERSION
+#define CM_VERSION "unknown"
+#endif
+
+/* The partner a hit refers to. */
+const cm_partner *cmx_partner(const cm_shortlist *s, const cm_hit *h);
+/* The Chinese name to show: simplified if known, else as printed; "" if none. */
+const char *cmx_name_zh(const cm_partner *p);
+/* A region's English name or id; "" for CM_NONE or an index out of range. */
+const char *cmx_region_name(const cm_dataset *ds, size_t idx);
+const char *cmx_region_id(const cm_dataset *ds, size_t idx);
+/* Kind and component names, "" (never NULL) for values out of range. */
+const char *cmx_kind_name(cm_kind k);
+const char *cmx_comp_name(size_t c);
+/* A policy note by index, or NULL if out of range. */
+const cm_note *cmx_note(const cm_dataset *ds, size_t idx);
+/* `s`, or "" for NULL. */
+const char *cmx_str(const char *s);
+
+/* Format `v` with `prec` decimals into `buf` (at least 48 bytes), C locale. */
+char *cmx_num(char *buf, size_t len, double v, int prec);
+/* Terminal display width of UTF-8 text (utf8proc_charwidth over decoded codepoints;
+ * an invalid byte counts as one column). */
+size_t cmx_display_width(const char *s);
+
+/* A growable string; `oom` records a failed allocation (the content is then truncated). */
+typedef struct cmx_buf { char *s; size_t n, cap; bool oom; } cmx_buf;
+void cmx_buf_puts(cmx_buf *b, const char *s);
+void cmx_buf_putn(cmx_buf *b, const char *s, size_t n);
+void cmx_buf_printf(cmx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cmx_buf_release(cmx_buf *b);
+/* The buffer's text ("" if empty), valid until the next change. */
+const char *cmx_buf_str(const cmx_buf *b);
+
+/* Writers behind cm_export_stream/cm_export_file. They return 0, or -1 when memory ran
+ * out or the library failed (a message in `d`); write errors on `out` are found by the
+ * caller with ferror. */
+int cmx_write_json(const cm_shortlist *lists, size_t n, const cm_export_opts *o, FILE *out,
+                   cm_diags *d, const char *name);
+int cmx_write_html(const cm_shortlist *lists, size_t n, const cm_export_opts *o, FILE *out,
+                   cm_diags *d, const char *name);
+/* xlsx is written to `path` directly (not atomically: cm_export_file wraps it). */
+int cmx_write_xlsx(const cm_shortlist *lists, size_t n, const cm_export_opts *o,
+                   const char *path, cm_diags *d, const char *name);
+
+#endif
