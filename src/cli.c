@@ -42,7 +42,6 @@ int cli_parse(int argc, char **argv, const char *cmd, const char *usage, const c
     int rc = -1;
     if (!lo || !so) goto out;
     char *sp = so;
-    *sp++ = '+';        /* stop at the first operand, like POSIX */
     *sp++ = ':';        /* report missing arguments ourselves */
     for (size_t i = 0; i < n; i++) {
         lo[i] = (struct option){ opts[i].name, opts[i].arg ? required_argument : no_argument, NULL, opts[i].val };

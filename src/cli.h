@@ -70,3 +70,25 @@ int cmd_data(int argc, char **argv, cm_cli *cli);
 int cmd_init(int argc, char **argv, cm_cli *cli);
 
 #endif
+
+/* ---- shared by rank, batch and explain ---- */
+#include "export.h"
+#include "rank.h"
+
+typedef struct cm_rank_cli {
+    cm_rank_opts ro;
+    const char *format, *output, *weights_file, *weight_spec, *region, *sector, *kinds;
+    const char *top, *min_score;
+    bool explain;
+} cm_rank_cli;
+
+/* Options common to rank and batch, and their handler (ctx is a cm_rank_cli). */
+extern const cm_opt cli_rank_opts[];
+int cli_rank_opt(int val, const char *arg, void *ctx);
+/* Resolve the textual options against the dataset into rc->ro. Returns 0 or an exit status. */
+int cli_rank_finish(const char *cmd, cm_rank_cli *rc, const cm_dataset *ds);
+/* The format to use: --format, else from the output file's extension, else table on a
+ * terminal and tsv otherwise. Returns -1 after a usage error. */
+int cli_pick_format(const char *cmd, const char *format, const char *output, bool tty);
+/* Export options for stdout: colour and width from the terminal. */
+void cli_export_opts(const cm_cli *cli, bool explain, cm_export_opts *eo);

@@ -1,0 +1,168 @@
+/* cli_rank.c: the ranking options rank and batch share, resolved against the dataset. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "yfield.h"
+
+enum { O_TOP = 'n', O_KIND = 'k', O_REGION = 'r', O_SECTOR = 's', O_FORMAT = 'f', O_OUTPUT = 'o',
+       O_EXPLAIN = 'e', O_WEIGHTS = 'w', O_MIN = 256, O_WEIGHT };
+
+const cm_opt cli_rank_opts[] = {
+    { "top", O_TOP, "N", "number of suggestions (default 10)" },
+    { "kind", O_KIND, "KINDS", "only these partner kinds, comma-separated: cluster,zone,organisation,programme" },
+    { "region", O_REGION, "REGION", "only partners in this region (province, city, city cluster, macro-region)" },
+    { "sector", O_SECTOR, "SECTOR", "only partners in this sector or below it" },
+    { "min-score", O_MIN, "X", "only suggestions scoring at least X (0-100)" },
+    { "format", O_FORMAT, "FMT", "table, tsv, csv, json, md, xlsx or html" },
+    { "output", O_OUTPUT, "FILE", "write to FILE atomically ('-' for stdout)" },
+    { "explain", O_EXPLAIN, NULL, "add each component's points, the matched terms and policy notes" },
+    { "weights", O_WEIGHTS, "FILE", "component weights from a YAML file like data/weights.yaml" },
+    { "weight", O_WEIGHT, "SPEC", "override weights, e.g. sector=0.5,keyword=0" },
+    { 0 },
+};
+
+int cli_rank_opt(int val, const char *arg, void *ctx)
+{
+    cm_rank_cli *r = ctx;
+    switch (val) {
+    case O_TOP: r->top = arg; break;
+    case O_KIND: r->kinds = arg; break;
+    case O_REGION: r->region = arg; break;
+    case O_SECTOR: r->sector = arg; break;
+    case O_MIN: r->min_score = arg; break;
+    case O_FORMAT: r->format = arg; break;
+    case O_OUTPUT: r->output = arg; break;
+    case O_EXPLAIN: r->explain = true; break;
+    case O_WEIGHTS: r->weights_file = arg; break;
+    case O_WEIGHT: r->weight_spec = arg; break;
+    default: return -1;
+    }
+    return 0;
+}
+
+static int load_weights_file(const char *cmd, const char *path, double w[CM_NCOMP])
+{
+    cm_diags d;
+    ydoc_stream *s = NULL;
+    int rc = CM_EXIT_OK;
+    cm_diags_init(&d);
+    yctx c = { path, &d };
+    static const char *const keys[] = { "sector", "region", "policy", "goal", "keyword", NULL };
+    if (ydoc_load_file(path, &YLIMITS_PROFILE, &s, &d) == 0) {
+        const ynode *root = s->ndocs ? s->docs[0] : NULL;
+        const ynode *wn = root && root->type == YN_MAP ? ynode_get(root, "weights") : NULL;
+        if (!wn) cm_error(&d, path, 1, 1, "expected a mapping with a 'weights' mapping");
+        else if (yf_expect_map(&c, wn, "'weights'") == 0 && yf_check_keys(&c, wn, keys, "weights") == 0)
+            for (int i = 0; i < CM_NCOMP; i++) yf_num(&c, wn, keys[i], false, 0, 1e6, &w[i], NULL);
+    }
+    if (d.nerrors) {
+        cli_report(&d);
+        rc = cli_status(&d);
+    }
+    (void)cmd;
+    ydoc_stream_free(s);
+    cm_diags_release(&d);
+    return rc;
+}
+
+int cli_rank_finish(const char *cmd, cm_rank_cli *r, const cm_dataset *ds)
+{
+    cm_rank_opts *o = &r->ro;
+    const cm_taxonomy *t = &ds->tax;
+    cm_rank_opts_init(o, ds);
+    if (r->top) {
+        char *end;
+        errno = 0;
+        long n = strtol(r->top, &end, 10);
+        if (end == r->top || *end || errno || n < 1 || n > 10000)
+            return cli_usage_error(cmd, "--top wants a whole number from 1 to 10000, not '%s'", r->top);
+        o->top = (size_t)n;
+    }
+    if (r->min_score) {
+        char *end;
+        double x = strtod(r->min_score, &end);
+        if (end == r->min_score || *end || !(x >= 0 && x <= 100))
+            return cli_usage_error(cmd, "--min-score wants a number from 0 to 100, not '%s'", r->min_score);
+        o->min_score = x;
+    }
+    if (r->kinds) {
+        char *copy = strdup(r->kinds), *save = NULL;
+        if (!copy) return CM_EXIT_IO;
+        for (char *k = strtok_r(copy, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+            int kind = cm_kind_parse(k);
+            if (kind < 0) {
+                const char *sug = cm_suggest_among(cm_kind_names, CM_NKINDS, k);
+                int rc = sug ? cli_usage_error(cmd, "unknown kind '%s' (did you mean '%s'?)", k, sug)
+                             : cli_usage_error(cmd, "unknown kind '%s' (one of cluster, zone, organisation, programme)", k);
+                free(copy);
+                return rc;
+            }
+            o->kinds |= 1u << kind;
+        }
+        free(copy);
+    }
+    if (r->region && (o->region = cm_region_find(t, r->region)) == CM_NONE) {
+        const char *sug = cm_suggest(t, CM_VOCAB_REGION, r->region);
+        return sug ? cli_usage_error(cmd, "unknown region '%s' (did you mean '%s'?)", r->region, sug)
+                   : cli_usage_error(cmd, "unknown region '%s' (see 'clustermatch list regions')", r->region);
+    }
+    if (r->sector && (o->sector = cm_sector_find(t, r->sector)) == CM_NONE) {
+        const char *sug = cm_suggest(t, CM_VOCAB_SECTOR, r->sector);
+        return sug ? cli_usage_error(cmd, "unknown sector '%s' (did you mean '%s'?)", r->sector, sug)
+                   : cli_usage_error(cmd, "unknown sector '%s' (see 'clustermatch list sectors')", r->sector);
+    }
+    if (r->weights_file) {
+        int rc = load_weights_file(cmd, r->weights_file, o->weights);
+        if (rc) return rc;
+    }
+    if (r->weight_spec) {
+        bool set[CM_NCOMP] = { 0 };
+        if (cli_parse_weights(cmd, r->weight_spec, o->weights, set)) return CM_EXIT_USAGE;
+    }
+    double sum = 0;
+    for (int c = 0; c < CM_NCOMP; c++) sum += o->weights[c];
+    if (!(sum > 0)) return cli_usage_error(cmd, "all weights are zero");
+    return CM_EXIT_OK;
+}
+
+int cli_pick_format(const char *cmd, const char *format, const char *output, bool tty)
+{
+    if (format) {
+        int f = cm_format_parse(format);
+        if (f < 0) {
+            const char *sug = cm_suggest_among(cm_format_names, CM_NFORMATS, format);
+            if (sug) cli_usage_error(cmd, "unknown format '%s' (did you mean '%s'?)", format, sug);
+            else cli_usage_error(cmd, "unknown format '%s' (one of table, tsv, csv, json, md, xlsx, html)", format);
+        }
+        return f;
+    }
+    if (output && strcmp(output, "-") != 0) {
+        const char *dot = strrchr(output, '.');
+        for (int f = 0; dot && f < CM_NFORMATS; f++)
+            if (cm_format_ext[f] && !strcmp(dot + 1, cm_format_ext[f])) return f;
+        if (dot && !strcmp(dot + 1, "htm")) return CM_FMT_HTML;
+        if (dot && !strcmp(dot + 1, "markdown")) return CM_FMT_MD;
+        return CM_FMT_TSV;
+    }
+    return tty ? CM_FMT_TABLE : CM_FMT_TSV;
+}
+
+void cli_export_opts(const cm_cli *cli, bool explain, cm_export_opts *eo)
+{
+    memset(eo, 0, sizeof *eo);
+    eo->explain = explain;
+    bool tty = isatty(STDOUT_FILENO);
+    const char *nc = getenv("NO_COLOR");
+    eo->color = cli->color == 1 || (cli->color == -1 && tty && !(nc && *nc));
+    if (tty) {
+        struct winsize ws;
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) eo->width = ws.ws_col;
+    }
+    const char *cols = getenv("COLUMNS");
+    if (!eo->width && cols && atoi(cols) > 0) eo->width = atoi(cols);
+}

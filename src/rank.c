@@ -1,0 +1,435 @@
+/* rank.c: filters, top-k selection, partnership coverage and explanations (see rank.h). */
+#include "rank.h"
+
+#include <gsl/gsl_matrix.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define SCORE_EPS 1e-9
+#define COVER_LAMBDA 0.5       /* xQuAD trade-off between mean fit and covering every member */
+
+void cm_rank_opts_init(cm_rank_opts *o, const cm_dataset *ds)
+{
+    memset(o, 0, sizeof *o);
+    o->top = 10;
+    o->region = o->sector = CM_NONE;
+    memcpy(o->weights, ds->weights, sizeof o->weights);
+}
+
+void cm_shortlist_release(cm_shortlist *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->n; i++) free(s->hits[i].member_score);
+    free(s->hits);
+    s->hits = NULL;
+    s->n = 0;
+}
+
+int cm_hit_cmp(const cm_hit *a, const cm_hit *b, const cm_dataset *ds)
+{
+    if (fabs(a->score - b->score) > SCORE_EPS) return a->score > b->score ? -1 : 1;
+    double sa = a->comp[CM_C_SECTOR], sb = b->comp[CM_C_SECTOR];
+    if (fabs(sa - sb) > SCORE_EPS) return sa > sb ? -1 : 1;
+    return strcmp(ds->partners[a->partner].id, ds->partners[b->partner].id);
+}
+
+/* ---- filters ------------------------------------------------------------------------ */
+
+static bool passes(const cm_dataset *ds, const cm_profile *p, const cm_rank_opts *o, size_t j)
+{
+    const cm_partner *pa = &ds->partners[j];
+    unsigned kinds = o->kinds ? o->kinds : p->kinds;
+    if (kinds && !(kinds & (1u << pa->kind))) return false;
+    if (o->region != CM_NONE) {
+        size_t loc = pa->city != CM_NONE ? pa->city : pa->province;
+        if (!cm_region_within(&ds->tax, loc, o->region) && !cm_region_within(&ds->tax, pa->province, o->region))
+            return false;
+    }
+    if (o->sector != CM_NONE) {
+        bool any = false;
+        for (size_t k = 0; k < pa->nsectors && !any; k++)
+            any = cm_sector_ancestor_dist(&ds->tax, pa->sectors[k], o->sector) >= 0;
+        if (!any) return false;
+    }
+    for (size_t k = 0; k < p->nexclude; k++)
+        if (!strcmp(p->exclude[k], pa->id)) return false;
+    return true;
+}
+
+/* ---- explanations ------------------------------------------------------------------- */
+
+static void add_reason(cm_hit *h, cm_component c, double pts, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#include <stdarg.h>
+static void add_reason(cm_hit *h, cm_component c, double pts, const char *fmt, ...)
+{
+    if (pts <= 0.005) return;
+    cm_reason r = { .comp = c, .contrib = pts };
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r.text, sizeof r.text, fmt, ap);
+    va_end(ap);
+    /* Keep the strongest CM_MAX_REASONS, strongest first; equal points keep insertion order. */
+    size_t pos = h->nreasons;
+    while (pos > 0 && h->reasons[pos - 1].contrib < pts) pos--;
+    if (pos >= CM_MAX_REASONS) return;
+    size_t last = h->nreasons < CM_MAX_REASONS ? h->nreasons : CM_MAX_REASONS - 1;
+    memmove(&h->reasons[pos + 1], &h->reasons[pos], (last - pos) * sizeof r);
+    h->reasons[pos] = r;
+    if (h->nreasons < CM_MAX_REASONS) h->nreasons++;
+}
+
+static bool contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0) return true;
+    return false;
+}
+
+static const char *level_name(const cm_region *r)
+{
+    switch (r->level) {
+    case CM_REG_MACRO: return "macro-region";
+    case CM_REG_PROVINCE: return "province";
+    case CM_REG_CITY: return "city";
+    default: return "city cluster";
+    }
+}
+
+static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t max_sector_pairs)
+{
+    const cm_dataset *ds = m->ds;
+    const cm_taxonomy *t = &ds->tax;
+    const cm_partner *pa = &ds->partners[h->partner];
+    h->nreasons = 0;
+    if (q->w[CM_C_SECTOR] > 0) {
+        double den = q->anorm * gsl_vector_get(m->pnorm, h->partner);
+        /* The sector score is a sum of terms a_i S_ij b_j / den over profile sectors i and
+         * partner sectors j; the strongest terms are the reasons. */
+        double prev = INFINITY;
+        size_t pi_ = 0, pj_ = 0;
+        for (size_t round = 0; round < max_sector_pairs && den > 0; round++) {
+            double best = 0;
+            size_t bi = 0, bj = 0;
+            for (size_t i = 0; i < m->ns; i++) {
+                double ai = gsl_vector_get(q->a, i);
+                if (ai <= 0) continue;
+                for (size_t k = 0; k < pa->nsectors; k++) {
+                    size_t j = pa->sectors[k];
+                    double v = ai * gsl_matrix_get(m->S, i, j) * pa->sector_w[k] / den;
+                    double pts = 100.0 * q->w[CM_C_SECTOR] * v;
+                    /* Next strongest after the ones already taken (strictly weaker, or equal
+                     * but later in (i, j) order). */
+                    if (round && (pts > prev || (pts == prev && (i < pi_ || (i == pi_ && j <= pj_)))))
+                        continue;
+                    if (v > best) { best = v; bi = i; bj = j; }
+                }
+            }
+            if (best <= 0) break;
+            double pts = 100.0 * q->w[CM_C_SECTOR] * best;
+            double sim = gsl_matrix_get(m->S, bi, bj);
+            if (bi == bj)
+                add_reason(h, CM_C_SECTOR, pts, "sector: %s", t->sectors[bi].id);
+            else
+                add_reason(h, CM_C_SECTOR, pts, "sector: %s ~ %s %.2g", t->sectors[bi].id, t->sectors[bj].id, sim);
+            prev = pts;
+            pi_ = bi;
+            pj_ = bj;
+        }
+    }
+    if (q->w[CM_C_REGION] > 0) {
+        size_t r = CM_NONE;
+        double v = cm_region_affinity(t, q, pa, &r);
+        if (r != CM_NONE) {
+            const cm_region *R = &t->regions[r];
+            double pts = 100.0 * q->w[CM_C_REGION] * v;
+            if (R->world_class)
+                add_reason(h, CM_C_REGION, pts, "region: %s, a prioritised world-class city cluster", R->name);
+            else if (v < 1.0)
+                add_reason(h, CM_C_REGION, pts, "region: near %s (%s)", R->name, level_name(R));
+            else
+                add_reason(h, CM_C_REGION, pts, "region: %s (%s)", R->name, level_name(R));
+        }
+    }
+    if (q->w[CM_C_POLICY] > 0) {
+        double best = 0;
+        size_t bq = 0;
+        for (size_t k = 0; k < m->nq; k++) {
+            double v = gsl_vector_get(q->pi, k) * gsl_matrix_get(m->Pi, h->partner, k);
+            if (v > best) { best = v; bq = k; }
+        }
+        if (best > 0) {
+            const cm_priority *pr = &t->priorities[bq];
+            add_reason(h, CM_C_POLICY, 100.0 * q->w[CM_C_POLICY] * h->comp[CM_C_POLICY], "policy: %s, %s",
+                       t->programmes[pr->programme].name, pr->label);
+        }
+    }
+    if (q->w[CM_C_GOAL] > 0) {
+        const cm_profile *p = q->profile;
+        size_t bg = p->goals[0];
+        for (size_t i = 1; i < p->ngoals; i++)
+            if (t->goal_fit[p->goals[i]][pa->kind] > t->goal_fit[bg][pa->kind]) bg = p->goals[i];
+        add_reason(h, CM_C_GOAL, 100.0 * q->w[CM_C_GOAL] * h->comp[CM_C_GOAL], "goal: %s suits a%s %s (%.2f)",
+                   t->goals[bg].id, pa->kind == CM_KIND_ORGANISATION ? "n" : "", cm_kind_names[pa->kind],
+                   t->goal_fit[bg][pa->kind]);
+    }
+    if (q->w[CM_C_KEYWORD] > 0 && h->comp[CM_C_KEYWORD] > 0) {
+        char buf[CM_REASON_LEN] = "";
+        size_t len = 0;
+        const char *hay[2] = { pa->name, pa->description ? pa->description : "" };
+        for (size_t k = 0; k < q->nkw && len < sizeof buf - 40; k++) {
+            bool found = false;
+            for (int hh = 0; hh < 2 && !found; hh++) found = contains_ci(hay[hh], q->kwtokens[k]);
+            if (!found) {
+                for (size_t sct = 0; sct < pa->nsectors && !found; sct++)
+                    found = contains_ci(t->sectors[pa->sectors[sct]].label, q->kwtokens[k]);
+            }
+            if (found) len += (size_t)snprintf(buf + len, sizeof buf - len, "%s'%s'", len ? ", " : "", q->kwtokens[k]);
+        }
+        add_reason(h, CM_C_KEYWORD, 100.0 * q->w[CM_C_KEYWORD] * h->comp[CM_C_KEYWORD], "keywords: %s",
+                   len ? buf : "matched in description");
+    }
+    /* Policy notes: those for any of the partner's sectors (or their ancestors), or for all. */
+    h->nnotes = 0;
+    for (size_t n = 0; n < t->nnotes && h->nnotes < CM_MAX_NOTES; n++) {
+        const cm_note *no = &t->notes[n];
+        if (no->kinds && !(no->kinds & (1u << pa->kind))) continue;
+        bool applies = no->nsectors == 0;
+        for (size_t k = 0; k < no->nsectors && !applies; k++)
+            for (size_t s = 0; s < pa->nsectors && !applies; s++)
+                applies = cm_sector_ancestor_dist(t, pa->sectors[s], no->sectors[k]) >= 0;
+        if (applies) h->notes[h->nnotes++] = n;
+    }
+}
+
+/* ---- selection ---------------------------------------------------------------------- */
+
+typedef struct heapctx { cm_hit *v; size_t n; const cm_dataset *ds; } heapctx;
+
+/* A min-heap on rank order: the root is the worst hit kept so far. */
+static void sift_down(heapctx *h, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, w = i;
+        if (l < h->n && cm_hit_cmp(&h->v[l], &h->v[w], h->ds) > 0) w = l;
+        if (r < h->n && cm_hit_cmp(&h->v[r], &h->v[w], h->ds) > 0) w = r;
+        if (w == i) return;
+        cm_hit t = h->v[i]; h->v[i] = h->v[w]; h->v[w] = t;
+        i = w;
+    }
+}
+
+static void sift_up(heapctx *h, size_t i)
+{
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (cm_hit_cmp(&h->v[i], &h->v[p], h->ds) <= 0) return;
+        cm_hit t = h->v[i]; h->v[i] = h->v[p]; h->v[p] = t;
+        i = p;
+    }
+}
+
+static const cm_dataset *sort_ds;
+static int hit_qsort(const void *a, const void *b) { return cm_hit_cmp(a, b, sort_ds); }
+
+/* Top `k` of the candidates in rank order. Returns the number kept. */
+static size_t select_top(const cm_dataset *ds, const double *comp, const double *total, const cm_profile *p,
+                         const cm_rank_opts *o, size_t k, cm_hit *out, size_t *considered)
+{
+    heapctx h = { out, 0, ds };
+    size_t np = ds->npartners;
+    *considered = 0;
+    for (size_t j = 0; j < np; j++) {
+        if (!passes(ds, p, o, j)) continue;
+        ++*considered;
+        if (total[j] < o->min_score) continue;
+        cm_hit c = { .partner = j, .score = total[j] };
+        memcpy(c.comp, comp + j * CM_NCOMP, sizeof c.comp);
+        if (h.n < k) {
+            h.v[h.n++] = c;
+            sift_up(&h, h.n - 1);
+        } else if (k && cm_hit_cmp(&c, &h.v[0], ds) < 0) {
+            h.v[0] = c;
+            sift_down(&h, 0);
+        }
+    }
+    sort_ds = ds;
+    qsort(out, h.n, sizeof *out, hit_qsort);
+    return h.n;
+}
+
+/* Partnerships: greedy xQuAD coverage. Each step takes the partner maximising
+ *   (1-L) * mean_m s_mj + L * sum_m (1/M) s_mj * prod_{i chosen} (1 - s_mi)
+ * with member scores s in [0,1], so a member already well served counts less. */
+static size_t select_cover(const cm_dataset *ds, size_t M, const double *mtotal, const double *mean,
+                           const double *comp, const cm_profile *p, const cm_rank_opts *o, size_t k,
+                           cm_hit *out, size_t *considered)
+{
+    size_t np = ds->npartners, n = 0;
+    double *unserved = malloc(M * sizeof *unserved);
+    bool *taken = calloc(np ? np : 1, sizeof *taken);
+    if (!unserved || !taken) { free(unserved); free(taken); return 0; }
+    for (size_t m = 0; m < M; m++) unserved[m] = 1.0;
+    *considered = 0;
+    for (size_t j = 0; j < np; j++) {
+        if (!passes(ds, p, o, j)) taken[j] = true;
+        else ++*considered;
+        if (mean[j] < o->min_score) taken[j] = true;
+    }
+    while (n < k) {
+        double best = -1;
+        size_t bj = CM_NONE;
+        for (size_t j = 0; j < np; j++) {
+            if (taken[j]) continue;
+            double cov = 0;
+            for (size_t m = 0; m < M; m++) cov += mtotal[m * np + j] / 100.0 * unserved[m];
+            double v = (1 - COVER_LAMBDA) * mean[j] / 100.0 + COVER_LAMBDA * cov / (double)M;
+            /* Ties: the usual rank order (score, sector, id), via an exact comparison. */
+            if (v > best + SCORE_EPS || (fabs(v - best) <= SCORE_EPS && bj != CM_NONE &&
+                  (mean[j] > mean[bj] + SCORE_EPS || (fabs(mean[j] - mean[bj]) <= SCORE_EPS &&
+                   strcmp(ds->partners[j].id, ds->partners[bj].id) < 0)))) {
+                best = v;
+                bj = j;
+            }
+        }
+        if (bj == CM_NONE) break;
+        taken[bj] = true;
+        for (size_t m = 0; m < M; m++) unserved[m] *= 1.0 - mtotal[m * np + bj] / 100.0;
+        cm_hit *h = &out[n++];
+        memset(h, 0, sizeof *h);
+        h->partner = bj;
+        h->score = mean[bj];
+        memcpy(h->comp, comp + bj * CM_NCOMP, sizeof h->comp);
+        if ((h->member_score = malloc(M * sizeof *h->member_score)))
+            for (size_t m = 0; m < M; m++) h->member_score[m] = mtotal[m * np + bj];
+    }
+    free(unserved);
+    free(taken);
+    return n;
+}
+
+/* ---- the block ---------------------------------------------------------------------- */
+
+int cm_rank_block(const cm_model *m, const cm_profile *const *profiles, size_t n, const cm_rank_opts *o,
+                  cm_shortlist *out, cm_diags *d)
+{
+    const cm_dataset *ds = m->ds;
+    size_t np = m->np, nq = 0, made = 0;
+    int rc = -1;
+    for (size_t i = 0; i < n; i++) {
+        memset(&out[i], 0, sizeof out[i]);
+        out[i].profile = profiles[i];
+        out[i].ds = ds;
+        nq += profiles[i]->partnership ? profiles[i]->nmembers + 1 : 1;
+    }
+    cm_query *q = calloc(nq ? nq : 1, sizeof *q);
+    double *comp = malloc((nq > 0 && np > 0 ? nq * np : 1) * CM_NCOMP * sizeof *comp);
+    double *total = malloc((nq > 0 && np > 0 ? nq * np : 1) * sizeof *total);
+    if (!q || !comp || !total) { cm_ioerror(d, NULL, "out of memory ranking %zu profiles", n); goto out; }
+    /* Query order: each profile, then its members. */
+    for (size_t i = 0; i < n; i++) {
+        const cm_profile *p = profiles[i];
+        if (cm_query_init(&q[made], m, p, o->weights, d)) goto out;
+        made++;
+        for (size_t k = 0; p->partnership && k < p->nmembers; k++) {
+            if (cm_query_init(&q[made], m, &p->members[k], o->weights, d)) goto out;
+            made++;
+        }
+    }
+    if (cm_score_block(m, q, nq, comp, total, d)) goto out;
+    size_t qi = 0;
+    for (size_t i = 0; i < n; i++) {
+        const cm_profile *p = profiles[i];
+        cm_shortlist *s = &out[i];
+        size_t k = o->top;
+        if (!(s->hits = calloc(k ? k : 1, sizeof *s->hits))) { cm_ioerror(d, NULL, "out of memory"); goto out; }
+        const cm_query *pq = &q[qi];
+        memcpy(s->weights, pq->w, sizeof s->weights);
+        memcpy(s->active, pq->active, sizeof s->active);
+        if (!p->partnership) {
+            s->n = select_top(ds, comp + qi * np * CM_NCOMP, total + qi * np, p, o, k, s->hits, &s->considered);
+            for (size_t h = 0; h < s->n; h++) {
+                explain_hit(m, pq, &s->hits[h], 1);
+                for (int c = 0; c < CM_NCOMP; c++) s->hits[h].contrib[c] = 100.0 * pq->w[c] * s->hits[h].comp[c];
+            }
+            qi++;
+            continue;
+        }
+        /* Partnership: the score for a partner is the mean of its members' scores, and each
+         * component the mean of theirs; the order comes from the coverage re-ranking. */
+        size_t M = p->nmembers;
+        const double *mt = total + (qi + 1) * np, *mc = comp + (qi + 1) * np * CM_NCOMP;
+        double *mean = calloc(np, sizeof *mean), *mcomp = calloc(np * CM_NCOMP, sizeof *mcomp);
+        if (!mean || !mcomp) { free(mean); free(mcomp); cm_ioerror(d, NULL, "out of memory"); goto out; }
+        for (size_t j = 0; j < np; j++)
+            for (size_t mm = 0; mm < M; mm++) {
+                mean[j] += mt[mm * np + j] / (double)M;
+                for (int c = 0; c < CM_NCOMP; c++)
+                    mcomp[j * CM_NCOMP + c] += mc[(mm * np + j) * CM_NCOMP + c] / (double)M;
+            }
+        s->n = select_cover(ds, M, mt, mean, mcomp, p, o, k, s->hits, &s->considered);
+        /* Contributions: the mean of the members' contributions, so they add up to the score. */
+        for (size_t h = 0; h < s->n; h++) {
+            cm_hit *hit = &s->hits[h];
+            for (size_t mm = 0; mm < M; mm++)
+                for (int c = 0; c < CM_NCOMP; c++)
+                    hit->contrib[c] += 100.0 * q[qi + 1 + mm].w[c] * mc[(mm * np + hit->partner) * CM_NCOMP + c] / (double)M;
+            /* Reasons: from the member this partner serves best. */
+            size_t bm = 0;
+            for (size_t mm = 1; mm < M; mm++)
+                if (hit->member_score[mm] > hit->member_score[bm]) bm = mm;
+            cm_hit tmp = *hit;
+            memcpy(tmp.comp, mc + (bm * np + hit->partner) * CM_NCOMP, sizeof tmp.comp);
+            explain_hit(m, &q[qi + 1 + bm], &tmp, 1);
+            memcpy(hit->reasons, tmp.reasons, sizeof hit->reasons);
+            hit->nreasons = tmp.nreasons;
+            memcpy(hit->notes, tmp.notes, sizeof hit->notes);
+            hit->nnotes = tmp.nnotes;
+        }
+        free(mean);
+        free(mcomp);
+        qi += M + 1;
+    }
+    rc = 0;
+out:
+    for (size_t i = 0; i < made; i++) cm_query_release(&q[i]);
+    free(q);
+    free(comp);
+    free(total);
+    return rc;
+}
+
+int cm_rank_one(const cm_model *m, const cm_profile *p, const cm_rank_opts *o, cm_shortlist *out, cm_diags *d)
+{
+    return cm_rank_block(m, &p, 1, o, out, d);
+}
+
+int cm_explain_pair(const cm_model *m, const cm_profile *p, size_t partner, const cm_rank_opts *o,
+                    cm_hit *hit, cm_diags *d)
+{
+    cm_query q;
+    size_t np = m->np;
+    double *comp = malloc(np * CM_NCOMP * sizeof *comp), *total = malloc(np * sizeof *total);
+    int rc = -1;
+    memset(hit, 0, sizeof *hit);
+    if (!comp || !total) { free(comp); free(total); return cm_ioerror(d, NULL, "out of memory"); }
+    if (cm_query_init(&q, m, p, o->weights, d) == 0) {
+        if (cm_score_block(m, &q, 1, comp, total, d) == 0) {
+            hit->partner = partner;
+            hit->score = total[partner];
+            memcpy(hit->comp, comp + partner * CM_NCOMP, sizeof hit->comp);
+            for (int c = 0; c < CM_NCOMP; c++) hit->contrib[c] = 100.0 * q.w[c] * hit->comp[c];
+            explain_hit(m, &q, hit, 3);
+            rc = 0;
+        }
+        cm_query_release(&q);
+    }
+    free(comp);
+    free(total);
+    return rc;
+}

@@ -1,0 +1,495 @@
+/* score.c: profiles and partners as GSL vectors and matrices; scores by BLAS.
+ *
+ * See score.h for the model and docs/scoring.md for the formulas. The heavy part is two
+ * dgemm calls per block of queries; region, goal and keyword terms are cheap per pair.
+ */
+#include "score.h"
+
+#include <ctype.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#define SEEK_WEIGHT 0.7        /* a sought sector counts 0.7 of a sector the cluster is in */
+#define HIER_DECAY 0.5         /* similarity halves with each step to a common ancestor */
+#define BM25_K1 1.2
+#define BM25_B 0.75
+
+/* ---- keyword index (BM25) ---------------------------------------------------------- */
+
+typedef struct tok { char *s; size_t id, df; UT_hash_handle hh; } tok;
+typedef struct posting { size_t id; unsigned tf; } posting;
+
+struct cm_kw_index {
+    tok *vocab;
+    size_t nvocab;
+    posting **docs;        /* per partner, sorted by id */
+    size_t *ndocs, *len;
+    double avglen;
+};
+
+static const char *const stopwords[] = { "and", "the", "of", "for", "in", "with", "to", "a", "an",
+    "on", "by", "its", "is", "are", "as", "at", "from", "or", "that", "this", "industrial", "cluster",
+    "clusters", "industry", "china", "chinese", NULL };
+
+/* Split `s` into folded tokens: ASCII letters and digits, lowercased, a plural 's' removed
+ * from words longer than 3 letters, stop words dropped. Calls fn for each. */
+static void tokenize(const char *s, void (*fn)(const char *t, void *ctx), void *ctx)
+{
+    char buf[64];
+    size_t n = 0;
+    for (const char *p = s;; p++) {
+        if (*p && isalnum((unsigned char)*p) && (unsigned char)*p < 0x80) {
+            if (n < sizeof buf - 1) buf[n++] = (char)tolower((unsigned char)*p);
+            continue;
+        }
+        if (n >= 2) {
+            buf[n] = '\0';
+            if (n > 3 && buf[n - 1] == 's' && buf[n - 2] != 's') buf[n - 1] = '\0';
+            bool stop = false;
+            for (size_t i = 0; stopwords[i]; i++)
+                if (!strcmp(stopwords[i], buf)) stop = true;
+            if (!stop) fn(buf, ctx);
+        }
+        n = 0;
+        if (!*p) break;
+    }
+}
+
+typedef struct doc_build { cm_kw_index *ix; posting *v; size_t n, cap; size_t len; int oom; } doc_build;
+
+static void add_doc_token(const char *t, void *ctx)
+{
+    doc_build *b = ctx;
+    tok *e = NULL;
+    HASH_FIND_STR(b->ix->vocab, t, e);
+    if (!e) {
+        if (!(e = calloc(1, sizeof *e)) || !(e->s = strdup(t))) { free(e); b->oom = 1; return; }
+        e->id = b->ix->nvocab++;
+        HASH_ADD_KEYPTR(hh, b->ix->vocab, e->s, strlen(e->s), e);
+    }
+    b->len++;
+    for (size_t i = 0; i < b->n; i++)
+        if (b->v[i].id == e->id) { b->v[i].tf++; return; }
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 16;
+        posting *v = realloc(b->v, cap * sizeof *v);
+        if (!v) { b->oom = 1; return; }
+        b->v = v;
+        b->cap = cap;
+    }
+    b->v[b->n++] = (posting){ e->id, 1 };
+    e->df++;
+}
+
+static int by_posting(const void *a, const void *b)
+{
+    size_t x = ((const posting *)a)->id, y = ((const posting *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+static void kw_free(cm_kw_index *ix)
+{
+    if (!ix) return;
+    tok *e, *tmp;
+    HASH_ITER(hh, ix->vocab, e, tmp) { HASH_DEL(ix->vocab, e); free(e->s); free(e); }
+    if (ix->docs) {
+        size_t n = 0;
+        (void)n;
+    }
+    free(ix->docs);
+    free(ix->ndocs);
+    free(ix->len);
+    free(ix);
+}
+
+static cm_kw_index *kw_build(const cm_dataset *ds)
+{
+    cm_kw_index *ix = calloc(1, sizeof *ix);
+    size_t np = ds->npartners;
+    if (!ix) return NULL;
+    ix->docs = calloc(np ? np : 1, sizeof *ix->docs);
+    ix->ndocs = calloc(np ? np : 1, sizeof *ix->ndocs);
+    ix->len = calloc(np ? np : 1, sizeof *ix->len);
+    if (!ix->docs || !ix->ndocs || !ix->len) goto fail;
+    double total = 0;
+    for (size_t j = 0; j < np; j++) {
+        const cm_partner *p = &ds->partners[j];
+        doc_build b = { .ix = ix };
+        tokenize(p->name, add_doc_token, &b);
+        tokenize(p->description ? p->description : "", add_doc_token, &b);
+        for (size_t k = 0; k < p->nsectors; k++) {
+            const cm_sector *s = &ds->tax.sectors[p->sectors[k]];
+            tokenize(s->label, add_doc_token, &b);
+            for (size_t a = 0; a < s->naliases; a++) tokenize(s->aliases[a], add_doc_token, &b);
+        }
+        if (b.oom) { free(b.v); goto fail; }
+        if (b.n) qsort(b.v, b.n, sizeof *b.v, by_posting);
+        ix->docs[j] = b.v;
+        ix->ndocs[j] = b.n;
+        ix->len[j] = b.len;
+        total += (double)b.len;
+    }
+    ix->avglen = np ? total / (double)np : 1.0;
+    if (ix->avglen <= 0) ix->avglen = 1.0;
+    return ix;
+fail:
+    if (ix->docs)
+        for (size_t j = 0; j < np; j++) free(ix->docs[j]);
+    kw_free(ix);
+    return NULL;
+}
+
+/* ---- model ------------------------------------------------------------------------- */
+
+void cm_model_release(cm_model *m)
+{
+    if (!m) return;
+    gsl_matrix_free(m->S);
+    gsl_matrix_free(m->P);
+    gsl_matrix_free(m->PS);
+    gsl_matrix_free(m->M);
+    gsl_matrix_free(m->Pi);
+    gsl_vector_free(m->pnorm);
+    if (m->kw) {
+        for (size_t j = 0; j < m->np; j++) free(m->kw->docs[j]);
+        kw_free(m->kw);
+    }
+    memset(m, 0, sizeof *m);
+}
+
+static int gsl_fail(cm_diags *d, const char *what, int status)
+{
+    return cm_error(d, NULL, 0, 0, "numerical error in %s: %s", what, gsl_strerror(status));
+}
+
+int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
+{
+    const cm_taxonomy *t = &ds->tax;
+    int st;
+    memset(m, 0, sizeof *m);
+    m->ds = ds;
+    m->ns = t->nsectors;
+    m->np = ds->npartners;
+    m->nq = t->npriorities;
+    size_t ns = m->ns, np = m->np, nq = m->nq;
+    if (!ns || !np || !nq) return cm_error(d, ds->dir, 0, 0, "the data has no sectors, partners or priorities");
+    m->S = gsl_matrix_calloc(ns, ns);
+    m->P = gsl_matrix_calloc(np, ns);
+    m->PS = gsl_matrix_calloc(np, ns);
+    m->M = gsl_matrix_calloc(nq, ns);
+    m->Pi = gsl_matrix_calloc(np, nq);
+    m->pnorm = gsl_vector_calloc(np);
+    if (!m->S || !m->P || !m->PS || !m->M || !m->Pi || !m->pnorm) goto oom;
+
+    /* S[i][j] = max over common ancestors c of DECAY^(dist(i,c) + dist(j,c)). */
+    for (size_t i = 0; i < ns; i++)
+        for (size_t j = i; j < ns; j++) {
+            int best = -1;
+            for (size_t c = 0; c < ns; c++) {
+                int di = cm_sector_ancestor_dist(t, i, c), dj = cm_sector_ancestor_dist(t, j, c);
+                if (di >= 0 && dj >= 0 && (best < 0 || di + dj < best)) best = di + dj;
+            }
+            double v = best < 0 ? 0.0 : pow(HIER_DECAY, best);
+            gsl_matrix_set(m->S, i, j, v);
+            gsl_matrix_set(m->S, j, i, v);
+        }
+    for (size_t p = 0; p < np; p++) {
+        const cm_partner *pa = &ds->partners[p];
+        for (size_t k = 0; k < pa->nsectors; k++) gsl_matrix_set(m->P, p, pa->sectors[k], pa->sector_w[k]);
+    }
+    for (size_t q = 0; q < nq; q++) {
+        const cm_priority *pr = &t->priorities[q];
+        for (size_t k = 0; k < pr->nsectors; k++) gsl_matrix_set(m->M, q, pr->sectors[k], pr->weights[k]);
+    }
+    /* PS = P S; the soft norm of each partner is sqrt(p' S p). */
+    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, m->P, m->S, 0.0, m->PS)))
+        return gsl_fail(d, "partner sector matrix", st);
+    for (size_t p = 0; p < np; p++) {
+        gsl_vector_const_view a = gsl_matrix_const_row(m->P, p), b = gsl_matrix_const_row(m->PS, p);
+        double dot;
+        if ((st = gsl_blas_ddot(&a.vector, &b.vector, &dot))) return gsl_fail(d, "partner norms", st);
+        gsl_vector_set(m->pnorm, p, sqrt(dot));
+    }
+    /* Partner priority vectors: Pi = PS M', explicit links raised to the row maximum, then
+     * each row scaled to unit length. */
+    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, m->PS, m->M, 0.0, m->Pi)))
+        return gsl_fail(d, "partner priority matrix", st);
+    for (size_t p = 0; p < np; p++) {
+        const cm_partner *pa = &ds->partners[p];
+        gsl_vector_view row = gsl_matrix_row(m->Pi, p);
+        double mx = gsl_vector_max(&row.vector);
+        if (mx <= 0) mx = 1.0;
+        for (size_t k = 0; k < pa->npriorities; k++)
+            if (gsl_vector_get(&row.vector, pa->priorities[k]) < mx) gsl_vector_set(&row.vector, pa->priorities[k], mx);
+        double nrm = gsl_blas_dnrm2(&row.vector);
+        if (nrm > 0) gsl_vector_scale(&row.vector, 1.0 / nrm);
+    }
+    if (!(m->kw = kw_build(ds))) goto oom;
+    return 0;
+oom:
+    cm_model_release(m);
+    return cm_ioerror(d, ds->dir, "out of memory building the scoring model");
+}
+
+/* ---- queries ----------------------------------------------------------------------- */
+
+typedef struct qtok_ctx { const cm_kw_index *ix; char **v; size_t n, cap; int oom; } qtok_ctx;
+
+static void add_query_token(const char *t, void *ctx)
+{
+    qtok_ctx *q = ctx;
+    for (size_t i = 0; i < q->n; i++)
+        if (!strcmp(q->v[i], t)) return;
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 8;
+        char **v = realloc(q->v, cap * sizeof *v);
+        if (!v) { q->oom = 1; return; }
+        q->v = v;
+        q->cap = cap;
+    }
+    if (!(q->v[q->n] = strdup(t))) { q->oom = 1; return; }
+    q->n++;
+}
+
+void cm_query_release(cm_query *q)
+{
+    if (!q) return;
+    gsl_vector_free(q->a);
+    gsl_vector_free(q->u);
+    gsl_vector_free(q->pi);
+    for (size_t i = 0; i < q->nkw; i++) free(q->kwtokens[i]);
+    free(q->kwtokens);
+    memset(q, 0, sizeof *q);
+}
+
+int cm_query_init(cm_query *q, const cm_model *m, const cm_profile *p, const double w[CM_NCOMP], cm_diags *d)
+{
+    int st;
+    memset(q, 0, sizeof *q);
+    q->profile = p;
+    q->a = gsl_vector_calloc(m->ns);
+    q->u = gsl_vector_calloc(m->ns);
+    q->pi = gsl_vector_calloc(m->nq);
+    if (!q->a || !q->u || !q->pi) goto oom;
+    for (size_t i = 0; i < p->nseeks; i++) {
+        double v = SEEK_WEIGHT * p->seeks[i].w;
+        if (v > gsl_vector_get(q->a, p->seeks[i].idx)) gsl_vector_set(q->a, p->seeks[i].idx, v);
+    }
+    for (size_t i = 0; i < p->nsectors; i++)
+        if (p->sectors[i].w > gsl_vector_get(q->a, p->sectors[i].idx))
+            gsl_vector_set(q->a, p->sectors[i].idx, p->sectors[i].w);
+    if ((st = gsl_blas_dsymv(CblasUpper, 1.0, m->S, q->a, 0.0, q->u))) return gsl_fail(d, "profile sector vector", st);
+    double aa;
+    if ((st = gsl_blas_ddot(q->a, q->u, &aa))) return gsl_fail(d, "profile sector norm", st);
+    q->anorm = sqrt(aa);
+    if (p->npriorities) {
+        for (size_t i = 0; i < p->npriorities; i++) gsl_vector_set(q->pi, p->priorities[i], 1.0);
+    } else if ((st = gsl_blas_dgemv(CblasNoTrans, 1.0, m->M, q->u, 0.0, q->pi))) {
+        return gsl_fail(d, "profile priority vector", st);
+    }
+    double nrm = gsl_blas_dnrm2(q->pi);
+    if (nrm > 0) gsl_vector_scale(q->pi, 1.0 / nrm);
+
+    qtok_ctx qt = { .ix = m->kw };
+    for (size_t i = 0; i < p->nkeywords; i++) tokenize(p->keywords[i], add_query_token, &qt);
+    for (size_t i = 0; i < p->nterms; i++) tokenize(p->terms[i], add_query_token, &qt);
+    q->kwtokens = qt.v;
+    q->nkw = qt.n;
+    if (qt.oom) goto oom;
+
+    q->active[CM_C_SECTOR] = q->anorm > 0;
+    q->active[CM_C_REGION] = p->nregions > 0;
+    q->active[CM_C_POLICY] = nrm > 0;
+    q->active[CM_C_GOAL] = p->ngoals > 0;
+    q->active[CM_C_KEYWORD] = q->nkw > 0;
+    double sum = 0;
+    for (int c = 0; c < CM_NCOMP; c++)
+        if (q->active[c] && w[c] > 0) sum += w[c];
+    if (!(sum > 0)) {
+        cm_query_release(q);
+        return cm_error(d, p->file, p->line, 1, "every weight that applies to profile '%s' is zero", p->id);
+    }
+    for (int c = 0; c < CM_NCOMP; c++) {
+        q->w[c] = q->active[c] && w[c] > 0 ? w[c] / sum : 0.0;
+        if (q->w[c] == 0) q->active[c] = false;
+    }
+    return 0;
+oom:
+    cm_query_release(q);
+    return cm_ioerror(d, p->file, "out of memory");
+}
+
+/* ---- per-pair components ------------------------------------------------------------ */
+
+/* How well partner region (city or province) matches one profile region, in [0,1]. */
+static double region_match(const cm_taxonomy *t, size_t r, const cm_partner *p)
+{
+    size_t loc = p->city != CM_NONE ? p->city : p->province;
+    if (cm_region_within(t, loc, r) || cm_region_within(t, p->province, r)) return 1.0;
+    const cm_region *R = &t->regions[r];
+    if (R->level == CM_REG_CITY && R->province == p->province) return 0.5;
+    size_t macro = R->macro;
+    if (R->level == CM_REG_CLUSTER && R->nmembers) macro = t->regions[R->members[0]].macro;
+    if (macro != CM_NONE && macro == t->regions[p->province].macro && R->level != CM_REG_MACRO) return 0.25;
+    return 0.0;
+}
+
+double cm_region_affinity(const cm_taxonomy *t, const cm_query *q, const cm_partner *p, size_t *matched)
+{
+    const cm_profile *pr = q->profile;
+    double best = 0.0;
+    size_t which = CM_NONE;
+    for (size_t i = 0; i < pr->nregions; i++) {
+        double v = pr->regions[i].w * region_match(t, pr->regions[i].idx, p);
+        if (v > best) { best = v; which = pr->regions[i].idx; }
+    }
+    if (matched) *matched = which;
+    return best;
+}
+
+double cm_goal_fit(const cm_taxonomy *t, const cm_profile *prof, cm_kind kind)
+{
+    if (!prof->ngoals) return 0.0;
+    double s = 0;
+    for (size_t i = 0; i < prof->ngoals; i++) s += t->goal_fit[prof->goals[i]][kind];
+    return s / (double)prof->ngoals;
+}
+
+static double bm25_raw(const cm_kw_index *ix, size_t np, const size_t *qids, size_t nq, size_t j)
+{
+    double s = 0;
+    const posting *v = ix->docs[j];
+    size_t n = ix->ndocs[j];
+    double norm = BM25_K1 * (1 - BM25_B + BM25_B * (double)ix->len[j] / ix->avglen);
+    for (size_t k = 0; k < nq; k++) {
+        if (qids[k] == (size_t)-1) continue;
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (v[mid].id < qids[k]) lo = mid + 1; else hi = mid;
+        }
+        if (lo == n || v[lo].id != qids[k]) continue;
+        tok *e = NULL;
+        /* df is kept on the vocabulary entry; look it up by id through the query's cache. */
+        (void)e;
+        double tf = v[lo].tf;
+        s += tf * (BM25_K1 + 1) / (tf + norm);
+    }
+    (void)np;
+    return s;
+}
+
+/* Query token ids and idf weights; ids of unknown tokens are (size_t)-1. */
+static void query_ids(const cm_kw_index *ix, size_t np, const cm_query *q, size_t *ids, double *idf)
+{
+    for (size_t k = 0; k < q->nkw; k++) {
+        tok *e = NULL;
+        HASH_FIND_STR(ix->vocab, q->kwtokens[k], e);
+        ids[k] = e ? e->id : (size_t)-1;
+        idf[k] = e ? log(1.0 + ((double)np - (double)e->df + 0.5) / ((double)e->df + 0.5)) : 0.0;
+    }
+}
+
+/* BM25 of every partner for one query, scaled by the best partner's so the best match is 1. */
+static int keyword_scores(const cm_model *m, const cm_query *q, double *out)
+{
+    size_t np = m->np;
+    if (!q->nkw) { memset(out, 0, np * sizeof *out); return 0; }
+    size_t *ids = malloc(q->nkw * sizeof *ids);
+    double *idf = malloc(q->nkw * sizeof *idf);
+    if (!ids || !idf) { free(ids); free(idf); return -1; }
+    query_ids(m->kw, np, q, ids, idf);
+    double mx = 0;
+    for (size_t j = 0; j < np; j++) {
+        double s = 0;
+        for (size_t k = 0; k < q->nkw; k++) {
+            if (ids[k] == (size_t)-1) continue;
+            s += idf[k] * bm25_raw(m->kw, np, &ids[k], 1, j);
+        }
+        out[j] = s;
+        if (s > mx) mx = s;
+    }
+    for (size_t j = 0; j < np; j++) out[j] = mx > 0 ? out[j] / mx : 0.0;
+    free(ids);
+    free(idf);
+    return 0;
+}
+
+double cm_keyword_score(const cm_model *m, const cm_query *q, size_t partner)
+{
+    double *all = malloc(m->np * sizeof *all);
+    if (!all || keyword_scores(m, q, all)) { free(all); return 0.0; }
+    double v = all[partner];
+    free(all);
+    return v;
+}
+
+static double clamp01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
+
+static double total_of(const cm_query *q, const double *comp)
+{
+    double s = 0;
+    for (int c = 0; c < CM_NCOMP; c++) s += q->w[c] * comp[c];
+    return 100.0 * s;
+}
+
+int cm_score_block(const cm_model *m, const cm_query *q, size_t nq, double *comp, double *total, cm_diags *d)
+{
+    size_t np = m->np, ns = m->ns, nqp = m->nq;
+    int st, rc = -1;
+    gsl_matrix *U = gsl_matrix_alloc(nq, ns), *SC = gsl_matrix_alloc(nq, np);
+    gsl_matrix *PQ = gsl_matrix_alloc(nq, nqp), *PO = gsl_matrix_alloc(nq, np);
+    double *kw = malloc(np * sizeof *kw);
+    if (!U || !SC || !PQ || !PO || !kw) { cm_ioerror(d, NULL, "out of memory scoring %zu profiles", nq); goto out; }
+    for (size_t i = 0; i < nq; i++) {
+        gsl_vector_view ur = gsl_matrix_row(U, i), pr = gsl_matrix_row(PQ, i);
+        gsl_vector_memcpy(&ur.vector, q[i].u);
+        gsl_vector_memcpy(&pr.vector, q[i].pi);
+    }
+    /* Sector: (S a)' p for every pair in one dgemm; policy likewise on priority vectors. */
+    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, U, m->P, 0.0, SC))) { gsl_fail(d, "sector scores", st); goto out; }
+    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, PQ, m->Pi, 0.0, PO))) { gsl_fail(d, "policy scores", st); goto out; }
+    for (size_t i = 0; i < nq; i++) {
+        const cm_query *qi = &q[i];
+        if (keyword_scores(m, qi, kw)) { cm_ioerror(d, NULL, "out of memory"); goto out; }
+        for (size_t j = 0; j < np; j++) {
+            double *c = comp + (i * np + j) * CM_NCOMP;
+            const cm_partner *p = &m->ds->partners[j];
+            double den = qi->anorm * gsl_vector_get(m->pnorm, j);
+            c[CM_C_SECTOR] = den > 0 ? clamp01(gsl_matrix_get(SC, i, j) / den) : 0.0;
+            c[CM_C_REGION] = qi->active[CM_C_REGION] ? cm_region_affinity(&m->ds->tax, qi, p, NULL) : 0.0;
+            c[CM_C_POLICY] = clamp01(gsl_matrix_get(PO, i, j));
+            c[CM_C_GOAL] = qi->active[CM_C_GOAL] ? cm_goal_fit(&m->ds->tax, qi->profile, p->kind) : 0.0;
+            c[CM_C_KEYWORD] = kw[j];
+            total[i * np + j] = total_of(qi, c);
+        }
+    }
+    rc = 0;
+out:
+    gsl_matrix_free(U);
+    gsl_matrix_free(SC);
+    gsl_matrix_free(PQ);
+    gsl_matrix_free(PO);
+    free(kw);
+    return rc;
+}
+
+void cm_score_pair_loop(const cm_model *m, const cm_query *q, size_t j, double comp[CM_NCOMP], double *total)
+{
+    size_t ns = m->ns, nqp = m->nq;
+    const cm_partner *p = &m->ds->partners[j];
+    double sc = 0, po = 0;
+    for (size_t k = 0; k < ns; k++) sc += gsl_vector_get(q->u, k) * gsl_matrix_get(m->P, j, k);
+    for (size_t k = 0; k < nqp; k++) po += gsl_vector_get(q->pi, k) * gsl_matrix_get(m->Pi, j, k);
+    double den = q->anorm * gsl_vector_get(m->pnorm, j);
+    comp[CM_C_SECTOR] = den > 0 ? clamp01(sc / den) : 0.0;
+    comp[CM_C_REGION] = q->active[CM_C_REGION] ? cm_region_affinity(&m->ds->tax, q, p, NULL) : 0.0;
+    comp[CM_C_POLICY] = clamp01(po);
+    comp[CM_C_GOAL] = q->active[CM_C_GOAL] ? cm_goal_fit(&m->ds->tax, q->profile, p->kind) : 0.0;
+    comp[CM_C_KEYWORD] = cm_keyword_score(m, q, j);
+    *total = total_of(q, comp);
+}
