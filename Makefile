@@ -43,7 +43,7 @@ LIBOBJS := $(filter-out $(BUILD)/main.o $(BUILD)/cmd_%.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check unit cli demo clean install uninstall bench fuzz valgrind
+.PHONY: all deps check unit cli demo clean install uninstall valgrind
 
 all: deps clustermatch
 
@@ -95,3 +95,6 @@ uninstall:
 
 clean:
 	rm -rf build clustermatch
+
+# Further targets (bench, fuzz, eval) live in mk/*.mk, one file per concern.
+-include $(wildcard mk/*.mk)
