@@ -305,7 +305,7 @@ static void table_explain(const cm_shortlist *s, const cm_hit *h, const cm_expor
                        s->active[c] ? cmx_num(num, sizeof num, h->contrib[c], 1) : "-");
     }
     if (o->color) fputs("\033[2m", out);
-    put_wrapped(out, "points", cmx_buf_str(&b), o->width);
+    fprintf(out, "    %-8s %s\n", "points", cmx_buf_str(&b));
     for (size_t i = 0; i < h->nreasons && i < CM_MAX_REASONS; i++) {
         b.n = 0;
         if (b.s) b.s[0] = '\0';
@@ -740,6 +740,13 @@ int cm_export_file(const cm_shortlist *lists, size_t n, cm_format f,
 
 /* ---- explain --------------------------------------------------------------------------- */
 
+/* `s` with control characters (tabs, line breaks) as spaces. */
+static void fput_clean(FILE *out, const char *s)
+{
+    for (const char *p = cmx_str(s); *p; p++)
+        fputc(((unsigned char)*p < 0x20 || *p == 0x7f) ? ' ' : *p, out);
+}
+
 int cm_export_explain(const cm_shortlist *one, const cm_hit *hit, FILE *out)
 {
     const cm_dataset *ds = one->ds;
@@ -778,7 +785,11 @@ int cm_export_explain(const cm_shortlist *one, const cm_hit *hit, FILE *out)
     if (p->website) fprintf(out, "  website       %s\n", p->website);
     if (p->source) fprintf(out, "  source        %s\n", p->source);
     if (p->as_of) fprintf(out, "  as of         %d\n", p->as_of);
-    if (p->description) fprintf(out, "  description   %s\n", p->description);
+    if (p->description) {
+        fputs("  description   ", out);
+        fput_clean(out, p->description);
+        fputc('\n', out);
+    }
 
     fprintf(out, "\nprofile %s", profile_label(prof));
     if (prof && prof->file) fprintf(out, " (%s)", prof->file);
@@ -800,16 +811,22 @@ int cm_export_explain(const cm_shortlist *one, const cm_hit *hit, FILE *out)
 
     fputs("\nreasons\n", out);
     if (hit->nreasons == 0) fputs("  (none)\n", out);
-    for (size_t i = 0; i < hit->nreasons && i < CM_MAX_REASONS; i++)
-        fprintf(out, "  %6s  %s\n", cmx_num(num, sizeof num, hit->reasons[i].contrib, 1),
-                hit->reasons[i].text);
+    for (size_t i = 0; i < hit->nreasons && i < CM_MAX_REASONS; i++) {
+        fprintf(out, "  %6s  ", cmx_num(num, sizeof num, hit->reasons[i].contrib, 1));
+        fput_clean(out, hit->reasons[i].text);
+        fputc('\n', out);
+    }
 
     if (hit->nnotes) {
         fputs("\npolicy notes\n", out);
         for (size_t i = 0; i < hit->nnotes && i < CM_MAX_NOTES; i++) {
             const cm_note *nt = cmx_note(ds, hit->notes[i]);
             if (!nt) continue;
-            fprintf(out, "  - %s: %s\n", cmx_str(nt->title), cmx_str(nt->text));
+            fputs("  - ", out);
+            fput_clean(out, nt->title);
+            fputs(": ", out);
+            fput_clean(out, nt->text);
+            fputc('\n', out);
             if (nt->link) fprintf(out, "    %s\n", nt->link);
         }
     }

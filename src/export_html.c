@@ -204,8 +204,8 @@ static const char css[] =
     ".map .provs{fill:#fbf7ec;stroke:#8d949c;stroke-width:.45;stroke-linejoin:round}\n"
     ".map .hot{fill:#f3dfb6;stroke:#8d949c;stroke-width:.45}\n"
     ".map .frame{fill:#fbf7ec;stroke:#8d949c}\n"
-    ".map .marker circle{fill:var(--accent);stroke:#fff;stroke-width:1.2}\n"
-    ".map .marker text{fill:#fff;font-size:8.5px;font-weight:700;text-anchor:middle;"
+    ".map .marker circle{fill:var(--accent);stroke:#fff;stroke-width:1.5}\n"
+    ".map .marker text{fill:#fff;font-size:11px;font-weight:700;text-anchor:middle;"
     "dominant-baseline:central;font-family:Arial,sans-serif}\n"
     ".map .pin{fill:var(--accent)}\n"
     ".map .leader{stroke:var(--accent);stroke-width:.6}\n"
@@ -214,6 +214,7 @@ static const char css[] =
     "table.ranked th{text-align:left;border-bottom:2px solid var(--ink);padding:.35em .5em;"
     "font-size:.85em;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}\n"
     "table.ranked td{padding:.35em .5em;vertical-align:top}\n"
+    "table.ranked th.num{text-align:right}\n"
     "tbody.entry{border-bottom:1px solid var(--rule)}\n"
     "tr.why td{padding-top:0;font-size:.9em;color:#333}\n"
     "td.rank span{display:inline-block;min-width:1.7em;height:1.7em;line-height:1.7em;border-radius:50%;"
@@ -433,7 +434,7 @@ static void map(FILE *out, const cm_shortlist *s, const geo_map *g)
 
     /* Markers in rank order; one that would cover an earlier one moves out on a ring and
      * keeps a leader line to its true place. Drawn last-first so rank 1 is on top. */
-    const double R = 7.5;
+    const double R = 10;
     placed *at = calloc(s->n ? s->n : 1, sizeof *at);
     placed *truth = calloc(s->n ? s->n : 1, sizeof *truth);
     if (!at || !truth) {
@@ -624,7 +625,7 @@ static void section(FILE *out, const cm_shortlist *s, size_t si, const geo_map *
     map(out, s, g);
     fputs("</div>\n", out);
     if (s->n) {
-        fputs("<table class=\"ranked\">\n<thead><tr><th>#</th><th>Score</th><th>Partner</th>"
+        fputs("<table class=\"ranked\">\n<thead><tr><th>#</th><th class=\"num\">Score</th><th>Partner</th>"
               "<th>Points by component</th></tr></thead>\n", out);
         for (size_t r = 0; r < s->n; r++) hit_rows(out, s, si, r);
         fputs("</table>\n", out);

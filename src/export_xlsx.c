@@ -9,6 +9,7 @@
  *
  * The caller (cm_export_file) passes a temporary path and renames it into place.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,6 +229,15 @@ int cmx_write_xlsx(const cm_shortlist *lists, size_t n, const cm_export_opts *o,
     char **used = calloc(n + 1, sizeof *used);
     size_t nused = 0;
     if (!used) return cm_ioerror(d, name, "out of memory");
+    /* Create the file first: a clear message for an unwritable place, where the library
+     * would print its own to stderr. */
+    FILE *probe = fopen(path, "wb");
+    if (!probe) {
+        int e = errno;
+        free(used);
+        return cm_ioerror(d, name, "cannot create output file: %s", strerror(e));
+    }
+    fclose(probe);
     lxw_workbook *wb = workbook_new(path);
     if (!wb) {
         free(used);
