@@ -72,11 +72,14 @@ unit: $(UNIT_BINS)
 check:
 	@sh tools/deps.sh check
 	$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS)
-	@CM_BIN=$(abspath $(BIN)) CM_BUILD=$(abspath $(BUILD)) sh tests/run.sh
+	@CM_BIN=$(abspath $(BIN)) CM_BUILD=$(abspath $(BUILD)) CM_SANITIZE=$(SANITIZE) sh tests/run.sh
 
 demo: all
-	./clustermatch rank profiles/examples/bw-packaging.yaml
-	./clustermatch rank --explain --top 3 profiles/examples/dk-biotech.yaml
+	./clustermatch rank --format table profiles/examples/bw-packaging.yaml
+	./clustermatch rank --format table --explain --top 3 profiles/examples/dk-biotech.yaml
+	./clustermatch batch profiles/escp-4i --out shortlists
+	@echo "demo: shortlists for the nine ESCP-4i partnerships are in shortlists/"
+
 
 valgrind:
 	@sh tools/deps.sh valgrind

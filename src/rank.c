@@ -185,25 +185,40 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
         for (size_t k = 0; k < q->nkw && len < sizeof buf - 40; k++) {
             bool found = false;
             for (int hh = 0; hh < 2 && !found; hh++) found = contains_ci(hay[hh], q->kwtokens[k]);
-            if (!found) {
-                for (size_t sct = 0; sct < pa->nsectors && !found; sct++)
-                    found = contains_ci(t->sectors[pa->sectors[sct]].label, q->kwtokens[k]);
+            for (size_t sct = 0; sct < pa->nsectors && !found; sct++) {
+                const cm_sector *sec = &t->sectors[pa->sectors[sct]];
+                found = contains_ci(sec->label, q->kwtokens[k]);
+                for (size_t a = 0; a < sec->naliases && !found; a++) found = contains_ci(sec->aliases[a], q->kwtokens[k]);
             }
             if (found) len += (size_t)snprintf(buf + len, sizeof buf - len, "%s'%s'", len ? ", " : "", q->kwtokens[k]);
         }
         add_reason(h, CM_C_KEYWORD, 100.0 * q->w[CM_C_KEYWORD] * h->comp[CM_C_KEYWORD], "keywords: %s",
                    len ? buf : "matched in description");
     }
-    /* Policy notes: those for any of the partner's sectors (or their ancestors), or for all. */
+    /* Policy notes: those for any of the partner's sectors (or their ancestors), the most
+     * specific first, so a pharma partner shows the CFDA note before the general ones. */
     h->nnotes = 0;
-    for (size_t n = 0; n < t->nnotes && h->nnotes < CM_MAX_NOTES; n++) {
+    int spec[CM_MAX_NOTES];
+    for (size_t n = 0; n < t->nnotes; n++) {
         const cm_note *no = &t->notes[n];
         if (no->kinds && !(no->kinds & (1u << pa->kind))) continue;
-        bool applies = no->nsectors == 0;
-        for (size_t k = 0; k < no->nsectors && !applies; k++)
-            for (size_t s = 0; s < pa->nsectors && !applies; s++)
-                applies = cm_sector_ancestor_dist(t, pa->sectors[s], no->sectors[k]) >= 0;
-        if (applies) h->notes[h->nnotes++] = n;
+        int best = no->nsectors == 0 ? 0 : -1;
+        for (size_t k = 0; k < no->nsectors; k++)
+            for (size_t s = 0; s < pa->nsectors; s++)
+                if (cm_sector_ancestor_dist(t, pa->sectors[s], no->sectors[k]) >= 0 &&
+                    (int)t->sectors[no->sectors[k]].depth + 1 > best)
+                    best = (int)t->sectors[no->sectors[k]].depth + 1;
+        if (best < 0) continue;
+        /* Insert by specificity (stable for equal values: data order). */
+        size_t pos = h->nnotes;
+        while (pos > 0 && spec[pos - 1] < best) pos--;
+        if (pos >= CM_MAX_NOTES) continue;
+        size_t last = h->nnotes < CM_MAX_NOTES ? h->nnotes : CM_MAX_NOTES - 1;
+        memmove(&h->notes[pos + 1], &h->notes[pos], (last - pos) * sizeof *h->notes);
+        memmove(&spec[pos + 1], &spec[pos], (last - pos) * sizeof *spec);
+        h->notes[pos] = n;
+        spec[pos] = best;
+        if (h->nnotes < CM_MAX_NOTES) h->nnotes++;
     }
 }
 
