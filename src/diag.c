@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 void cm_diags_init(cm_diags *d) { memset(d, 0, sizeof *d); }
 
@@ -150,12 +151,18 @@ void cm_diags_print(const cm_diags *d, FILE *out, int show_source)
         for (char *s = src; *s; s++)
             putc(((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f ? '?' : *s, out);
         fputs("\n  ", out);
-        /* The caret goes under the column's character: columns count characters, so skip
-         * UTF-8 continuation bytes and keep tabs as tabs to stay aligned. */
+        /* The caret goes under the column's character. Columns count characters, and a
+         * wide character (CJK) takes two cells on a terminal: pad by display width, and
+         * keep tabs as tabs so the terminal aligns both lines alike. */
         unsigned colc = 1;
-        for (char *s = src; *s && colc < g->col; s++) {
-            if (((unsigned char)*s & 0xC0) == 0x80) continue;
-            putc(*s == '\t' ? '\t' : ' ', out);
+        const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)src;
+        while (*s && colc < g->col) {
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t n = utf8proc_iterate(s, -1, &cp);
+            if (n <= 0) { n = 1; cp = '?'; }
+            if (cp == '\t') putc('\t', out);
+            else for (int w = utf8proc_charwidth(cp); w > 0; w--) putc(' ', out);
+            s += n;
             colc++;
         }
         fputs("^\n", out);
