@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <utf8proc.h>
 
@@ -88,6 +89,14 @@ const char *cmx_comp_name(size_t c)
 const cm_note *cmx_note(const cm_dataset *ds, size_t idx)
 {
     return idx < ds->tax.nnotes ? &ds->tax.notes[idx] : NULL;
+}
+
+size_t cmx_note_first(const cm_shortlist *s, size_t note)
+{
+    for (size_t r = 0; r < s->n; r++)
+        for (size_t i = 0; i < s->hits[r].nnotes && i < CM_MAX_NOTES; i++)
+            if (s->hits[r].notes[i] == note) return r;
+    return s->n;
 }
 
 char *cmx_num(char *buf, size_t len, double v, int prec)
@@ -293,9 +302,9 @@ static void put_wrapped(FILE *out, const char *label, const char *text, int widt
     fputc('\n', out);
 }
 
-static void table_explain(const cm_shortlist *s, const cm_hit *h, const cm_export_opts *o,
-                          FILE *out)
+static void table_explain(const cm_shortlist *s, size_t r, const cm_export_opts *o, FILE *out)
 {
+    const cm_hit *h = &s->hits[r];
     const cm_dataset *ds = s->ds;
     char num[48];
     cmx_buf b = {0};
@@ -319,8 +328,13 @@ static void table_explain(const cm_shortlist *s, const cm_hit *h, const cm_expor
         b.n = 0;
         if (b.s) b.s[0] = '\0';
         put_clean(&b, nt->title);
-        cmx_buf_puts(&b, ": ");
-        put_clean(&b, nt->text);
+        size_t first = cmx_note_first(s, h->notes[i]);
+        if (first < r) {
+            cmx_buf_printf(&b, " (see #%zu)", first + 1);
+        } else {
+            cmx_buf_puts(&b, ": ");
+            put_clean(&b, nt->text);
+        }
         put_wrapped(out, "note", cmx_buf_str(&b), o->width);
     }
     if (h->member_score && s->profile) {
@@ -383,9 +397,19 @@ static int write_table(const cm_shortlist *s, const cm_export_opts *o, FILE *out
             if (!row[c]) goto oom;
     }
 
+    /* A flexible column with nothing in it (no Chinese names at all, say) is left out. */
+    bool show[T_NCOLS];
+    for (size_t c = 0; c < T_NCOLS; c++) {
+        show[c] = true;
+        if (!t_min[c]) continue;
+        bool empty = true;
+        for (size_t r = 1; r < rows && empty; r++) empty = cell[r * T_NCOLS + c][0] == '\0';
+        show[c] = !empty;
+    }
     size_t w[T_NCOLS];
     for (size_t c = 0; c < T_NCOLS; c++) {
         w[c] = 0;
+        if (!show[c]) continue;
         for (size_t r = 0; r < rows; r++) {
             size_t cw = cmx_display_width(cell[r * T_NCOLS + c]);
             if (cw > w[c]) w[c] = cw;
@@ -394,12 +418,14 @@ static int write_table(const cm_shortlist *s, const cm_export_opts *o, FILE *out
     if (o->width > 0) {
         /* Shrink the widest flexible column one column at a time until the line fits. */
         for (;;) {
-            size_t total = 2 * (T_NCOLS - 1);
-            for (size_t c = 0; c < T_NCOLS; c++) total += w[c];
+            size_t total = 0;
+            for (size_t c = 0; c < T_NCOLS; c++)
+                if (show[c]) total += w[c] + (total ? 2 : 0);
             if (total <= (size_t)o->width) break;
             size_t best = T_NCOLS;
             for (size_t c = 0; c < T_NCOLS; c++)
-                if (t_min[c] && w[c] > t_min[c] && (best == T_NCOLS || w[c] > w[best])) best = c;
+                if (show[c] && t_min[c] && w[c] > t_min[c] && (best == T_NCOLS || w[c] > w[best]))
+                    best = c;
             if (best == T_NCOLS) break;     /* everything at its minimum: overflow */
             w[best]--;
         }
@@ -409,13 +435,17 @@ static int write_table(const cm_shortlist *s, const cm_export_opts *o, FILE *out
     if (s->n == 0) { rc = 0; goto out; }
     for (size_t r = 0; r < rows; r++) {
         if (r == 0 && o->color) fputs("\033[1m", out);
+        size_t lastc = 0;
+        for (size_t c = 0; c < T_NCOLS; c++)
+            if (show[c]) lastc = c;
         for (size_t c = 0; c < T_NCOLS; c++) {
+            if (!show[c]) continue;
             if (c) fputs("  ", out);
-            put_cell(out, cell[r * T_NCOLS + c], w[c], t_right[c], c == T_NCOLS - 1);
+            put_cell(out, cell[r * T_NCOLS + c], w[c], t_right[c], c == lastc);
         }
         if (r == 0 && o->color) fputs("\033[0m", out);
         fputc('\n', out);
-        if (r > 0 && o->explain) table_explain(s, &s->hits[r - 1], o, out);
+        if (r > 0 && o->explain) table_explain(s, r - 1, o, out);
     }
     rc = 0;
     goto out;
@@ -618,6 +648,11 @@ static int write_md(const cm_shortlist *s, const cm_export_opts *o, FILE *out)
             if (!nt) continue;
             fputs("- *Note:* ", out);
             md_text(out, nt->title);
+            size_t first = cmx_note_first(s, h->notes[i]);
+            if (first < r) {
+                fprintf(out, " (see %zu above)\n", first + 1);
+                continue;
+            }
             fputs(": ", out);
             md_text(out, nt->text);
             fputc('\n', out);
@@ -715,11 +750,49 @@ int cm_export_stream(const cm_shortlist *lists, size_t n, cm_format f,
     return rc;
 }
 
+static int export_atomic(const cm_shortlist *lists, size_t n, cm_format f,
+                         const cm_export_opts *o, const char *path, cm_diags *d);
+
+/* Write to something that is not a regular file (/dev/null, /dev/full, a FIFO) in place:
+ * renaming a temporary over it would replace the device node itself. */
+static int export_special(const cm_shortlist *lists, size_t n, cm_format f,
+                          const cm_export_opts *o, const char *path, cm_diags *d)
+{
+    FILE *fp = fopen(path, "wb");
+    if (!fp) return cm_ioerror(d, path, "cannot open output file: %s", strerror(errno));
+    size_t before = d ? d->nerrors : 0;
+    int rc = cm_export_stream(lists, n, f, o, fp, path, d);
+    if (fclose(fp) != 0 && rc == 0 && (!d || d->nerrors == before))
+        rc = cm_ioerror(d, path, "cannot write output: %s", strerror(errno));
+    return rc;
+}
+
 int cm_export_file(const cm_shortlist *lists, size_t n, cm_format f,
                    const cm_export_opts *o, const char *path, cm_diags *d)
 {
     static const cm_export_opts defaults = { false, false, 0 };
     if (!o) o = &defaults;
+    /* A symbolic link stays a link: the file it points to is replaced. */
+    char *real = NULL;
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        real = realpath(path, NULL);
+        if (real) path = real;
+    }
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        int rc = S_ISDIR(st.st_mode) ? cm_ioerror(d, path, "is a directory, not a file")
+                                     : export_special(lists, n, f, o, path, d);
+        free(real);
+        return rc;
+    }
+    int rc = export_atomic(lists, n, f, o, path, d);
+    free(real);
+    return rc;
+}
+
+static int export_atomic(const cm_shortlist *lists, size_t n, cm_format f,
+                         const cm_export_opts *o, const char *path, cm_diags *d)
+{
     if (f == CM_FMT_XLSX) {
         char *tmp = cm_atomic_tmpname(path);
         if (!tmp) return cm_ioerror(d, path, "out of memory");

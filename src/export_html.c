@@ -577,7 +577,16 @@ static void hit_rows(FILE *out, const cm_shortlist *s, size_t si, size_t r)
         for (size_t i = 0; i < h->nnotes && i < CM_MAX_NOTES; i++) {
             const cm_note *nt = cmx_note(ds, h->notes[i]);
             if (!nt) continue;
-            fputs("<li><strong>", out);
+            size_t first = cmx_note_first(s, h->notes[i]);
+            if (first < r) {
+                /* The text is on the first partner it applies to: refer back to it. */
+                fputs("<li><strong>", out);
+                esc(out, nt->title);
+                fprintf(out, "</strong> <a href=\"#s%zu-r%zu-n%zu\">(see #%zu)</a></li>",
+                        si + 1, first + 1, h->notes[i], first + 1);
+                continue;
+            }
+            fprintf(out, "<li id=\"s%zu-r%zu-n%zu\"><strong>", si + 1, r + 1, h->notes[i]);
             esc(out, nt->title);
             fputs("</strong>: ", out);
             esc(out, nt->text);

@@ -28,6 +28,9 @@ const char *cmx_kind_name(cm_kind k);
 const char *cmx_comp_name(size_t c);
 /* A policy note by index, or NULL if out of range. */
 const cm_note *cmx_note(const cm_dataset *ds, size_t idx);
+/* The index of the first hit of `s` that carries policy note `note` (human formats print
+ * a note's text once and refer back to it later), or s->n if none does. */
+size_t cmx_note_first(const cm_shortlist *s, size_t note);
 /* `s`, or "" for NULL. */
 const char *cmx_str(const char *s);
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "export.h"
@@ -96,6 +97,8 @@ static void fixture(const char *dir)
     hits[0].nnotes = 2;
     hits[0].notes[0] = 0;
     hits[0].notes[1] = 1;
+    hits[1].nnotes = 1;                /* the same note again: human formats refer back */
+    hits[1].notes[0] = 0;
 
     memset(&sl, 0, sizeof sl);
     sl.profile = &prof;
@@ -426,8 +429,19 @@ static void test_table(void)
         CHECK(strstr(t, "goal -") != NULL);
         CHECK(strstr(t, "Protect your IPR: Register first.") != NULL);
         CHECK(strstr(t, "region: Zhejiang line 2") != NULL);
+        CHECK(count(t, "Register first.") == 1);
+        CHECK(strstr(t, "note     Protect your IPR (see #1)\n") != NULL);
         free(t);
     }
+
+    /* A column with nothing in it is left out. */
+    cm_shortlist one = sl;
+    one.hits = &hits[1];
+    one.n = 1;
+    o.explain = false;
+    t = export_mem(&one, 1, CM_FMT_TABLE, &o);
+    CHECK(t && strstr(t, "Chinese name") == NULL && strstr(t, "Guangdong / Foshan") != NULL);
+    free(t);
 
     /* Two shortlists: a blank line between them. */
     cm_shortlist both[2] = { sl, sl2 };
@@ -447,7 +461,8 @@ static void test_md(void)
     CHECK(count(t, "\n| ") == 2 + 3);
     CHECK(strstr(t, "| 1 | 72.2 | cluster | Xiaoshan steel structures cluster | 杭州萧山 |") != NULL
           || strstr(t, "| 1 | 72.3 | cluster | Xiaoshan steel structures cluster | 杭州萧山 |") != NULL);
-    CHECK(strstr(t, "*Note:* Protect your IPR") != NULL);
+    CHECK(strstr(t, "*Note:* Protect your IPR: Register first.") != NULL);
+    CHECK(strstr(t, "*Note:* Protect your IPR (see 1 above)") != NULL);
     /* No raw "|" inside a cell: every table line has exactly 8 unescaped pipes. */
     for (char *line = t; line && *line;) {
         char *nl = strchr(line, '\n');
@@ -507,6 +522,9 @@ static void test_html(const char *dir)
         CHECK(count(t, "<script") == 0);
         CHECK(strstr(t, "href=\"#cm-p-zhejiang\"") != NULL);
         CHECK(strstr(t, "Test credit") != NULL);
+        CHECK(count(t, "Register first.") == 1);
+        CHECK(strstr(t, "<a href=\"#s1-r1-n0\">(see #1)</a>") != NULL);
+        CHECK(strstr(t, "<li id=\"s1-r1-n0\">") != NULL);
         CHECK(strstr(t, "Foshan &quot;Smart&quot; furniture") != NULL);
         CHECK(strstr(t, "Test | cluster") != NULL);
         CHECK(strstr(t, "nomap") == NULL || strstr(t, "class=\"nomap\"") == NULL);
@@ -579,11 +597,53 @@ static void test_errors(const char *dir)
     CHECK(d.nerrors >= 1);
     cm_diags_clear(&d);
     /* A full device: the error surfaces at the final flush. */
-    FILE *full = fopen("/dev/full", "w");
+    struct stat st;
+    FILE *full = stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode) ? fopen("/dev/full", "w") : NULL;
     if (full) {
         CHECK(cm_export_stream(&sl, 1, CM_FMT_CSV, NULL, full, "/dev/full", &d) == -1);
         CHECK(d.nio == 1);
         fclose(full);
+    }
+    cm_diags_release(&d);
+}
+
+/* Output paths that are not plain files: a link stays a link, a device stays a device. */
+static void test_special_paths(const char *dir)
+{
+    cm_diags d;
+    cm_diags_init(&d);
+    char target[512], link[512], dev[512];
+    snprintf(target, sizeof target, "%s/target.tsv", dir);
+    snprintf(link, sizeof link, "%s/link.tsv", dir);
+    FILE *f = fopen(target, "w");
+    if (f) { fputs("old\n", f); fclose(f); }
+    CHECK(symlink("target.tsv", link) == 0);
+    CHECK(cm_export_file(&sl, 1, CM_FMT_TSV, NULL, link, &d) == 0);
+    struct stat st;
+    CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+    char *t = slurp(target, NULL);
+    CHECK(t && strncmp(t, "profile_id\t", 11) == 0);
+    free(t);
+
+    CHECK(cm_export_file(&sl, 1, CM_FMT_TSV, NULL, dir, &d) == -1);   /* a directory */
+    CHECK(d.nio == 1);
+    cm_diags_clear(&d);
+
+    /* Device nodes made in the temporary directory (needs root; skipped otherwise). */
+    snprintf(dev, sizeof dev, "%s/null", dir);
+    if (mknod(dev, S_IFCHR | 0666, makedev(1, 3)) == 0) {
+        CHECK(cm_export_file(&sl, 1, CM_FMT_CSV, NULL, dev, &d) == 0);
+        CHECK(cm_export_file(&sl, 1, CM_FMT_XLSX, NULL, dev, &d) == 0);
+        CHECK(stat(dev, &st) == 0 && S_ISCHR(st.st_mode));
+        snprintf(dev, sizeof dev, "%s/full", dir);
+        if (mknod(dev, S_IFCHR | 0666, makedev(1, 7)) == 0) {
+            CHECK(cm_export_file(&sl, 1, CM_FMT_JSON, NULL, dev, &d) == -1);
+            CHECK(d.nio == 1);
+            CHECK(stat(dev, &st) == 0 && S_ISCHR(st.st_mode));
+        }
+    } else {
+        fprintf(stderr, "test_export: cannot make device nodes (%s): device checks skipped\n",
+                strerror(errno));
     }
     cm_diags_release(&d);
 }
@@ -606,6 +666,7 @@ int main(void)
     test_html(dir);
     test_xlsx(dir);
     test_errors(dir);
+    test_special_paths(dir);
 
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
