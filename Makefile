@@ -54,7 +54,7 @@ deps:
 clustermatch: $(BIN)
 	@if [ "$(BUILD)" = build ]; then ln -sf $(BIN) clustermatch; fi
 
-$(BUILD)/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)
+$(BUILD)/%.o: src/%.c $(wildcard include/*.h src/*.h) | $(BUILD)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 $(BIN): $(OBJS)

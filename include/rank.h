@@ -5,6 +5,10 @@
  * descending, then sector score descending, then partner id ascending (byte order), with
  * scores equal when they differ by less than 1e-9 so BLAS rounding never reorders ties.
  * The top k come from a partial selection (a bounded heap), not a full sort.
+ *
+ * Two re-rankings change the order, never the scores: with diversity > 0, maximal marginal
+ * relevance over a candidate pool (so ten near-identical clusters in one county do not fill
+ * the list); for partnerships, greedy xQuAD coverage of the members' needs.
  */
 #ifndef CM_RANK_H
 #define CM_RANK_H
@@ -33,6 +37,12 @@ typedef struct cm_hit {
     cm_reason reasons[CM_MAX_REASONS]; size_t nreasons;  /* strongest first */
     size_t notes[CM_MAX_NOTES]; size_t nnotes;           /* policy note indices */
     double *member_score;       /* partnerships: score for each member (0-100), else NULL */
+    double fit;                 /* the European side's fit, 0-100 (= score unless --mutual) */
+    double recip;               /* the Chinese side's interest (reciprocity), 0-1 */
+    char why_partner[CM_REASON_LEN];  /* why the Chinese side benefits, e.g. "China side:
+                                       * seeks new-materials; you offer new-materials" */
+    double acceptability;       /* --stability: share of weight samples keeping this partner
+                                 * in the top k (SMAA rank acceptability); -1 when not computed */
 } cm_hit;
 
 typedef struct cm_rank_opts {
@@ -42,7 +52,14 @@ typedef struct cm_rank_opts {
     size_t sector;              /* --sector filter (sector index) or CM_NONE */
     double min_score;           /* 0-100 */
     double weights[CM_NCOMP];   /* raw weights (data defaults merged with overrides) */
+    double diversity;           /* MMR trade-off in [0,1]: 0 = rank by score alone */
+    unsigned stability;         /* weight samples for rank acceptability; 0 = off */
+    unsigned long seed;         /* for the stability samples */
+    bool mutual;                /* score = harmonic mean of fit and reciprocity */
 } cm_rank_opts;
+
+#define CM_DIVERSITY_DEFAULT 0.0
+#define CM_STABILITY_CONCENTRATION 50.0   /* Dirichlet alpha = 50 x the normalised weights */
 
 typedef struct cm_shortlist {
     const cm_profile *profile;

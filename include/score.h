@@ -31,6 +31,10 @@ typedef struct cm_model {
     size_t ns, np, nq;
     gsl_matrix *S, *P, *PS, *M, *Pi;
     gsl_vector *pnorm;
+    /* The Chinese side's needs: NS = N S, where row j of N is what partner j seeks (its
+     * `seeks` sectors, else the sectors its policy priorities favour, M' Pi_j). */
+    gsl_matrix *NS;
+    gsl_vector *nnorm;
     cm_kw_index *kw;
 } cm_model;
 
@@ -43,6 +47,8 @@ typedef struct cm_query {
     double w[CM_NCOMP];         /* normalised weights, 0 for inactive components */
     bool active[CM_NCOMP];
     char **kwtokens; size_t nkw;  /* folded keyword tokens */
+    gsl_vector *o;              /* what the profile offers: offers, else its sectors */
+    double onorm;               /* sqrt(o' S o) */
 } cm_query;
 
 int  cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d);
@@ -70,5 +76,11 @@ double cm_region_affinity(const cm_taxonomy *t, const cm_query *q, const cm_part
                           size_t *matched_region);
 double cm_goal_fit(const cm_taxonomy *t, const cm_profile *prof, cm_kind kind);
 double cm_keyword_score(const cm_model *m, const cm_query *q, size_t partner);
+/* Reciprocity: how well what the profile offers meets partner j's needs, a soft cosine in
+ * [0,1] between q->o and row j of N. */
+double cm_reciprocity(const cm_model *m, const cm_query *q, size_t partner);
+/* Similarity of two partners in [0,1] for diversity: 0.5 sector soft cosine + 0.3 region
+ * (same city 1, same province 0.7, same macro-region 0.3) + 0.2 same kind. */
+double cm_partner_similarity(const cm_model *m, size_t a, size_t b);
 
 #endif

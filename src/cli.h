@@ -78,7 +78,8 @@ int cmd_init(int argc, char **argv, cm_cli *cli);
 typedef struct cm_rank_cli {
     cm_rank_opts ro;
     const char *format, *output, *weights_file, *weight_spec, *region, *sector, *kinds;
-    const char *top, *min_score;
+    const char *top, *min_score, *diversity, *stability, *seed;
+    bool mutual;
     bool explain;
 } cm_rank_cli;
 

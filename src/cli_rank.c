@@ -10,7 +10,7 @@
 #include "yfield.h"
 
 enum { O_TOP = 'n', O_KIND = 'k', O_REGION = 'r', O_SECTOR = 's', O_FORMAT = 'f', O_OUTPUT = 'o',
-       O_EXPLAIN = 'e', O_WEIGHTS = 'w', O_MIN = 256, O_WEIGHT };
+       O_EXPLAIN = 'e', O_WEIGHTS = 'w', O_MIN = 256, O_WEIGHT, O_DIVERSITY, O_STABILITY, O_SEED, O_MUTUAL };
 
 const cm_opt cli_rank_opts[] = {
     { "top", O_TOP, "N", "number of suggestions (default 10)" },
@@ -23,6 +23,10 @@ const cm_opt cli_rank_opts[] = {
     { "explain", O_EXPLAIN, NULL, "add each component's points, the matched terms and policy notes" },
     { "weights", O_WEIGHTS, "FILE", "component weights from a YAML file like data/weights.yaml" },
     { "weight", O_WEIGHT, "SPEC", "override weights, e.g. sector=0.5,keyword=0" },
+    { "diversity", O_DIVERSITY, "L", "re-rank by maximal marginal relevance, L in [0,1] (default 0: off)" },
+    { "stability", O_STABILITY, "N", "sample N weight vectors and report each suggestion's top-k share" },
+    { "seed", O_SEED, "S", "seed for --stability (default 1)" },
+    { "mutual", O_MUTUAL, NULL, "score the harmonic mean of your fit and the Chinese side's interest" },
     { 0 },
 };
 
@@ -40,6 +44,10 @@ int cli_rank_opt(int val, const char *arg, void *ctx)
     case O_EXPLAIN: r->explain = true; break;
     case O_WEIGHTS: r->weights_file = arg; break;
     case O_WEIGHT: r->weight_spec = arg; break;
+    case O_DIVERSITY: r->diversity = arg; break;
+    case O_STABILITY: r->stability = arg; break;
+    case O_SEED: r->seed = arg; break;
+    case O_MUTUAL: r->mutual = true; break;
     default: return -1;
     }
     return 0;
@@ -90,6 +98,30 @@ int cli_rank_finish(const char *cmd, cm_rank_cli *r, const cm_dataset *ds)
             return cli_usage_error(cmd, "--min-score wants a number from 0 to 100, not '%s'", r->min_score);
         o->min_score = x;
     }
+    if (r->diversity) {
+        char *end;
+        double x = strtod(r->diversity, &end);
+        if (end == r->diversity || *end || !(x >= 0 && x <= 1))
+            return cli_usage_error(cmd, "--diversity wants a number from 0 to 1, not '%s'", r->diversity);
+        o->diversity = x;
+    }
+    if (r->stability) {
+        char *end;
+        errno = 0;
+        long n = strtol(r->stability, &end, 10);
+        if (end == r->stability || *end || errno || n < 1 || n > 100000)
+            return cli_usage_error(cmd, "--stability wants a whole number from 1 to 100000, not '%s'", r->stability);
+        o->stability = (unsigned)n;
+    }
+    if (r->seed) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(r->seed, &end, 10);
+        if (end == r->seed || *end || errno || r->seed[0] == '-')
+            return cli_usage_error(cmd, "--seed wants a non-negative whole number, not '%s'", r->seed);
+        o->seed = (unsigned long)v;
+    }
+    o->mutual = r->mutual;
     if (r->kinds) {
         char *copy = strdup(r->kinds), *save = NULL;
         if (!copy) return CM_EXIT_IO;

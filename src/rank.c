@@ -2,6 +2,8 @@
 #include "rank.h"
 
 #include <gsl/gsl_matrix.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,8 @@ void cm_rank_opts_init(cm_rank_opts *o, const cm_dataset *ds)
     memset(o, 0, sizeof *o);
     o->top = 10;
     o->region = o->sector = CM_NONE;
+    o->diversity = CM_DIVERSITY_DEFAULT;
+    o->seed = 1;
     memcpy(o->weights, ds->weights, sizeof o->weights);
 }
 
@@ -222,6 +226,39 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
     }
 }
 
+/* Why the Chinese side benefits: the offered sector that meets the partner's needs best. */
+static void explain_partner_side(const cm_model *m, const cm_query *q, cm_hit *h)
+{
+    const cm_taxonomy *t = &m->ds->tax;
+    const cm_partner *pa = &m->ds->partners[h->partner];
+    double best = 0;
+    size_t bi = CM_NONE;
+    for (size_t i = 0; i < m->ns; i++) {
+        double v = gsl_vector_get(q->o, i) * gsl_matrix_get(m->NS, h->partner, i);
+        if (v > best) { best = v; bi = i; }
+    }
+    if (bi == CM_NONE) {
+        snprintf(h->why_partner, sizeof h->why_partner, "China side: nothing you offer meets its stated needs");
+        return;
+    }
+    if (pa->nseeks) {
+        size_t bs = pa->seeks[0];
+        for (size_t k = 1; k < pa->nseeks; k++)
+            if (gsl_matrix_get(m->S, bi, pa->seeks[k]) > gsl_matrix_get(m->S, bi, bs)) bs = pa->seeks[k];
+        snprintf(h->why_partner, sizeof h->why_partner, "China side: seeks %s; you offer %s (reciprocity %.2f)",
+                 t->sectors[bs].id, t->sectors[bi].id, h->recip);
+    } else {
+        size_t bq = 0;
+        double bv = -1;
+        for (size_t k = 0; k < m->nq; k++) {
+            double v = gsl_matrix_get(m->Pi, h->partner, k) * gsl_matrix_get(m->M, k, bi);
+            if (v > bv) { bv = v; bq = k; }
+        }
+        snprintf(h->why_partner, sizeof h->why_partner, "China side: %s serves its priority '%s' (reciprocity %.2f)",
+                 t->sectors[bi].id, t->priorities[bq].label, h->recip);
+    }
+}
+
 /* ---- selection ---------------------------------------------------------------------- */
 
 typedef struct heapctx { cm_hit *v; size_t n; const cm_dataset *ds; } heapctx;
@@ -252,9 +289,67 @@ static void sift_up(heapctx *h, size_t i)
 static const cm_dataset *sort_ds;
 static int hit_qsort(const void *a, const void *b) { return cm_hit_cmp(a, b, sort_ds); }
 
-/* Top `k` of the candidates in rank order. Returns the number kept. */
-static size_t select_top(const cm_dataset *ds, const double *comp, const double *total, const cm_profile *p,
+/* Top `k` of the candidates in rank order. Returns the number kept. With diversity, a pool
+ * of the best max(3k, k+20) is re-ranked by maximal marginal relevance:
+ *   argmax_j (1 - L) * score_j / 100 - L * max_{i chosen} sim(i, j)
+ * where sim is cm_partner_similarity (sector, region, kind). */
+static size_t select_top(const cm_model *m, const double *comp, const double *total, const cm_profile *p,
                          const cm_rank_opts *o, size_t k, cm_hit *out, size_t *considered)
+{
+    const cm_dataset *ds = m->ds;
+    size_t np = ds->npartners;
+    size_t pool = k;
+    if (o->diversity > 0) pool = k * 3 > k + 20 ? k * 3 : k + 20;
+    cm_hit *buf = pool > k ? calloc(pool, sizeof *buf) : out;
+    if (!buf) return 0;
+    heapctx h = { buf, 0, ds };
+    *considered = 0;
+    for (size_t j = 0; j < np; j++) {
+        if (!passes(ds, p, o, j)) continue;
+        ++*considered;
+        if (total[j] < o->min_score) continue;
+        cm_hit c = { .partner = j, .score = total[j], .acceptability = -1 };
+        memcpy(c.comp, comp + j * CM_NCOMP, sizeof c.comp);
+        if (h.n < pool) {
+            h.v[h.n++] = c;
+            sift_up(&h, h.n - 1);
+        } else if (pool && cm_hit_cmp(&c, &h.v[0], ds) < 0) {
+            h.v[0] = c;
+            sift_down(&h, 0);
+        }
+    }
+    sort_ds = ds;
+    qsort(buf, h.n, sizeof *buf, hit_qsort);
+    if (buf == out) return h.n;
+    /* MMR over the pool, which is in rank order, so ties keep rank order. */
+    size_t n = 0;
+    bool *used = calloc(h.n ? h.n : 1, sizeof *used);
+    double *maxsim = calloc(h.n ? h.n : 1, sizeof *maxsim);
+    if (!used || !maxsim) { free(used); free(maxsim); free(buf); return 0; }
+    while (n < k && n < h.n) {
+        size_t best = (size_t)-1;
+        double bv = -INFINITY;
+        for (size_t i = 0; i < h.n; i++) {
+            if (used[i]) continue;
+            double v = (1 - o->diversity) * buf[i].score / 100.0 - o->diversity * maxsim[i];
+            if (v > bv + SCORE_EPS) { bv = v; best = i; }
+        }
+        used[best] = true;
+        out[n++] = buf[best];
+        for (size_t i = 0; i < h.n; i++)
+            if (!used[i]) {
+                double sim = cm_partner_similarity(m, buf[i].partner, buf[best].partner);
+                if (sim > maxsim[i]) maxsim[i] = sim;
+            }
+    }
+    free(used);
+    free(maxsim);
+    free(buf);
+    return n;
+}
+
+static size_t select_plain(const cm_dataset *ds, const double *comp, const double *total, const cm_profile *p,
+                           const cm_rank_opts *o, size_t k, cm_hit *out, size_t *considered)
 {
     heapctx h = { out, 0, ds };
     size_t np = ds->npartners;
@@ -262,9 +357,8 @@ static size_t select_top(const cm_dataset *ds, const double *comp, const double 
     for (size_t j = 0; j < np; j++) {
         if (!passes(ds, p, o, j)) continue;
         ++*considered;
-        if (total[j] < o->min_score) continue;
         cm_hit c = { .partner = j, .score = total[j] };
-        memcpy(c.comp, comp + j * CM_NCOMP, sizeof c.comp);
+        c.comp[CM_C_SECTOR] = comp[j * CM_NCOMP + CM_C_SECTOR];
         if (h.n < k) {
             h.v[h.n++] = c;
             sift_up(&h, h.n - 1);
@@ -273,9 +367,53 @@ static size_t select_top(const cm_dataset *ds, const double *comp, const double 
             sift_down(&h, 0);
         }
     }
-    sort_ds = ds;
-    qsort(out, h.n, sizeof *out, hit_qsort);
     return h.n;
+}
+
+/* SMAA rank acceptability: sample `o->stability` weight vectors from a Dirichlet centred on
+ * the weights in use (alpha = CM_STABILITY_CONCENTRATION x w over the active components),
+ * and count how often each hit stays in the plain top k. The generator is seeded from the
+ * seed and the profile id, so a profile gets the same figures alone or in a batch. */
+static int stability(const cm_dataset *ds, const cm_query *q, const double *comp, const double *total,
+                     const cm_profile *p, const cm_rank_opts *o, cm_shortlist *s)
+{
+    size_t np = ds->npartners, K = 0, idx[CM_NCOMP];
+    double alpha[CM_NCOMP], theta[CM_NCOMP];
+    for (int c = 0; c < CM_NCOMP; c++)
+        if (q->w[c] > 0) { idx[K] = (size_t)c; alpha[K++] = CM_STABILITY_CONCENTRATION * q->w[c]; }
+    unsigned long seed = o->seed;
+    for (const char *c = p->id; *c; c++) seed = seed * 131 + (unsigned char)*c;   /* FNV-like mix */
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    double *t = malloc(np * sizeof *t);
+    size_t *count = calloc(s->n ? s->n : 1, sizeof *count);
+    cm_hit *tmp = calloc(s->n ? s->n : 1, sizeof *tmp);
+    if (!rng || !t || !count || !tmp) { gsl_rng_free(rng); free(t); free(count); free(tmp); return -1; }
+    gsl_rng_set(rng, seed);
+    (void)total;
+    for (unsigned r = 0; r < o->stability; r++) {
+        if (K > 1) gsl_ran_dirichlet(rng, K, alpha, theta);
+        else theta[0] = 1.0;
+        double w[CM_NCOMP] = { 0 };
+        for (size_t c = 0; c < K; c++) w[idx[c]] = theta[c];
+        for (size_t j = 0; j < np; j++) {
+            double v = 0;
+            for (int c = 0; c < CM_NCOMP; c++) v += w[c] * comp[j * CM_NCOMP + c];
+            t[j] = 100.0 * v;
+        }
+        cm_rank_opts plain = *o;
+        plain.diversity = 0;
+        plain.min_score = 0;
+        size_t dummy, n = select_plain(ds, comp, t, p, &plain, s->n, tmp, &dummy);
+        for (size_t i = 0; i < s->n; i++)
+            for (size_t x = 0; x < n; x++)
+                if (tmp[x].partner == s->hits[i].partner) { count[i]++; break; }
+    }
+    for (size_t i = 0; i < s->n; i++) s->hits[i].acceptability = o->stability ? (double)count[i] / o->stability : -1;
+    gsl_rng_free(rng);
+    free(t);
+    free(count);
+    free(tmp);
+    return 0;
 }
 
 /* Partnerships: greedy xQuAD coverage. Each step takes the partner maximising
@@ -367,11 +505,28 @@ int cm_rank_block(const cm_model *m, const cm_profile *const *profiles, size_t n
         memcpy(s->weights, pq->w, sizeof s->weights);
         memcpy(s->active, pq->active, sizeof s->active);
         if (!p->partnership) {
-            s->n = select_top(ds, comp + qi * np * CM_NCOMP, total + qi * np, p, o, k, s->hits, &s->considered);
+            const double *pc = comp + qi * np * CM_NCOMP;
+            double *pt = total + qi * np;
+            double *fit = malloc(np * sizeof *fit);
+            if (!fit) { cm_ioerror(d, NULL, "out of memory"); goto out; }
+            memcpy(fit, pt, np * sizeof *fit);
+            if (o->mutual)
+                for (size_t j = 0; j < np; j++) {
+                    double f = pt[j] / 100.0, r = cm_reciprocity(m, pq, j);
+                    pt[j] = f + r > 0 ? 100.0 * 2 * f * r / (f + r) : 0.0;
+                }
+            s->n = select_top(m, pc, pt, p, o, k, s->hits, &s->considered);
             for (size_t h = 0; h < s->n; h++) {
-                explain_hit(m, pq, &s->hits[h], 1);
-                for (int c = 0; c < CM_NCOMP; c++) s->hits[h].contrib[c] = 100.0 * pq->w[c] * s->hits[h].comp[c];
+                cm_hit *hit = &s->hits[h];
+                explain_hit(m, pq, hit, 1);
+                for (int c = 0; c < CM_NCOMP; c++) hit->contrib[c] = 100.0 * pq->w[c] * hit->comp[c];
+                hit->fit = fit[hit->partner];
+                hit->recip = cm_reciprocity(m, pq, hit->partner);
+                explain_partner_side(m, pq, hit);
+                hit->acceptability = -1;
             }
+            free(fit);
+            if (o->stability && stability(ds, pq, pc, pt, p, o, s)) { cm_ioerror(d, NULL, "out of memory"); goto out; }
             qi++;
             continue;
         }
@@ -405,6 +560,10 @@ int cm_rank_block(const cm_model *m, const cm_profile *const *profiles, size_t n
             hit->nreasons = tmp.nreasons;
             memcpy(hit->notes, tmp.notes, sizeof hit->notes);
             hit->nnotes = tmp.nnotes;
+            hit->fit = hit->score;
+            hit->recip = cm_reciprocity(m, &q[qi], hit->partner);
+            explain_partner_side(m, &q[qi], hit);
+            hit->acceptability = -1;
         }
         free(mean);
         free(mcomp);

@@ -154,6 +154,8 @@ void cm_model_release(cm_model *m)
     gsl_matrix_free(m->M);
     gsl_matrix_free(m->Pi);
     gsl_vector_free(m->pnorm);
+    gsl_matrix_free(m->NS);
+    gsl_vector_free(m->nnorm);
     if (m->kw) {
         for (size_t j = 0; j < m->np; j++) free(m->kw->docs[j]);
         kw_free(m->kw);
@@ -228,6 +230,33 @@ int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
         double nrm = gsl_blas_dnrm2(&row.vector);
         if (nrm > 0) gsl_vector_scale(&row.vector, 1.0 / nrm);
     }
+    /* Needs: what each partner seeks, else what its policy priorities favour (M' Pi_j). */
+    gsl_matrix *N = gsl_matrix_calloc(np, ns);
+    m->NS = gsl_matrix_calloc(np, ns);
+    m->nnorm = gsl_vector_calloc(np);
+    if (!N || !m->NS || !m->nnorm) { gsl_matrix_free(N); goto oom; }
+    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, m->Pi, m->M, 0.0, N))) {
+        gsl_matrix_free(N);
+        return gsl_fail(d, "partner needs matrix", st);
+    }
+    for (size_t p = 0; p < np; p++) {
+        const cm_partner *pa = &ds->partners[p];
+        if (!pa->nseeks) continue;
+        gsl_vector_view row = gsl_matrix_row(N, p);
+        gsl_vector_set_zero(&row.vector);
+        for (size_t k = 0; k < pa->nseeks; k++) gsl_vector_set(&row.vector, pa->seeks[k], 1.0);
+    }
+    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, N, m->S, 0.0, m->NS))) {
+        gsl_matrix_free(N);
+        return gsl_fail(d, "partner needs matrix", st);
+    }
+    for (size_t p = 0; p < np; p++) {
+        gsl_vector_const_view a = gsl_matrix_const_row(N, p), b = gsl_matrix_const_row(m->NS, p);
+        double dot = 0;
+        gsl_blas_ddot(&a.vector, &b.vector, &dot);
+        gsl_vector_set(m->nnorm, p, sqrt(dot > 0 ? dot : 0));
+    }
+    gsl_matrix_free(N);
     if (!(m->kw = kw_build(ds))) goto oom;
     return 0;
 oom:
@@ -261,6 +290,7 @@ void cm_query_release(cm_query *q)
     gsl_vector_free(q->a);
     gsl_vector_free(q->u);
     gsl_vector_free(q->pi);
+    gsl_vector_free(q->o);
     for (size_t i = 0; i < q->nkw; i++) free(q->kwtokens[i]);
     free(q->kwtokens);
     memset(q, 0, sizeof *q);
@@ -274,7 +304,25 @@ int cm_query_init(cm_query *q, const cm_model *m, const cm_profile *p, const dou
     q->a = gsl_vector_calloc(m->ns);
     q->u = gsl_vector_calloc(m->ns);
     q->pi = gsl_vector_calloc(m->nq);
-    if (!q->a || !q->u || !q->pi) goto oom;
+    q->o = gsl_vector_calloc(m->ns);
+    if (!q->a || !q->u || !q->pi || !q->o) goto oom;
+    /* What the profile offers: its `offers` sectors, else its own sectors. */
+    if (p->noffers)
+        for (size_t i = 0; i < p->noffers; i++) gsl_vector_set(q->o, p->offers[i].idx, 1.0);
+    else
+        for (size_t i = 0; i < p->nsectors; i++) gsl_vector_set(q->o, p->sectors[i].idx, p->sectors[i].w);
+    {
+        gsl_vector *so = gsl_vector_calloc(m->ns);
+        if (!so) goto oom;
+        double oo = 0;
+        if ((st = gsl_blas_dsymv(CblasUpper, 1.0, m->S, q->o, 0.0, so)) || (st = gsl_blas_ddot(q->o, so, &oo))) {
+            gsl_vector_free(so);
+            cm_query_release(q);
+            return gsl_fail(d, "profile offer vector", st);
+        }
+        q->onorm = sqrt(oo);
+        gsl_vector_free(so);
+    }
     for (size_t i = 0; i < p->nseeks; i++) {
         double v = SEEK_WEIGHT * p->seeks[i].w;
         if (v > gsl_vector_get(q->a, p->seeks[i].idx)) gsl_vector_set(q->a, p->seeks[i].idx, v);
@@ -476,6 +524,34 @@ out:
     gsl_matrix_free(PO);
     free(kw);
     return rc;
+}
+
+double cm_reciprocity(const cm_model *m, const cm_query *q, size_t j)
+{
+    double den = q->onorm * gsl_vector_get(m->nnorm, j);
+    if (!(den > 0)) return 0.0;
+    gsl_vector_const_view row = gsl_matrix_const_row(m->NS, j);
+    double dot = 0;
+    gsl_blas_ddot(q->o, &row.vector, &dot);
+    return clamp01(dot / den);
+}
+
+double cm_partner_similarity(const cm_model *m, size_t a, size_t b)
+{
+    const cm_dataset *ds = m->ds;
+    const cm_partner *pa = &ds->partners[a], *pb = &ds->partners[b];
+    double den = gsl_vector_get(m->pnorm, a) * gsl_vector_get(m->pnorm, b), sec = 0;
+    if (den > 0) {
+        gsl_vector_const_view ra = gsl_matrix_const_row(m->P, a), rb = gsl_matrix_const_row(m->PS, b);
+        double dot = 0;
+        gsl_blas_ddot(&ra.vector, &rb.vector, &dot);
+        sec = clamp01(dot / den);
+    }
+    double reg = 0;
+    if (pa->city != CM_NONE && pa->city == pb->city) reg = 1.0;
+    else if (pa->province == pb->province) reg = 0.7;
+    else if (ds->tax.regions[pa->province].macro == ds->tax.regions[pb->province].macro) reg = 0.3;
+    return 0.5 * sec + 0.3 * reg + 0.2 * (pa->kind == pb->kind);
 }
 
 void cm_score_pair_loop(const cm_model *m, const cm_query *q, size_t j, double comp[CM_NCOMP], double *total)
