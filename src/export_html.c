@@ -244,11 +244,11 @@ static const char css[] =
     "nav.toc{break-after:page}"
     "section.shortlist{margin-top:0}"
     "section.shortlist+section.shortlist{break-before:page}"
-    ".summary{grid-template-columns:1fr 1.6fr}"
+    ".summary{grid-template-columns:1fr 1.3fr;gap:12px}"
     "figure.map,tbody.entry,dl.profile{break-inside:avoid}"
     "thead{display:table-header-group}"
     "a{color:inherit;text-decoration:none}}\n"
-    "@media (max-width:760px){.summary{grid-template-columns:1fr}}\n";
+    "@media screen and (max-width:760px){.summary{grid-template-columns:1fr}}\n";
 
 /* ---- profile summary ----------------------------------------------------------------- */
 
