@@ -48,8 +48,10 @@ static void tokenize(const char *s, void (*fn)(const char *t, void *ctx), void *
         }
         if (n >= 2) {
             buf[n] = '\0';
-            if (n > 3 && buf[n - 1] == 's' && buf[n - 2] != 's') buf[n - 1] = '\0';
             bool stop = false;
+            for (size_t i = 0; stopwords[i]; i++)   /* as written ("this"), then singular */
+                if (!strcmp(stopwords[i], buf)) stop = true;
+            if (n > 3 && buf[n - 1] == 's' && buf[n - 2] != 's') buf[n - 1] = '\0';
             for (size_t i = 0; stopwords[i]; i++)
                 if (!strcmp(stopwords[i], buf)) stop = true;
             if (!stop) fn(buf, ctx);
