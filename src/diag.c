@@ -99,21 +99,31 @@ void cm_diags_move(cm_diags *dst, cm_diags *src)
     cm_diags_clear(src);
 }
 
-/* Line `line` of `file`, without its line end; NULL if it cannot be read. Long lines are
- * cut: the caret is only useful near the column anyway. */
-static char *source_line(const char *file, unsigned line)
+/* Characters of a source line shown around the caret: a minified or generated file can
+ * put a whole profile on one line, and the caret is only useful near its column. */
+enum { SRC_BEFORE = 60, SRC_WIDTH = 120 };
+
+/* Line `line` of `file`, without its line end and without a UTF-8 BOM; NULL if it cannot be
+ * read. Only the characters from column *first (1-based) on are kept, at most SRC_WIDTH of
+ * them, chosen so that column `col` is in view; *cut tells whether the line goes on. */
+static char *source_line(const char *file, unsigned line, unsigned col, unsigned *first, int *cut)
 {
     FILE *fp = fopen(file, "rb");
     if (!fp) return NULL;
     char *out = NULL;
     size_t cap = 0, len = 0;
-    unsigned cur = 1;
+    unsigned cur = 1, chr = 0, from = col > SRC_BEFORE ? col - SRC_BEFORE : 1;
     int c;
+    *first = from;
+    *cut = 0;
+    char bom[3];
+    if (fread(bom, 1, 3, fp) != 3 || memcmp(bom, "\xEF\xBB\xBF", 3) != 0) rewind(fp);
     while ((c = getc(fp)) != EOF) {
         if (cur == line) {
             if (c == '\n' || c == '\r') break;
+            if ((c & 0xC0) != 0x80 && ++chr >= from + SRC_WIDTH) { *cut = 1; break; }
+            if (chr < from) continue;
             if (len + 2 > cap) {
-                if (cap >= 4096) break;
                 cap = cap ? cap * 2 : 128;
                 char *n = realloc(out, cap);
                 if (!n) break;
@@ -143,18 +153,29 @@ void cm_diags_print(const cm_diags *d, FILE *out, int show_source)
         else
             fprintf(out, "clustermatch: %s: %s\n", sev_names[g->sev], g->msg);
         if (!show_source || !g->file || !g->line) continue;
-        char *src = source_line(g->file, g->line);
+        unsigned first;
+        int cut;
+        char *src = source_line(g->file, g->line, g->col, &first, &cut);
         if (!src) continue;
         /* Only printable text goes to the terminal: a NUL or control byte in the source is
-         * shown as '?', so a hostile file cannot send escape sequences. */
-        fputs("  ", out);
-        for (char *s = src; *s; s++)
-            putc(((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f ? '?' : *s, out);
-        fputs("\n  ", out);
+         * shown as '?' (C1 controls, U+0080-U+009F, too), so a hostile file cannot send
+         * escape sequences. */
+        fputs(first > 1 ? "  ..." : "  ", out);
+        for (char *s = src; *s; s++) {
+            unsigned char b = (unsigned char)*s;
+            if (b == 0xC2 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] < 0xA0) {
+                putc('?', out);
+                s++;
+            } else {
+                putc((b < 0x20 && b != '\t') || b == 0x7f ? '?' : b, out);
+            }
+        }
+        fputs(cut ? "...\n  " : "\n  ", out);
+        if (first > 1) fputs("   ", out);
         /* The caret goes under the column's character. Columns count characters, and a
          * wide character (CJK) takes two cells on a terminal: pad by display width, and
          * keep tabs as tabs so the terminal aligns both lines alike. */
-        unsigned colc = 1;
+        unsigned colc = first;
         const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)src;
         while (*s && colc < g->col) {
             utf8proc_int32_t cp;

@@ -108,11 +108,11 @@ static int oom(builder *b)
     return cm_ioerror(b->d, b->file, "out of memory");
 }
 
-static int count_nodes(builder *b, size_t add, const ynode *at)
+static int count_nodes(builder *b, size_t add, unsigned line, unsigned col)
 {
     b->nodes += add;
     if (b->nodes > b->lim->max_nodes)
-        return cm_error(b->d, b->file, at->line, at->col,
+        return cm_error(b->d, b->file, line, col,
                         "document too large: more than %zu nodes (aliases counted as expanded)",
                         b->lim->max_nodes);
     return 0;
@@ -214,6 +214,8 @@ static int check_bytes(const char *file, const unsigned char *s, size_t len, cm_
         size_t need = 0;
         if (c == 0)
             return cm_error(d, file, line, col, "NUL byte in file; is this a text file?");
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+            return cm_error(d, file, line, col, "control character 0x%02X in file; is this a text file?", c);
         if (c < 0x80) need = 0;
         else if (c >= 0xC2 && c <= 0xDF) need = 1;
         else if (c >= 0xE0 && c <= 0xEF) need = 2;
@@ -227,6 +229,10 @@ static int check_bytes(const char *file, const unsigned char *s, size_t len, cm_
             if ((s[i + k] & 0xC0) != 0x80)
                 return cm_error(d, file, line, col,
                                 "invalid UTF-8 sequence; save the file as UTF-8");
+        /* C1 controls: libyaml takes U+0085 for a line break, and none belongs in a profile */
+        if (c == 0xC2 && s[i + 1] < 0xA0)
+            return cm_error(d, file, line, col, "control character U+%04X in file; is this a text file?",
+                            (unsigned)s[i + 1]);
         if (need == 2 && ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] >= 0xA0)))
             return cm_error(d, file, line, col, "invalid UTF-8 sequence; save the file as UTF-8");
         if (need == 3 && ((c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] >= 0x90)))
@@ -238,28 +244,83 @@ static int check_bytes(const char *file, const unsigned char *s, size_t len, cm_
     return 0;
 }
 
-/* Turn libyaml's problem into one message a person can act on. */
+/* The byte offset of a libyaml mark. Its `index` counts characters, not bytes, so walk to
+ * the mark's line and column instead. */
+static size_t mark_offset(const unsigned char *buf, size_t len, const yaml_mark_t *m)
+{
+    size_t i = 0, line = 0;
+    while (i < len && line < m->line)
+        if (buf[i++] == '\n') line++;
+    for (size_t col = 0; i < len && col < m->column && buf[i] != '\n'; col++)
+        for (i++; i < len && (buf[i] & 0xC0) == 0x80; i++) {}
+    return i;
+}
+
+/* Turn libyaml's problem into one message a person can act on: say what is wrong in the
+ * user's terms and point at the line to fix (for an unclosed bracket or quote, where it
+ * opens). */
 static void parse_error(const yaml_parser_t *p, const char *file, const unsigned char *buf,
                         size_t len, cm_diags *d)
 {
-    const yaml_mark_t *pm = &p->problem_mark;
     const char *prob = p->problem ? p->problem : "invalid YAML";
-    unsigned line = (unsigned)pm->line + 1, col = (unsigned)pm->column + 1;
-    size_t at = pm->index < len ? pm->index : len;
-    if (at < len && buf[at] == '\t' && strstr(prob, "cannot start any token")) {
+    const char *ctx = p->context;
+    unsigned line = (unsigned)p->problem_mark.line + 1, col = (unsigned)p->problem_mark.column + 1;
+    unsigned cline = (unsigned)p->context_mark.line + 1, ccol = (unsigned)p->context_mark.column + 1;
+    if (p->error == YAML_READER_ERROR) {
+        /* Reader errors carry a byte offset, not a mark. */
+        size_t off = p->problem_offset < len ? p->problem_offset : len;
+        line = col = 1;
+        for (size_t i = 0; i < off; i++) {
+            if (buf[i] == '\n') { line++; col = 1; }
+            else if ((buf[i] & 0xC0) != 0x80 && buf[i] != '\r') col++;
+        }
+        if (p->problem_value >= 0)
+            cm_error(d, file, line, col, "character U+%04X is not allowed in YAML; is this a text file?",
+                     (unsigned)p->problem_value);
+        else
+            cm_error(d, file, line, col, "invalid YAML: %s", prob);
+        return;
+    }
+    size_t at = mark_offset(buf, len, &p->problem_mark);
+    int ch = at < len ? buf[at] : -1;
+    if (strstr(prob, "tab character") || (ch == '\t' && strstr(prob, "cannot start any token"))) {
         cm_error(d, file, line, col, "tab character in indentation; YAML indents with spaces");
-        return;
-    }
-    if (p->context && strstr(p->context, "quoted scalar")) {
-        cm_error(d, file, (unsigned)p->context_mark.line + 1, (unsigned)p->context_mark.column + 1,
-                 "unclosed quoted string");
-        return;
-    }
-    if (p->context)
-        cm_error(d, file, line, col, "invalid YAML: %s %s (line %u)", prob, p->context,
-                 (unsigned)p->context_mark.line + 1);
-    else
+    } else if (strstr(prob, "cannot start any token")) {
+        if (ch > 0x20 && ch < 0x7f)
+            cm_error(d, file, line, col, "invalid YAML: '%c' cannot start a value; put the value in quotes", ch);
+        else
+            cm_error(d, file, line, col, "invalid YAML: this character cannot start a value; put the value in quotes");
+    } else if (ctx && strstr(ctx, "quoted scalar") &&
+               (strstr(prob, "escape") || strstr(prob, "hexdecimal") || strstr(prob, "Unicode"))) {
+        cm_error(d, file, line, col, "invalid escape sequence in a double-quoted string; "
+                 "use single quotes, or write '\\\\' for a backslash");
+    } else if (ctx && strstr(ctx, "quoted scalar")) {
+        cm_error(d, file, cline, ccol, "unclosed quoted string");
+    } else if (strstr(prob, "mapping values are not allowed")) {
+        cm_error(d, file, line, col, "invalid YAML: unexpected ':'; check this line's indentation, "
+                 "or quote a value that contains ': '");
+    } else if (strstr(prob, "block sequence entries are not allowed")) {
+        cm_error(d, file, line, col, "invalid YAML: a '- ' list item is not allowed here; check the indentation");
+    } else if (strstr(prob, "expected ':'") && ctx && strstr(ctx, "simple key")) {
+        cm_error(d, file, cline, ccol, "invalid YAML: expected ':' after this key");
+    } else if (strstr(prob, "expected key") && ctx && strstr(ctx, "block mapping")) {
+        cm_error(d, file, line, col, "invalid YAML: this line does not fit the mapping that starts at "
+                 "line %u; check its indentation", cline);
+    } else if (strstr(prob, "expected '-' indicator")) {
+        cm_error(d, file, line, col, "invalid YAML: this line does not fit the list that starts at "
+                 "line %u; check its indentation", cline);
+    } else if (strstr(prob, "expected ',' or ']'") || strstr(prob, "expected ',' or '}'")) {
+        int sq = strstr(prob, "']'") != NULL;
+        cm_error(d, file, cline, ccol, "invalid YAML: this '%c' is not closed (expected ',' or '%c' at "
+                 "line %u, column %u)", sq ? '[' : '{', sq ? ']' : '}', line, col);
+    } else if (strstr(prob, "expected <document start>")) {
+        cm_error(d, file, line, col, "invalid YAML: more content after the document ended; check the "
+                 "indentation, or start a new document with '---'");
+    } else if (ctx) {
+        cm_error(d, file, line, col, "invalid YAML: %s (%s at line %u)", prob, ctx, cline);
+    } else {
         cm_error(d, file, line, col, "invalid YAML: %s", prob);
+    }
 }
 
 int ydoc_load_mem(const char *name, const char *buf, size_t len, const ylimits *lim,
@@ -282,6 +343,13 @@ int ydoc_load_mem(const char *name, const char *buf, size_t len, const ylimits *
         goto out;
     }
     if (check_bytes(name, (const unsigned char *)buf, len, d) != 0) goto out;
+    /* A UTF-8 BOM is fine, but libyaml, told the encoding, counts it as a column of the
+     * first line, and then the next line looks less indented: drop it here. Columns of
+     * line 1 then count from after the BOM, as the diagnostics printer does. */
+    if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
+        buf += 3;
+        len -= 3;
+    }
     if (!yaml_parser_initialize(&parser)) { cm_ioerror(d, name, "out of memory"); goto out; }
     have_parser = 1;
     yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
@@ -331,7 +399,7 @@ int ydoc_load_mem(const char *name, const char *buf, size_t len, const ylimits *
             n->str[sl] = '\0';
             n->len = sl;
             n->quoted = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
-            if (count_nodes(&b, 1, n) || remember_anchor(&b, ev.data.scalar.anchor, n) ||
+            if (count_nodes(&b, 1, n->line, n->col) || remember_anchor(&b, ev.data.scalar.anchor, n) ||
                 attach(&b, n, &root))
                 goto out;
             break;
@@ -345,7 +413,15 @@ int ydoc_load_mem(const char *name, const char *buf, size_t len, const ylimits *
                          "alias '*%s' refers to no anchor defined before it", an);
                 goto out;
             }
-            if (count_nodes(&b, a->node->weight, a->node) || attach(&b, a->node, &root))
+            unsigned al = (unsigned)ev.start_mark.line + 1, ac = (unsigned)ev.start_mark.column + 1;
+            /* An alias inside the node it names would make the tree a cycle. */
+            for (size_t i = 0; i < b.depth; i++)
+                if (b.stack[i].node == a->node) {
+                    cm_error(d, name, al, ac, "alias '*%s' is used inside the node it names; "
+                             "recursive structures are not allowed", an);
+                    goto out;
+                }
+            if (count_nodes(&b, a->node->weight, al, ac) || attach(&b, a->node, &root))
                 goto out;
             break;
         }
@@ -359,7 +435,7 @@ int ydoc_load_mem(const char *name, const char *buf, size_t len, const ylimits *
             }
             const yaml_char_t *anc = t == YN_SEQ ? ev.data.sequence_start.anchor
                                                  : ev.data.mapping_start.anchor;
-            if (count_nodes(&b, 1, n) || remember_anchor(&b, anc, n)) goto out;
+            if (count_nodes(&b, 1, n->line, n->col) || remember_anchor(&b, anc, n)) goto out;
             if (b.depth == b.stack_cap) {
                 size_t cap = b.stack_cap ? b.stack_cap * 2 : 8;
                 frame *st = realloc(b.stack, cap * sizeof *st);
