@@ -236,7 +236,7 @@ static const char *const t_head[T_NCOLS] = {
 };
 static const bool t_right[T_NCOLS] = { true, true, false, false, false, false, false };
 /* Narrowest a flexible column is shrunk to; 0 = fixed. */
-static const size_t t_min[T_NCOLS] = { 0, 0, 0, 14, 8, 10, 12 };
+static const size_t t_min[T_NCOLS] = { 0, 0, 0, 12, 6, 8, 10 };
 
 /* Write `s` in `w` columns: truncated with "…" if wider, padded unless `last`. */
 static void put_cell(FILE *out, const char *s, size_t w, bool right, bool last)
@@ -351,6 +351,41 @@ static void table_explain(const cm_shortlist *s, size_t r, const cm_export_opts 
     cmx_buf_release(&b);
 }
 
+/* Column widths for a table of `rows` rows (the header first). With a `width` limit, the
+ * widest flexible column loses one column at a time down to its minimum; if the minimums
+ * still do not fit, the reasons, Chinese name and place columns are dropped in that order;
+ * if even that does not fit, the line overflows. */
+static void fit_columns(char **cell, size_t rows, bool show[T_NCOLS], size_t w[T_NCOLS],
+                        int width)
+{
+    static const size_t drop[] = { T_WHY, T_ZH, T_PLACE };
+    for (size_t k = 0;; k++) {
+        for (size_t c = 0; c < T_NCOLS; c++) {
+            w[c] = 0;
+            if (!show[c]) continue;
+            for (size_t r = 0; r < rows; r++) {
+                size_t cw = cmx_display_width(cell[r * T_NCOLS + c]);
+                if (cw > w[c]) w[c] = cw;
+            }
+        }
+        if (width <= 0) return;
+        for (;;) {
+            size_t total = 0;
+            for (size_t c = 0; c < T_NCOLS; c++)
+                if (show[c]) total += w[c] + (total ? 2 : 0);
+            if (total <= (size_t)width) return;
+            size_t best = T_NCOLS;
+            for (size_t c = 0; c < T_NCOLS; c++)
+                if (show[c] && t_min[c] && w[c] > t_min[c] && (best == T_NCOLS || w[c] > w[best]))
+                    best = c;
+            if (best == T_NCOLS) break;
+            w[best]--;
+        }
+        if (k == sizeof drop / sizeof drop[0]) return;    /* overflow */
+        show[drop[k]] = false;
+    }
+}
+
 static void table_title(const cm_shortlist *s, FILE *out, bool color)
 {
     const cm_profile *p = s->profile;
@@ -407,29 +442,7 @@ static int write_table(const cm_shortlist *s, const cm_export_opts *o, FILE *out
         show[c] = !empty;
     }
     size_t w[T_NCOLS];
-    for (size_t c = 0; c < T_NCOLS; c++) {
-        w[c] = 0;
-        if (!show[c]) continue;
-        for (size_t r = 0; r < rows; r++) {
-            size_t cw = cmx_display_width(cell[r * T_NCOLS + c]);
-            if (cw > w[c]) w[c] = cw;
-        }
-    }
-    if (o->width > 0) {
-        /* Shrink the widest flexible column one column at a time until the line fits. */
-        for (;;) {
-            size_t total = 0;
-            for (size_t c = 0; c < T_NCOLS; c++)
-                if (show[c]) total += w[c] + (total ? 2 : 0);
-            if (total <= (size_t)o->width) break;
-            size_t best = T_NCOLS;
-            for (size_t c = 0; c < T_NCOLS; c++)
-                if (show[c] && t_min[c] && w[c] > t_min[c] && (best == T_NCOLS || w[c] > w[best]))
-                    best = c;
-            if (best == T_NCOLS) break;     /* everything at its minimum: overflow */
-            w[best]--;
-        }
-    }
+    fit_columns(cell, rows, show, w, o->width);
 
     table_title(s, out, o->color);
     if (s->n == 0) { rc = 0; goto out; }
