@@ -32,7 +32,7 @@ typedef struct cm_partner {
     char *description, *website, *source;
     cm_figure *figures; size_t nfigures;
     int as_of;
-    char *file; unsigned line;             /* where it was defined */
+    char *file; unsigned line, col;        /* where it was defined */
 } cm_partner;
 
 typedef enum { CM_C_SECTOR, CM_C_REGION, CM_C_POLICY, CM_C_GOAL, CM_C_KEYWORD, CM_NCOMP } cm_component;

@@ -18,9 +18,20 @@ char *cm_atomic_tmpname(const char *path)
     return tmp;
 }
 
+/* Renaming over a device or FIFO would replace the node itself (-o /dev/full once turned
+ * /dev/full into a regular file): only regular files, or nothing, may be replaced. */
+static int check_target(const char *path, cm_diags *d)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || S_ISREG(st.st_mode)) return 0;
+    if (S_ISDIR(st.st_mode)) return cm_ioerror(d, path, "is a directory, not a file");
+    return cm_ioerror(d, path, "is not a regular file; cannot replace it with an output file");
+}
+
 int cm_afile_open(cm_afile *f, const char *path, cm_diags *d)
 {
     memset(f, 0, sizeof *f);
+    if (check_target(path, d)) return -1;
     f->path = strdup(path);
     f->tmp = cm_atomic_tmpname(path);
     int fd = -1;
@@ -50,6 +61,10 @@ fail:
 
 int cm_atomic_publish(const char *tmp, const char *path, cm_diags *d)
 {
+    if (check_target(path, d)) {
+        unlink(tmp);
+        return -1;
+    }
     if (rename(tmp, path) != 0) {
         int e = errno;
         unlink(tmp);

@@ -169,6 +169,7 @@ static int load_partner(cm_dataset *ds, const yctx *c, const ynode *e, cm_partne
     if (yf_expect_map(c, e, "a partner")) return -1;
     yf_check_keys(c, e, keys, "partner");
     p->line = e->line;
+    p->col = e->col;
     if (yf_str(c, e, "id", true, &p->id) || yf_str(c, e, "name", true, &p->name) ||
         yf_str(c, e, "kind", true, &kind))
         goto out;
@@ -204,12 +205,16 @@ static int load_partner(cm_dataset *ds, const yctx *c, const ynode *e, cm_partne
         cm_error(d, c->file, cn->line, cn->col, "city '%s' is in '%s', not in '%s'", t->regions[p->city].id,
                  t->regions[t->regions[p->city].province].id, t->regions[p->province].id);
     }
-    /* China's extent, generously: Hainan's south coast to Mohe, Xinjiang's west to Fuyuan. */
+    /* China's extent, generously: Hainan's south coast to Mohe, Xinjiang's west to Fuyuan.
+     * Any number in [-180, 180] parses, so swapped or foreign coordinates are named as such. */
     bool hl, ho;
-    if (yf_num(c, e, "lat", true, 18.0, 54.0, &p->lat, &hl) == 0 && hl &&
-        yf_num(c, e, "lon", true, 73.0, 135.5, &p->lon, &ho) == 0 && ho) {}
-    else if (ynode_get(e, "lat") && ynode_get(e, "lon")) {
-        /* the message is already out: "outside [..]" reads as "outside China" with the note */
+    if (yf_num(c, e, "lat", true, -180.0, 180.0, &p->lat, &hl) == 0 && hl &&
+        yf_num(c, e, "lon", true, -180.0, 180.0, &p->lon, &ho) == 0 && ho &&
+        !(p->lat >= 18.0 && p->lat <= 54.0 && p->lon >= 73.0 && p->lon <= 135.5)) {
+        const ynode *ln = ynode_get(e, p->lat >= 18.0 && p->lat <= 54.0 ? "lon" : "lat");
+        bool swapped = p->lon >= 18.0 && p->lon <= 54.0 && p->lat >= 73.0 && p->lat <= 135.5;
+        cm_error(d, c->file, ln->line, ln->col, "lat %g, lon %g is outside China (lat 18 to 54, "
+                 "lon 73 to 135.5)%s", p->lat, p->lon, swapped ? "; are lat and lon swapped?" : "");
     }
     yf_bool(c, e, "approximate", &p->approximate);
     double year;
@@ -356,7 +361,7 @@ static int load_partners(cm_dataset *ds, cm_diags *d)
             if (strcmp(a->file, b->file) > 0 || (!strcmp(a->file, b->file) && a->line > b->line)) {
                 const cm_partner *x = a; a = b; b = x;
             }
-            cm_error(d, b->file, b->line, 0 + 1, "duplicate partner id '%s' (first defined at %s:%u)", b->id, a->file, a->line);
+            cm_error(d, b->file, b->line, b->col, "duplicate partner id '%s' (first defined at %s:%u)", b->id, a->file, a->line);
         }
     if (d->nerrors > errs0) goto out;
     rc = 0;

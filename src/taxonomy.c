@@ -342,8 +342,9 @@ static int load_sectors(cm_taxonomy *t, const char *dir, cm_diags *d)
     size_t k = 0;
     for (size_t i = 0; i < list->n; i++) {
         const ynode *e = list->items[i];
-        if (e->type != YN_MAP || k >= t->nsectors || !ynode_get(e, "id") ||
-            strcmp(ynode_get(e, "id")->str, t->sectors[k].id) != 0)
+        const ynode *idn = ynode_get(e, "id");
+        if (e->type != YN_MAP || k >= t->nsectors || !idn || idn->type != YN_SCALAR ||
+            strcmp(idn->str, t->sectors[k].id) != 0)
             continue;
         cm_sector *sec = &t->sectors[k];
         const ynode *al = ynode_get(e, "aliases");
@@ -487,10 +488,20 @@ static size_t region_ref(const cm_taxonomy *t, const yctx *c, const ynode *n, co
 static int read_coords(const yctx *c, const ynode *e, cm_region *r, bool required)
 {
     bool hl = false, ho = false;
-    if (yf_num(c, e, "lat", required, 18.0, 54.0, &r->lat, &hl) ||
-        yf_num(c, e, "lon", required, 73.0, 135.5, &r->lon, &ho) ||
+    if (yf_num(c, e, "lat", required, -180.0, 180.0, &r->lat, &hl) ||
+        yf_num(c, e, "lon", required, -180.0, 180.0, &r->lon, &ho) ||
         yf_bool(c, e, "approximate", &r->approximate))
         return -1;
+    /* China's extent, generously (the same box as partners' coordinates). The region is
+     * kept, so references to it do not fail as well. */
+    bool inlat = !hl || (r->lat >= 18.0 && r->lat <= 54.0), inlon = !ho || (r->lon >= 73.0 && r->lon <= 135.5);
+    if (!inlat || !inlon) {
+        const ynode *n = ynode_get(e, inlat ? "lon" : "lat");
+        cm_error(c->d, c->file, n->line, n->col, "%s %g is outside China (lat 18 to 54, lon 73 to 135.5)%s",
+                 inlat ? "lon" : "lat", inlat ? r->lon : r->lat,
+                 hl && ho && r->lon >= 18.0 && r->lon <= 54.0 && r->lat >= 73.0 && r->lat <= 135.5
+                 ? "; are lat and lon swapped?" : "");
+    }
     r->has_coords = hl && ho;
     return 0;
 }
