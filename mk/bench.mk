@@ -1,0 +1,41 @@
+# bench.mk: `make bench` (included by the Makefile; never part of `make check`).
+#   make bench                 the full table (about 10 minutes on 2 cores)
+#   make bench BENCH_QUICK=1   smaller sizes and fewer runs (about 2 minutes)
+# The tools live in bench/ and are built into $(BUILD)/bench; bench/run.sh runs them and
+# prints the table. docs/performance.md explains every line.
+
+BENCH_BUILD := $(BUILD)/bench
+BENCH_TOOLS := $(BENCH_BUILD)/timeit $(BENCH_BUILD)/parseonly $(BENCH_BUILD)/gen \
+               $(BENCH_BUILD)/kernel-gsl $(BENCH_BUILD)/kernel-openblas
+# The kernel twice: GSL's own CBLAS, and OpenBLAS in its place (as `make BLAS=openblas`).
+BENCH_GSL_LIBS      = $(PKG_LIBS) -lm
+BENCH_OPENBLAS_LIBS = $(filter-out -lgslcblas,$(PKG_LIBS)) -lm -lopenblas
+
+.PHONY: bench bench-tools
+
+bench:
+	@sh tools/deps.sh bench
+	$(MAKE) --no-print-directory $(BIN) bench-tools
+	$(MAKE) --no-print-directory BLAS=openblas build/openblas/clustermatch
+	@BIN=$(abspath $(BIN)) BIN_OPENBLAS=$(abspath build/openblas/clustermatch) \
+	  BENCH_BUILD=$(abspath $(BENCH_BUILD)) BENCH_QUICK=$(BENCH_QUICK) sh bench/run.sh
+
+bench-tools: $(BENCH_TOOLS)
+
+$(BENCH_BUILD):
+	mkdir -p $@
+
+$(BENCH_BUILD)/timeit: bench/timeit.c | $(BENCH_BUILD)
+	$(CC) $(CFLAGS) -o $@ $<
+
+$(BENCH_BUILD)/parseonly: bench/parseonly.c | $(BENCH_BUILD)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< -lyaml
+
+$(BENCH_BUILD)/gen: bench/gen.c $(LIBOBJS) | $(BENCH_BUILD)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(BENCH_GSL_LIBS)
+
+$(BENCH_BUILD)/kernel-gsl: bench/kernel.c $(LIBOBJS) | $(BENCH_BUILD)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(BENCH_GSL_LIBS)
+
+$(BENCH_BUILD)/kernel-openblas: bench/kernel.c $(LIBOBJS) | $(BENCH_BUILD)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(BENCH_OPENBLAS_LIBS)
