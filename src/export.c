@@ -341,7 +341,7 @@ static void table_explain(const cm_shortlist *s, size_t r, const cm_export_opts 
         b.n = 0;
         if (b.s) b.s[0] = '\0';
         for (size_t m = 0; m < s->profile->nmembers; m++) {
-            if (m) cmx_buf_puts(&b, ", ");
+            if (m) cmx_buf_puts(&b, "; ");
             put_clean(&b, profile_label(&s->profile->members[m]));
             cmx_buf_printf(&b, " %s", cmx_num(num, sizeof num, h->member_score[m], 1));
         }
@@ -673,7 +673,7 @@ static int write_md(const cm_shortlist *s, const cm_export_opts *o, FILE *out)
         if (h->member_score && p) {
             fputs("- Members: ", out);
             for (size_t m = 0; m < p->nmembers; m++) {
-                if (m) fputs(", ", out);
+                if (m) fputs("; ", out);
                 md_text(out, profile_label(&p->members[m]));
                 fprintf(out, " %s", cmx_num(num, sizeof num, h->member_score[m], 1));
             }
