@@ -9,7 +9,7 @@ build="gcc make pkg-config libyaml-dev libgsl-dev uthash-dev libjansson-dev libx
 case "${1:-build}" in
   build)   want="$build" ;;
   check)   want="$build python3 python3-jsonschema unzip" ;;
-  browser) want="chromium" ;;
+  browser) want="chromium fonts-noto-cjk" ;;
   fuzz)    want="clang libclang-rt-14-dev" ;;
   valgrind) want="valgrind" ;;
   bench)   want="$build libopenblas-dev hyperfine" ;;
