@@ -1,0 +1,582 @@
+/* eval.c: ranking quality of clustermatch against relevance judgments and two baselines.
+ *
+ *   eval [--data DIR] [--profiles DIR] [--judgments FILE] [--diversity L] [-v]
+ *        [--show PROFILE] [--min-ndcg X]
+ *
+ * Reads every profile in tests/eval/profiles/ and the judgments in tests/eval/judgments.yaml
+ * (built from the ECCP briefing, never from this program's output; docs/quality.md), ranks
+ * all partners for each profile with each method, and prints the mean nDCG@10, P@5 and MRR
+ * per method, and the coverage of the top 10 (distinct partner kinds and provinces). With -v
+ * it also prints the figures per profile; --show prints one profile's top 10 per method.
+ *
+ * Methods:
+ *   clustermatch       cm_rank_one with the data's default weights (the whole ranking)
+ *   clustermatch+div   the same with maximal marginal relevance, lambda = --diversity
+ *                      (default 0.3; 0 leaves the row out)
+ *   tag overlap        the number of sector ids shared by profile and partner, exact ids
+ *                      only, as a portal's filtered search; ties by partner id; partners
+ *                      sharing none are not returned
+ *   BM25               Okapi BM25 (k1 1.2, b 0.75) over each partner's name, description
+ *                      and sector labels, queried with the profile's sector labels and
+ *                      keywords; partners scoring 0 are not returned
+ * The baselines honour the profile's partner-kinds and exclude lists, as clustermatch does.
+ *
+ * Metrics (graded judgments 2 and 1; unjudged partners count as not relevant):
+ *   nDCG@10   gain 2^grade - 1, discount log2(rank + 1), normalised by the ideal ordering
+ *   P@5       share of the first five results with a grade >= 1
+ *   MRR       1 / rank of the first result with a grade >= 1 (0 if none is returned)
+ *
+ * Exit status: 0, 1 when clustermatch's mean nDCG@10 is below --min-ndcg, 2 on bad input.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataset.h"
+#include "diag.h"
+#include "profile.h"
+#include "rank.h"
+#include "score.h"
+#include "ydoc.h"
+
+#define CUT 10            /* nDCG@10 and coverage of the top 10 */
+#define PCUT 5            /* P@5 */
+#define BM25_K1 1.2
+#define BM25_B 0.75
+
+/* ---- judgments ---------------------------------------------------------------------- */
+
+typedef struct judgment { size_t partner; int grade; } judgment;
+
+typedef struct jset {
+    char *profile, *source;
+    judgment *v; size_t n;
+    bool used;
+} jset;
+
+typedef struct jtable { jset *v; size_t n; } jtable;
+
+static void jtable_release(jtable *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->v[i].profile);
+        free(t->v[i].source);
+        free(t->v[i].v);
+    }
+    free(t->v);
+    t->v = NULL;
+    t->n = 0;
+}
+
+/* Load `path`: profile id -> {source: str, relevant: [{partner: id, grade: 1|2, why: str}]}.
+ * Returns 0, or -1 with every problem in `d`. */
+static int jtable_load(jtable *t, const char *path, const cm_dataset *ds, cm_diags *d)
+{
+    ydoc_stream *s = NULL;
+    if (ydoc_load_file(path, &YLIMITS_DATA, &s, d)) return -1;
+    int rc = -1;
+    if (s->ndocs != 1 || s->docs[0]->type != YN_MAP) {
+        cm_error(d, path, 1, 1, "judgments must be one mapping of profile ids");
+        goto out;
+    }
+    const ynode *root = s->docs[0];
+    t->v = calloc(root->n ? root->n : 1, sizeof *t->v);
+    if (!t->v) { cm_ioerror(d, path, "out of memory"); goto out; }
+    for (size_t i = 0; i < root->n; i++) {
+        const ynode *k = root->items[i], *v = root->values[i];
+        jset *js = &t->v[t->n++];
+        js->profile = strdup(k->type == YN_SCALAR ? k->str : "");
+        const ynode *src = ynode_get(v, "source"), *rel = ynode_get(v, "relevant");
+        if (v->type != YN_MAP || !src || src->type != YN_SCALAR || !rel || rel->type != YN_SEQ) {
+            cm_error(d, path, v->line, v->col, "'%s' needs 'source' (a string) and 'relevant' (a list)", js->profile);
+            continue;
+        }
+        js->source = strdup(src->str);
+        js->v = calloc(rel->n ? rel->n : 1, sizeof *js->v);
+        if (!js->profile || !js->source || !js->v) { cm_ioerror(d, path, "out of memory"); goto out; }
+        for (size_t j = 0; j < rel->n; j++) {
+            const ynode *e = rel->items[j];
+            const ynode *pn = ynode_get(e, "partner"), *gn = ynode_get(e, "grade");
+            long g = 0;
+            if (!pn || pn->type != YN_SCALAR || !gn || !ynode_long(gn, &g) || (g != 1 && g != 2)) {
+                cm_error(d, path, e->line, e->col, "a judgment needs 'partner' (an id) and 'grade' (1 or 2)");
+                continue;
+            }
+            size_t pi = cm_partner_find(ds, pn->str);
+            if (pi == CM_NONE) {
+                cm_error(d, path, pn->line, pn->col, "unknown partner '%s'", pn->str);
+                continue;
+            }
+            for (size_t q = 0; q < js->n; q++)
+                if (js->v[q].partner == pi)
+                    cm_error(d, path, pn->line, pn->col, "partner '%s' judged twice for '%s'", pn->str, js->profile);
+            js->v[js->n++] = (judgment){ pi, (int)g };
+        }
+    }
+    rc = d->nerrors ? -1 : 0;
+out:
+    ydoc_stream_free(s);
+    return rc;
+}
+
+static const jset *jtable_find(jtable *t, const char *profile)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (!strcmp(t->v[i].profile, profile)) { t->v[i].used = true; return &t->v[i]; }
+    return NULL;
+}
+
+static int grade_of(const jset *js, size_t partner)
+{
+    for (size_t i = 0; i < js->n; i++)
+        if (js->v[i].partner == partner) return js->v[i].grade;
+    return 0;
+}
+
+/* ---- BM25 baseline ------------------------------------------------------------------ */
+
+/* Tokens: runs of ASCII letters and digits, lowercased; a final 's' is dropped from words
+ * of four letters or more, so "clusters" meets "cluster"; stop words are skipped. Non-ASCII
+ * bytes separate tokens (the partner texts are English). */
+static const char *const stop_words[] = {
+    "a", "an", "and", "are", "as", "at", "by", "for", "from", "has", "in", "into", "is", "it",
+    "its", "of", "on", "or", "such", "that", "the", "their", "thi", "this", "to", "with", NULL };
+
+static bool is_stop(const char *w)
+{
+    for (size_t i = 0; stop_words[i]; i++)
+        if (!strcmp(stop_words[i], w)) return true;
+    return false;
+}
+
+typedef struct tokens { char **v; size_t n, cap; } tokens;
+
+static int tokens_push(tokens *t, const char *w, size_t len)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 32;
+        char **nv = realloc(t->v, cap * sizeof *nv);
+        if (!nv) return -1;
+        t->v = nv;
+        t->cap = cap;
+    }
+    char *s = malloc(len + 1);
+    if (!s) return -1;
+    for (size_t i = 0; i < len; i++) s[i] = (char)tolower((unsigned char)w[i]);
+    s[len] = 0;
+    if (len >= 4 && s[len - 1] == 's' && s[len - 2] != 's') s[len - 1] = 0;
+    if (is_stop(s)) { free(s); return 0; }
+    t->v[t->n++] = s;
+    return 0;
+}
+
+static int tokenize(tokens *t, const char *s)
+{
+    if (!s) return 0;
+    for (const char *p = s; *p;) {
+        while (*p && !isalnum((unsigned char)*p)) p++;
+        const char *b = p;
+        while (*p && (unsigned char)*p < 0x80 && isalnum((unsigned char)*p)) p++;
+        if (p > b && tokens_push(t, b, (size_t)(p - b))) return -1;
+        if (*p && (unsigned char)*p >= 0x80) p++;
+    }
+    return 0;
+}
+
+static void tokens_release(tokens *t)
+{
+    for (size_t i = 0; i < t->n; i++) free(t->v[i]);
+    free(t->v);
+    memset(t, 0, sizeof *t);
+}
+
+typedef struct bm25 {
+    tokens *docs;        /* one per partner */
+    double avgdl;
+    size_t np;
+} bm25;
+
+static int bm25_init(bm25 *b, const cm_dataset *ds)
+{
+    b->np = ds->npartners;
+    b->docs = calloc(b->np ? b->np : 1, sizeof *b->docs);
+    if (!b->docs) return -1;
+    double total = 0;
+    for (size_t j = 0; j < b->np; j++) {
+        const cm_partner *p = &ds->partners[j];
+        tokens *t = &b->docs[j];
+        if (tokenize(t, p->name) || tokenize(t, p->description)) return -1;
+        for (size_t k = 0; k < p->nsectors; k++)
+            if (tokenize(t, ds->tax.sectors[p->sectors[k]].label)) return -1;
+        total += (double)t->n;
+    }
+    b->avgdl = b->np ? total / (double)b->np : 1;
+    return 0;
+}
+
+static void bm25_release(bm25 *b)
+{
+    for (size_t j = 0; b->docs && j < b->np; j++) tokens_release(&b->docs[j]);
+    free(b->docs);
+    b->docs = NULL;
+}
+
+static size_t count_in(const tokens *t, const char *w)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < t->n; i++) c += !strcmp(t->v[i], w);
+    return c;
+}
+
+/* Scores of every partner for one profile's query (unique query terms). */
+static int bm25_scores(const bm25 *b, const cm_dataset *ds, const cm_profile *p, double *out)
+{
+    tokens q = { 0 };
+    for (size_t i = 0; i < p->nsectors; i++)
+        if (tokenize(&q, ds->tax.sectors[p->sectors[i].idx].label)) goto fail;
+    for (size_t i = 0; i < p->nkeywords; i++)
+        if (tokenize(&q, p->keywords[i])) goto fail;
+    for (size_t j = 0; j < b->np; j++) out[j] = 0;
+    for (size_t i = 0; i < q.n; i++) {
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++) seen = !strcmp(q.v[k], q.v[i]);
+        if (seen) continue;
+        size_t df = 0;
+        for (size_t j = 0; j < b->np; j++) df += count_in(&b->docs[j], q.v[i]) > 0;
+        if (!df) continue;
+        double idf = log(1 + ((double)b->np - (double)df + 0.5) / ((double)df + 0.5));
+        for (size_t j = 0; j < b->np; j++) {
+            double tf = (double)count_in(&b->docs[j], q.v[i]);
+            if (tf == 0) continue;
+            double dl = (double)b->docs[j].n;
+            out[j] += idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / b->avgdl));
+        }
+    }
+    tokens_release(&q);
+    return 0;
+fail:
+    tokens_release(&q);
+    return -1;
+}
+
+/* ---- methods ------------------------------------------------------------------------ */
+
+typedef enum { M_CM, M_CM_DIV, M_TAGS, M_BM25, M_N } method;
+static const char *const method_names[M_N] = {
+    "clustermatch", "clustermatch+div", "tag overlap", "BM25" };
+
+typedef struct ranking { size_t *v; size_t n; } ranking;
+
+/* The profile's own filters, which every method applies: partner kinds and exclude. */
+static bool eligible(const cm_dataset *ds, const cm_profile *p, size_t j)
+{
+    const cm_partner *pa = &ds->partners[j];
+    if (p->kinds && !(p->kinds & (1u << pa->kind))) return false;
+    for (size_t k = 0; k < p->nexclude; k++)
+        if (!strcmp(p->exclude[k], pa->id)) return false;
+    return true;
+}
+
+static const double *sort_key;
+static int by_key_then_index(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    if (sort_key[x] != sort_key[y]) return sort_key[x] > sort_key[y] ? -1 : 1;
+    return x < y ? -1 : x > y;     /* partners are sorted by id: index order is id order */
+}
+
+/* Partners with key > 0, best first, ties by partner id. */
+static int rank_by_key(const cm_dataset *ds, const cm_profile *p, const double *key, ranking *r)
+{
+    r->v = malloc((ds->npartners ? ds->npartners : 1) * sizeof *r->v);
+    if (!r->v) return -1;
+    r->n = 0;
+    for (size_t j = 0; j < ds->npartners; j++)
+        if (key[j] > 0 && eligible(ds, p, j)) r->v[r->n++] = j;
+    sort_key = key;
+    qsort(r->v, r->n, sizeof *r->v, by_key_then_index);
+    return 0;
+}
+
+static int rank_tags(const cm_dataset *ds, const cm_profile *p, double *key, ranking *r)
+{
+    for (size_t j = 0; j < ds->npartners; j++) {
+        const cm_partner *pa = &ds->partners[j];
+        key[j] = 0;
+        for (size_t a = 0; a < p->nsectors; a++)
+            for (size_t b = 0; b < pa->nsectors; b++)
+                key[j] += p->sectors[a].idx == pa->sectors[b];
+    }
+    return rank_by_key(ds, p, key, r);
+}
+
+static int rank_cm(const cm_model *m, const cm_profile *p, double diversity, ranking *r, cm_diags *d)
+{
+    cm_rank_opts o;
+    cm_shortlist s = { 0 };
+    cm_rank_opts_init(&o, m->ds);
+    o.top = m->ds->npartners;
+    o.min_score = 0;
+    o.diversity = diversity;
+    int rc = cm_rank_one(m, p, &o, &s, d);
+    if (!rc) {
+        r->v = malloc((s.n ? s.n : 1) * sizeof *r->v);
+        if (!r->v) rc = -1;
+        else {
+            r->n = s.n;
+            for (size_t i = 0; i < s.n; i++) r->v[i] = s.hits[i].partner;
+        }
+    }
+    cm_shortlist_release(&s);
+    return rc;
+}
+
+/* ---- metrics ------------------------------------------------------------------------ */
+
+typedef struct scores { double ndcg, p5, mrr, kinds, provinces; } scores;
+
+static double gain(int g) { return g == 2 ? 3.0 : g == 1 ? 1.0 : 0.0; }
+
+static int by_grade_desc(const void *a, const void *b)
+{
+    return ((const judgment *)b)->grade - ((const judgment *)a)->grade;
+}
+
+static scores measure(const cm_dataset *ds, const jset *js, const ranking *r)
+{
+    scores s = { 0 };
+    double dcg = 0, idcg = 0;
+    judgment *ideal = malloc((js->n ? js->n : 1) * sizeof *ideal);
+    if (ideal) {
+        memcpy(ideal, js->v, js->n * sizeof *ideal);
+        qsort(ideal, js->n, sizeof *ideal, by_grade_desc);
+        for (size_t i = 0; i < js->n && i < CUT; i++) idcg += gain(ideal[i].grade) / log2((double)i + 2);
+        free(ideal);
+    }
+    unsigned kinds = 0;
+    size_t nprov = 0, prov[CUT];
+    for (size_t i = 0; i < r->n; i++) {
+        int g = grade_of(js, r->v[i]);
+        if (i < CUT) {
+            dcg += gain(g) / log2((double)i + 2);
+            const cm_partner *pa = &ds->partners[r->v[i]];
+            kinds |= 1u << pa->kind;
+            bool seen = false;
+            for (size_t k = 0; k < nprov && !seen; k++) seen = prov[k] == pa->province;
+            if (!seen) prov[nprov++] = pa->province;
+        }
+        if (i < PCUT && g > 0) s.p5 += 1.0 / PCUT;
+        if (g > 0 && s.mrr == 0) s.mrr = 1.0 / (double)(i + 1);
+    }
+    s.ndcg = idcg > 0 ? dcg / idcg : 0;
+    for (unsigned k = kinds; k; k &= k - 1) s.kinds += 1;
+    s.provinces = (double)nprov;
+    return s;
+}
+
+/* ---- driver ------------------------------------------------------------------------- */
+
+static int by_strcmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.yaml files of `dir`, sorted. */
+static int list_profiles(const char *dir, char ***out, size_t *n, cm_diags *d)
+{
+    DIR *dp = opendir(dir);
+    if (!dp) return cm_ioerror(d, dir, "unable to open directory");
+    char **v = NULL;
+    size_t cap = 0;
+    *n = 0;
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+        size_t len = strlen(e->d_name);
+        if (len < 6 || strcmp(e->d_name + len - 5, ".yaml")) continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **nv = realloc(v, cap * sizeof *nv);
+            if (!nv) break;
+            v = nv;
+        }
+        size_t sz = strlen(dir) + len + 2;
+        if (!(v[*n] = malloc(sz))) break;
+        snprintf(v[*n], sz, "%s/%s", dir, e->d_name);
+        ++*n;
+    }
+    closedir(dp);
+    if (*n) qsort(v, *n, sizeof *v, by_strcmp);
+    *out = v;
+    return 0;
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: eval [--data DIR] [--profiles DIR] [--judgments FILE] [--diversity L] [-v]\n"
+          "            [--show PROFILE] [--min-ndcg X]\n", f);
+}
+
+static void print_top(const cm_dataset *ds, const jset *js, method mth, const ranking *r)
+{
+    printf("  %s:\n", method_names[mth]);
+    for (size_t i = 0; i < r->n && i < CUT; i++) {
+        const cm_partner *pa = &ds->partners[r->v[i]];
+        int g = grade_of(js, r->v[i]);
+        printf("    %2zu %c %-46s %s\n", i + 1, g == 2 ? '2' : g == 1 ? '1' : '.', pa->id,
+               cm_kind_names[pa->kind]);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *data = NULL, *pdir = "tests/eval/profiles", *jpath = "tests/eval/judgments.yaml";
+    const char *show = NULL;
+    double diversity = 0.3, floor_ndcg = -1;
+    bool verbose = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool more = i + 1 < argc;
+        if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) verbose = true;
+        else if (!strcmp(a, "--data") && more) data = argv[++i];
+        else if (!strcmp(a, "--profiles") && more) pdir = argv[++i];
+        else if (!strcmp(a, "--judgments") && more) jpath = argv[++i];
+        else if (!strcmp(a, "--show") && more) show = argv[++i];
+        else if ((!strcmp(a, "--diversity") || !strcmp(a, "--min-ndcg")) && more) {
+            char *end;
+            double x = strtod(argv[++i], &end);
+            if (*end || end == argv[i] || !(x >= 0 && x <= 1)) {
+                fprintf(stderr, "eval: %s wants a number from 0 to 1, not '%s'\n", a, argv[i]);
+                return 2;
+            }
+            if (a[2] == 'd') diversity = x; else floor_ndcg = x;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return 0; }
+        else { usage(stderr); return 2; }
+    }
+    gsl_set_error_handler_off();
+
+    int rc = 2;
+    cm_dataset ds;
+    cm_model m = { 0 };
+    cm_profile_set set;
+    cm_diags d;
+    jtable jt = { 0 };
+    bm25 bm = { 0 };
+    char **files = NULL;
+    size_t nfiles = 0;
+    char *dir = cm_data_dir_resolve(data);
+    double *key = NULL;
+    scores *per = NULL;     /* [profile][method] */
+    const jset **pj = NULL;
+    cm_dataset_init(&ds);
+    cm_profile_set_init(&set);
+    cm_diags_init(&d);
+
+    if (!dir || cm_dataset_load(&ds, dir, &d)) goto out;
+    if (jtable_load(&jt, jpath, &ds, &d)) goto out;
+    if (list_profiles(pdir, &files, &nfiles, &d)) goto out;
+    for (size_t i = 0; i < nfiles; i++)
+        if (cm_profile_load(&set, files[i], &ds, &d) != 0) goto out;
+    if (!set.n) { cm_error(&d, pdir, 0, 0, "no profiles"); goto out; }
+    pj = calloc(set.n, sizeof *pj);
+    per = calloc(set.n * M_N, sizeof *per);
+    key = calloc(ds.npartners ? ds.npartners : 1, sizeof *key);
+    if (!pj || !per || !key) { cm_ioerror(&d, NULL, "out of memory"); goto out; }
+    size_t njudged = 0, n2 = 0;
+    for (size_t i = 0; i < set.n; i++) {
+        if (!(pj[i] = jtable_find(&jt, set.v[i].id)))
+            cm_error(&d, set.v[i].file, set.v[i].line, 1, "profile '%s' has no judgments in %s", set.v[i].id, jpath);
+        else {
+            njudged += pj[i]->n;
+            for (size_t k = 0; k < pj[i]->n; k++) n2 += pj[i]->v[k].grade == 2;
+        }
+    }
+    for (size_t i = 0; i < jt.n; i++)
+        if (!jt.v[i].used) cm_error(&d, jpath, 0, 0, "judgments for '%s', which has no profile in %s", jt.v[i].profile, pdir);
+    if (d.nerrors) goto out;
+    if (cm_model_init(&m, &ds, &d) || bm25_init(&bm, &ds)) goto out;
+
+    bool use[M_N] = { true, diversity > 0, true, true };
+    for (size_t i = 0; i < set.n; i++) {
+        const cm_profile *p = &set.v[i];
+        bool shown = show && !strcmp(show, p->id);
+        if (shown) printf("top %d for %s (grade 2, 1 or . for unjudged)\n", CUT, p->id);
+        for (int k = 0; k < M_N; k++) {
+            if (!use[k]) continue;
+            ranking r = { 0 };
+            int st = 0;
+            switch ((method)k) {
+            case M_CM:     st = rank_cm(&m, p, 0, &r, &d); break;
+            case M_CM_DIV: st = rank_cm(&m, p, diversity, &r, &d); break;
+            case M_TAGS:   st = rank_tags(&ds, p, key, &r); break;
+            case M_BM25:   st = bm25_scores(&bm, &ds, p, key) || rank_by_key(&ds, p, key, &r); break;
+            case M_N:      break;
+            }
+            if (st) { free(r.v); if (!d.nerrors) cm_ioerror(&d, NULL, "out of memory"); goto out; }
+            per[i * M_N + k] = measure(&ds, pj[i], &r);
+            if (shown) print_top(&ds, pj[i], (method)k, &r);
+            free(r.v);
+        }
+    }
+
+    scores mean[M_N] = { { 0 } };
+    for (size_t i = 0; i < set.n; i++)
+        for (int k = 0; k < M_N; k++) {
+            const scores *s = &per[i * M_N + k];
+            mean[k].ndcg += s->ndcg / (double)set.n;
+            mean[k].p5 += s->p5 / (double)set.n;
+            mean[k].mrr += s->mrr / (double)set.n;
+            mean[k].kinds += s->kinds / (double)set.n;
+            mean[k].provinces += s->provinces / (double)set.n;
+        }
+    printf("%zu profiles, %zu judgments (%zu grade 2, %zu grade 1)\n\n", set.n, njudged, n2, njudged - n2);
+    printf("%-22s %8s %6s %6s %9s %13s\n", "method", "nDCG@10", "P@5", "MRR", "kinds@10", "provinces@10");
+    for (int k = 0; k < M_N; k++) {
+        if (!use[k]) continue;
+        char name[40];
+        if (k == M_CM_DIV) snprintf(name, sizeof name, "clustermatch div %.2g", diversity);
+        else snprintf(name, sizeof name, "%s", method_names[k]);
+        printf("%-22s %8.3f %6.3f %6.3f %9.2f %13.2f\n", name, mean[k].ndcg, mean[k].p5, mean[k].mrr,
+               mean[k].kinds, mean[k].provinces);
+    }
+    if (verbose) {
+        printf("\nper profile: nDCG@10 / P@5 / MRR\n%-26s", "profile");
+        for (int k = 0; k < M_N; k++)
+            if (use[k]) printf(" %-20s", k == M_CM_DIV ? "clustermatch+div" : method_names[k]);
+        putchar('\n');
+        for (size_t i = 0; i < set.n; i++) {
+            printf("%-26s", set.v[i].id);
+            for (int k = 0; k < M_N; k++) {
+                if (!use[k]) continue;
+                const scores *s = &per[i * M_N + k];
+                printf(" %.2f / %.2f / %.2f   ", s->ndcg, s->p5, s->mrr);
+            }
+            putchar('\n');
+        }
+    }
+    rc = 0;
+    if (floor_ndcg >= 0 && mean[M_CM].ndcg < floor_ndcg) {
+        fprintf(stderr, "eval: clustermatch mean nDCG@10 %.3f is below the floor %.3f\n", mean[M_CM].ndcg, floor_ndcg);
+        rc = 1;
+    }
+out:
+    if (d.n) cm_diags_print(&d, stderr, 1);
+    if (fflush(stdout) || ferror(stdout)) rc = 2;
+    for (size_t i = 0; i < nfiles; i++) free(files[i]);
+    free(files);
+    free(per);
+    free(pj);
+    free(key);
+    bm25_release(&bm);
+    jtable_release(&jt);
+    cm_model_release(&m);
+    cm_profile_set_release(&set);
+    cm_dataset_release(&ds);
+    cm_diags_release(&d);
+    free(dir);
+    return rc;
+}
