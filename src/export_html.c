@@ -532,7 +532,9 @@ static void hit_rows(FILE *out, const cm_shortlist *s, size_t si, size_t r)
     fputs("</strong>", out);
     const char *zh = cmx_name_zh(p);
     if (*zh) {
-        fputs("<br><span class=\"zh\" lang=\"zh-Hans\">", out);
+        /* Simplified when the data gives it, else the name as printed (often traditional). */
+        fprintf(out, "<br><span class=\"zh\" lang=\"%s\">",
+                p->name_zh_hans && *p->name_zh_hans ? "zh-Hans" : "zh");
         esc(out, zh);
         fputs("</span>", out);
     }
