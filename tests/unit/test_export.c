@@ -607,6 +607,29 @@ static void test_errors(const char *dir)
     cm_diags_release(&d);
 }
 
+/* A shortlist without hits, and no shortlist at all: every format still writes. */
+static void test_empty(const char *dir)
+{
+    cm_shortlist none = sl;
+    none.n = 0;
+    none.hits = NULL;
+    cm_export_opts o = { .explain = true, .width = 80 };
+    for (int f = 0; f < CM_NFORMATS; f++) {
+        char *t = export_mem(&none, 1, (cm_format)f, &o);
+        CHECK(t != NULL);
+        if (t && f == CM_FMT_TABLE) CHECK(strstr(t, "no match among 42 partners") != NULL);
+        if (t && f == CM_FMT_HTML) CHECK(count(t, "class=\"hit\"") == 0);
+        if (t && f == CM_FMT_JSON) CHECK(strstr(t, "\"hits\": []") != NULL);
+        free(t);
+        t = export_mem(NULL, 0, (cm_format)f, &o);
+        CHECK(t != NULL);
+        if (t && f == CM_FMT_JSON) CHECK(strstr(t, "\"shortlists\": []") != NULL);
+        if (t && f == CM_FMT_CSV) CHECK(count(t, "\r\n") == 1);
+        free(t);
+    }
+    (void)dir;
+}
+
 /* Output paths that are not plain files: a link stays a link, a device stays a device. */
 static void test_special_paths(const char *dir)
 {
@@ -667,6 +690,7 @@ int main(void)
     test_xlsx(dir);
     test_errors(dir);
     test_special_paths(dir);
+    test_empty(dir);
 
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
