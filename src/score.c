@@ -382,9 +382,11 @@ static double region_match(const cm_taxonomy *t, size_t r, const cm_partner *p)
     if (cm_region_within(t, loc, r) || cm_region_within(t, p->province, r)) return 1.0;
     const cm_region *R = &t->regions[r];
     if (R->level == CM_REG_CITY && R->province == p->province) return 0.5;
-    size_t macro = R->macro;
-    if (R->level == CM_REG_CLUSTER && R->nmembers) macro = t->regions[R->members[0]].macro;
-    if (macro != CM_NONE && macro == t->regions[p->province].macro && R->level != CM_REG_MACRO) return 0.25;
+    size_t pmacro = t->regions[p->province].macro;
+    if (R->level == CM_REG_CLUSTER)      /* any member's macro-region, not only the first's */
+        for (size_t k = 0; k < R->nmembers; k++)
+            if (t->regions[R->members[k]].macro == pmacro) return 0.25;
+    if (R->macro != CM_NONE && R->macro == pmacro && R->level != CM_REG_MACRO) return 0.25;
     return 0.0;
 }
 

@@ -333,6 +333,14 @@ static void test_region(void)
     CHECK(region_of(R_YRD, 1, P_SOLAR, NULL) == 1.0);               /* member city */
     CHECK(region_of(R_YRD, 1, P_TWIN_A, NULL) == 0.25);             /* Zhejiang outside the member cities */
     CHECK(region_of(R_YRD, 1, P_AUTO, NULL) == 0.0);
+    /* a city cluster across two macro-regions: near (0.25) to partners in either one,
+     * whichever member is listed first */
+    size_t ca = cm_region_find(&ds.tax, "corridor-a"), cb = cm_region_find(&ds.tax, "corridor-b");
+    CHECK(ca != CM_NONE && cb != CM_NONE);
+    CHECK(region_of(ca, 1, P_SOLAR, NULL) == 1.0 && region_of(cb, 1, P_SOLAR, NULL) == 1.0);
+    CHECK(region_of(ca, 1, P_WIND, NULL) == 0.25 && region_of(cb, 1, P_WIND, NULL) == 0.25);
+    CHECK(region_of(ca, 1, P_AUTO, NULL) == 0.25 && region_of(cb, 1, P_AUTO, NULL) == 0.25);
+    CHECK(region_of(ca, 1, P_TWIN_A, NULL) == 0.25);                /* Zhejiang, not Hangzhou */
     CHECK(region_of(R_JS, 0.6, P_WIND, NULL) == 0.6);               /* weight x match */
     CHECK(region_of(R_NB, 0.5, P_SOLAR, NULL) == 0.25);
 
