@@ -1,6 +1,7 @@
 /* rank.c: filters, top-k selection, partnership coverage and explanations (see rank.h). */
 #include "rank.h"
 
+#include <ctype.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -90,8 +91,11 @@ static void add_reason(cm_hit *h, cm_component c, double pts, const char *fmt, .
 static bool contains_ci(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);
+    int first = tolower((unsigned char)*needle);
+    /* Compare the first byte before calling strncasecmp: explaining a batch calls this for
+     * every keyword, hit and sector alias, and most positions fail on the first byte. */
     for (; *hay; hay++)
-        if (strncasecmp(hay, needle, n) == 0) return true;
+        if ((!n || tolower((unsigned char)*hay) == first) && strncasecmp(hay, needle, n) == 0) return true;
     return false;
 }
 

@@ -26,9 +26,9 @@ typedef struct posting { size_t id; unsigned tf; } posting;
 struct cm_kw_index {
     tok *vocab;
     size_t nvocab;
-    posting **docs;        /* per partner, sorted by id */
-    size_t *ndocs, *len;
-    double avglen;
+    posting **post;        /* per token id: (partner, tf) for each partner using it, ascending */
+    size_t *npost;
+    double *norm;          /* per partner: K1 (1 - B + B len / avglen) */
 };
 
 static const char *const stopwords[] = { "and", "the", "of", "for", "in", "with", "to", "a", "an",
@@ -87,24 +87,16 @@ static void add_doc_token(const char *t, void *ctx)
     e->df++;
 }
 
-static int by_posting(const void *a, const void *b)
-{
-    size_t x = ((const posting *)a)->id, y = ((const posting *)b)->id;
-    return x < y ? -1 : x > y;
-}
-
 static void kw_free(cm_kw_index *ix)
 {
     if (!ix) return;
     tok *e, *tmp;
     HASH_ITER(hh, ix->vocab, e, tmp) { HASH_DEL(ix->vocab, e); free(e->s); free(e); }
-    if (ix->docs) {
-        size_t n = 0;
-        (void)n;
-    }
-    free(ix->docs);
-    free(ix->ndocs);
-    free(ix->len);
+    if (ix->post)
+        for (size_t i = 0; i < ix->nvocab; i++) free(ix->post[i]);
+    free(ix->post);
+    free(ix->npost);
+    free(ix->norm);
     free(ix);
 }
 
@@ -113,10 +105,11 @@ static cm_kw_index *kw_build(const cm_dataset *ds)
     cm_kw_index *ix = calloc(1, sizeof *ix);
     size_t np = ds->npartners;
     if (!ix) return NULL;
-    ix->docs = calloc(np ? np : 1, sizeof *ix->docs);
-    ix->ndocs = calloc(np ? np : 1, sizeof *ix->ndocs);
-    ix->len = calloc(np ? np : 1, sizeof *ix->len);
-    if (!ix->docs || !ix->ndocs || !ix->len) goto fail;
+    /* Per partner first (tokens with their tf), then inverted into one posting list per
+     * token, so a query visits only the partners that share a token with it. */
+    posting **docs = calloc(np ? np : 1, sizeof *docs);
+    size_t *ndocs = calloc(np ? np : 1, sizeof *ndocs), *len = calloc(np ? np : 1, sizeof *len);
+    if (!docs || !ndocs || !len) goto fail;
     double total = 0;
     for (size_t j = 0; j < np; j++) {
         const cm_partner *p = &ds->partners[j];
@@ -129,18 +122,34 @@ static cm_kw_index *kw_build(const cm_dataset *ds)
             for (size_t a = 0; a < s->naliases; a++) tokenize(s->aliases[a], add_doc_token, &b);
         }
         if (b.oom) { free(b.v); goto fail; }
-        if (b.n) qsort(b.v, b.n, sizeof *b.v, by_posting);
-        ix->docs[j] = b.v;
-        ix->ndocs[j] = b.n;
-        ix->len[j] = b.len;
+        docs[j] = b.v;
+        ndocs[j] = b.n;
+        len[j] = b.len;
         total += (double)b.len;
     }
-    ix->avglen = np ? total / (double)np : 1.0;
-    if (ix->avglen <= 0) ix->avglen = 1.0;
+    double avglen = np ? total / (double)np : 1.0;
+    if (avglen <= 0) avglen = 1.0;
+    ix->post = calloc(ix->nvocab ? ix->nvocab : 1, sizeof *ix->post);
+    ix->npost = calloc(ix->nvocab ? ix->nvocab : 1, sizeof *ix->npost);
+    ix->norm = malloc((np ? np : 1) * sizeof *ix->norm);
+    if (!ix->post || !ix->npost || !ix->norm) goto fail;
+    tok *e, *tmp;
+    HASH_ITER(hh, ix->vocab, e, tmp)     /* df = the number of partners using the token */
+        if (!(ix->post[e->id] = malloc(e->df * sizeof **ix->post))) goto fail;
+    for (size_t j = 0; j < np; j++) {
+        for (size_t k = 0; k < ndocs[j]; k++) {
+            size_t id = docs[j][k].id;
+            ix->post[id][ix->npost[id]++] = (posting){ j, docs[j][k].tf };
+        }
+        ix->norm[j] = BM25_K1 * (1 - BM25_B + BM25_B * (double)len[j] / avglen);
+    }
+    for (size_t j = 0; j < np; j++) free(docs[j]);
+    free(docs); free(ndocs); free(len);
     return ix;
 fail:
-    if (ix->docs)
-        for (size_t j = 0; j < np; j++) free(ix->docs[j]);
+    if (docs)
+        for (size_t j = 0; j < np; j++) free(docs[j]);
+    free(docs); free(ndocs); free(len);
     kw_free(ix);
     return NULL;
 }
@@ -158,10 +167,7 @@ void cm_model_release(cm_model *m)
     gsl_vector_free(m->pnorm);
     gsl_matrix_free(m->NS);
     gsl_vector_free(m->nnorm);
-    if (m->kw) {
-        for (size_t j = 0; j < m->np; j++) free(m->kw->docs[j]);
-        kw_free(m->kw);
-    }
+    kw_free(m->kw);
     memset(m, 0, sizeof *m);
 }
 
@@ -189,18 +195,27 @@ int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
     m->pnorm = gsl_vector_calloc(np);
     if (!m->S || !m->P || !m->PS || !m->M || !m->Pi || !m->pnorm) goto oom;
 
-    /* S[i][j] = max over common ancestors c of DECAY^(dist(i,c) + dist(j,c)). */
-    for (size_t i = 0; i < ns; i++)
+    /* S[i][j] = max over common ancestors c of DECAY^(dist(i,c) + dist(j,c)). Only the
+     * few ancestors of i can be common ones: listing them first makes this nS^2 x depth
+     * instead of nS^3. */
+    size_t *up = malloc(ns * sizeof *up);
+    if (!up) goto oom;
+    for (size_t i = 0; i < ns; i++) {
+        size_t nup = 0;
+        for (size_t c = 0; c < ns; c++)
+            if (cm_sector_ancestor_dist(t, i, c) >= 0) up[nup++] = c;
         for (size_t j = i; j < ns; j++) {
             int best = -1;
-            for (size_t c = 0; c < ns; c++) {
-                int di = cm_sector_ancestor_dist(t, i, c), dj = cm_sector_ancestor_dist(t, j, c);
-                if (di >= 0 && dj >= 0 && (best < 0 || di + dj < best)) best = di + dj;
+            for (size_t k = 0; k < nup; k++) {
+                int di = cm_sector_ancestor_dist(t, i, up[k]), dj = cm_sector_ancestor_dist(t, j, up[k]);
+                if (dj >= 0 && (best < 0 || di + dj < best)) best = di + dj;
             }
             double v = best < 0 ? 0.0 : pow(HIER_DECAY, best);
             gsl_matrix_set(m->S, i, j, v);
             gsl_matrix_set(m->S, j, i, v);
         }
+    }
+    free(up);
     for (size_t p = 0; p < np; p++) {
         const cm_partner *pa = &ds->partners[p];
         for (size_t k = 0; k < pa->nsectors; k++) gsl_matrix_set(m->P, p, pa->sectors[k], pa->sector_w[k]);
@@ -411,30 +426,6 @@ double cm_goal_fit(const cm_taxonomy *t, const cm_profile *prof, cm_kind kind)
     return s / (double)prof->ngoals;
 }
 
-static double bm25_raw(const cm_kw_index *ix, size_t np, const size_t *qids, size_t nq, size_t j)
-{
-    double s = 0;
-    const posting *v = ix->docs[j];
-    size_t n = ix->ndocs[j];
-    double norm = BM25_K1 * (1 - BM25_B + BM25_B * (double)ix->len[j] / ix->avglen);
-    for (size_t k = 0; k < nq; k++) {
-        if (qids[k] == (size_t)-1) continue;
-        size_t lo = 0, hi = n;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (v[mid].id < qids[k]) lo = mid + 1; else hi = mid;
-        }
-        if (lo == n || v[lo].id != qids[k]) continue;
-        tok *e = NULL;
-        /* df is kept on the vocabulary entry; look it up by id through the query's cache. */
-        (void)e;
-        double tf = v[lo].tf;
-        s += tf * (BM25_K1 + 1) / (tf + norm);
-    }
-    (void)np;
-    return s;
-}
-
 /* Query token ids and idf weights; ids of unknown tokens are (size_t)-1. */
 static void query_ids(const cm_kw_index *ix, size_t np, const cm_query *q, size_t *ids, double *idf)
 {
@@ -446,25 +437,30 @@ static void query_ids(const cm_kw_index *ix, size_t np, const cm_query *q, size_
     }
 }
 
-/* BM25 of every partner for one query, scaled by the best partner's so the best match is 1. */
+/* BM25 of every partner for one query, scaled by the best partner's so the best match is 1.
+ * The posting lists of the query's tokens are walked in query order, so each partner's sum
+ * adds the same terms in the same order as a loop over partners would. */
 static int keyword_scores(const cm_model *m, const cm_query *q, double *out)
 {
     size_t np = m->np;
-    if (!q->nkw) { memset(out, 0, np * sizeof *out); return 0; }
+    const cm_kw_index *ix = m->kw;
+    memset(out, 0, np * sizeof *out);
+    if (!q->nkw) return 0;
     size_t *ids = malloc(q->nkw * sizeof *ids);
     double *idf = malloc(q->nkw * sizeof *idf);
     if (!ids || !idf) { free(ids); free(idf); return -1; }
-    query_ids(m->kw, np, q, ids, idf);
-    double mx = 0;
-    for (size_t j = 0; j < np; j++) {
-        double s = 0;
-        for (size_t k = 0; k < q->nkw; k++) {
-            if (ids[k] == (size_t)-1) continue;
-            s += idf[k] * bm25_raw(m->kw, np, &ids[k], 1, j);
+    query_ids(ix, np, q, ids, idf);
+    for (size_t k = 0; k < q->nkw; k++) {
+        if (ids[k] == (size_t)-1) continue;
+        const posting *v = ix->post[ids[k]];
+        for (size_t i = 0; i < ix->npost[ids[k]]; i++) {
+            double tf = v[i].tf;
+            out[v[i].id] += idf[k] * (tf * (BM25_K1 + 1) / (tf + ix->norm[v[i].id]));
         }
-        out[j] = s;
-        if (s > mx) mx = s;
     }
+    double mx = 0;
+    for (size_t j = 0; j < np; j++)
+        if (out[j] > mx) mx = out[j];
     for (size_t j = 0; j < np; j++) out[j] = mx > 0 ? out[j] / mx : 0.0;
     free(ids);
     free(idf);
