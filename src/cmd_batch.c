@@ -577,6 +577,11 @@ static char *stamp_text(const batch *b, const batch_args *a)
     fprintf(f, "sector %s\n", o->sector != CM_NONE ? t->sectors[o->sector].id : "-");
     fprintf(f, "min-score %.17g\nweights", o->min_score);
     for (int c = 0; c < CM_NCOMP; c++) fprintf(f, " %.17g", o->weights[c]);
+    /* The whole struct as bytes too (cm_rank_opts_init zeroes it, padding included), so an
+     * option added to cm_rank_opts later is covered without a change here. */
+    fputs("\nopts ", f);
+    const unsigned char *raw = (const unsigned char *)o;
+    for (size_t i = 0; i < sizeof *o; i++) fprintf(f, "%02x", raw[i]);
     fputc('\n', f);
     if (fclose(f) != 0) { free(buf); return NULL; }
     return buf;
@@ -799,6 +804,13 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
         goto fatal;
     }
     if (a.out) {
+        /* Profiles named like the run's own files get -2: "summary" stays summary.csv's. */
+        static const char *const reserved[] = { "summary", "failures", "index" };
+        for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
+            if (name_take(&b.names, reserved[i]) < 0) {
+                cm_ioerror(&b.fatal_d, NULL, "out of memory");
+                goto fatal;
+            }
         catch_signals();
         if (open_outputs(&b, &a) != 0) {
             fail_output(&b);
