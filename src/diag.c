@@ -157,18 +157,17 @@ void cm_diags_print(const cm_diags *d, FILE *out, int show_source)
         int cut;
         char *src = source_line(g->file, g->line, g->col, &first, &cut);
         if (!src) continue;
-        /* Only printable text goes to the terminal: a NUL or control byte in the source is
-         * shown as '?' (C1 controls, U+0080-U+009F, too), so a hostile file cannot send
-         * escape sequences. */
+        /* Only printable text goes to the terminal: a control character (C0, DEL, C1) or a
+         * byte that is not UTF-8 is shown as '?', one per column, so a hostile file cannot
+         * send escape sequences and the caret stays aligned. */
         fputs(first > 1 ? "  ..." : "  ", out);
-        for (char *s = src; *s; s++) {
-            unsigned char b = (unsigned char)*s;
-            if (b == 0xC2 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] < 0xA0) {
-                putc('?', out);
-                s++;
-            } else {
-                putc((b < 0x20 && b != '\t') || b == 0x7f ? '?' : b, out);
-            }
+        for (const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)src; *p;) {
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
+            if (n <= 0) { n = 1; cp = 0; }
+            if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp < 0xa0)) fputc('?', out);
+            else fwrite(p, 1, (size_t)n, out);
+            p += n;
         }
         fputs(cut ? "...\n  " : "\n  ", out);
         if (first > 1) fputs("   ", out);

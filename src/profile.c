@@ -120,9 +120,9 @@ static int read_terms(const pctx *x, const ynode *map, const char *key, cm_vocab
     if (get_items(x, map, key, true, &it)) return -1;
     if (!it.n) return 0;
     cm_wterm *w = calloc(it.n, sizeof *w);
-    unsigned *lines = calloc(it.n, sizeof *lines);
+    const ynode **first = calloc(it.n, sizeof *first);
     int bad = 0;
-    if (!w || !lines) { free(w); free(lines); return cm_ioerror(x->c.d, x->c.file, "out of memory"); }
+    if (!w || !first) { free(w); free(first); return cm_ioerror(x->c.d, x->c.file, "out of memory"); }
     const char *what = v == CM_VOCAB_SECTOR ? "sector" : "region";
     for (size_t i = 0; i < it.n; i++) {
         const ynode *n = it.items[i];
@@ -134,15 +134,22 @@ static int read_terms(const pctx *x, const ynode *map, const char *key, cm_vocab
         size_t j = 0;
         while (j < *nout && w[j].idx != idx) j++;
         if (j < *nout) {
-            cm_error(x->c.d, x->c.file, n->line, n->col, "%s '%s' given twice (also at line %u)", what, n->str, lines[j]);
+            /* Name both spellings: 'information technology' and 'ict' are one sector. */
+            const char *id = v == CM_VOCAB_SECTOR ? x->ds->tax.sectors[idx].id : x->ds->tax.regions[idx].id;
+            if (!strcmp(first[j]->str, n->str))
+                cm_error(x->c.d, x->c.file, n->line, n->col, "%s '%s' given twice (also at line %u, column %u)",
+                         what, n->str, first[j]->line, first[j]->col);
+            else
+                cm_error(x->c.d, x->c.file, n->line, n->col, "%s '%s' given twice: it is '%s', already given "
+                         "as '%s' at line %u, column %u", what, n->str, id, first[j]->str, first[j]->line, first[j]->col);
             bad = 1;
             continue;
         }
-        lines[*nout] = n->line;
+        first[*nout] = n;
         w[*nout].idx = idx;
         w[(*nout)++].w = wt;
     }
-    free(lines);
+    free(first);
     *out = w;
     return bad ? -1 : 0;
 }

@@ -138,11 +138,13 @@ size_t cm_goal_find(const cm_taxonomy *t, const char *n) { return names_find(t->
 
 /* ---- did you mean ------------------------------------------------------------------ */
 
+/* Edits between a and b, a swap of two neighbours counting as one ("rnak" -> "rank"): the
+ * optimal string alignment distance. */
 static size_t edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 64 || lb > 64) return (size_t)-1;
-    size_t prev[65], cur[65];
+    size_t pprev[65], prev[65], cur[65];
     for (size_t j = 0; j <= lb; j++) prev[j] = j;
     for (size_t i = 1; i <= la; i++) {
         cur[0] = i;
@@ -150,7 +152,10 @@ static size_t edit_distance(const char *a, const char *b)
             size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
             size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
             cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pprev[j - 2] + 1 < cur[j])
+                cur[j] = pprev[j - 2] + 1;
         }
+        memcpy(pprev, prev, (lb + 1) * sizeof *prev);
         memcpy(prev, cur, (lb + 1) * sizeof *prev);
     }
     return prev[lb];
@@ -804,6 +809,7 @@ static int load_goals(cm_taxonomy *t, const char *dir, cm_diags *d)
                 continue;
             }
             double x;
+            if (g < 64) has[g] = true;      /* given, even if wrong: one message is enough */
             if (!ynode_double(row->values[j], &x) || !(x >= 0 && x <= 1)) {
                 cm_error(d, path, row->values[j]->line, row->values[j]->col, "fit must be a number in [0, 1]");
                 continue;

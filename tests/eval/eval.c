@@ -1,13 +1,15 @@
 /* eval.c: ranking quality of clustermatch against relevance judgments and two baselines.
  *
  *   eval [--data DIR] [--profiles DIR] [--judgments FILE] [--diversity L] [-v]
- *        [--show PROFILE] [--min-ndcg X]
+ *        [--ablation] [--components] [--show PROFILE] [--min-ndcg X]
  *
  * Reads every profile in tests/eval/profiles/ and the judgments in tests/eval/judgments.yaml
  * (built from the ECCP briefing, never from this program's output; docs/quality.md), ranks
  * all partners for each profile with each method, and prints the mean nDCG@10, P@5 and MRR
  * per method, and the coverage of the top 10 (distinct partner kinds and provinces). With -v
- * it also prints the figures per profile; --show prints one profile's top 10 per method.
+ * it also prints the figures per profile; --show prints one profile's top 10 per method;
+ * --ablation adds clustermatch with each component switched off in turn, and sector alone;
+ * --components prints how each component separates judged from unjudged partners.
  *
  * Methods:
  *   clustermatch       cm_rank_one with the data's default weights (the whole ranking)
@@ -266,9 +268,14 @@ fail:
 
 /* ---- methods ------------------------------------------------------------------------ */
 
-typedef enum { M_CM, M_CM_DIV, M_TAGS, M_BM25, M_N } method;
-static const char *const method_names[M_N] = {
-    "clustermatch", "clustermatch+div", "tag overlap", "BM25" };
+typedef enum { T_CM, T_TAGS, T_BM25 } method_type;
+
+typedef struct method {
+    char name[40];
+    method_type type;
+    double diversity;              /* T_CM: MMR lambda, 0 = off */
+    double weights[CM_NCOMP];      /* T_CM: raw component weights */
+} method;
 
 typedef struct ranking { size_t *v; size_t n; } ranking;
 
@@ -315,14 +322,60 @@ static int rank_tags(const cm_dataset *ds, const cm_profile *p, double *key, ran
     return rank_by_key(ds, p, key, r);
 }
 
-static int rank_cm(const cm_model *m, const cm_profile *p, double diversity, ranking *r, cm_diags *d)
+/* --components: how each clustermatch component behaves over all (profile, partner) pairs
+ * where it is active: its mean on judged and on unjudged partners, its correlation with the
+ * sector component, and its mean share of the points of the top 10. */
+typedef struct compstats {
+    double rel[CM_NCOMP], nrel[CM_NCOMP], irr[CM_NCOMP], nirr[CM_NCOMP];
+    double sx[CM_NCOMP], sy[CM_NCOMP], sxx[CM_NCOMP], syy[CM_NCOMP], sxy[CM_NCOMP], n[CM_NCOMP];
+    double share[CM_NCOMP], nshare;
+} compstats;
+
+static void compstats_add(compstats *cs, const cm_shortlist *s, const jset *js)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const cm_hit *h = &s->hits[i];
+        bool rel = grade_of(js, h->partner) > 0;
+        for (int c = 0; c < CM_NCOMP; c++) {
+            if (!s->active[c]) continue;
+            double x = h->comp[c], y = h->comp[CM_C_SECTOR];
+            if (rel) { cs->rel[c] += x; cs->nrel[c] += 1; }
+            else { cs->irr[c] += x; cs->nirr[c] += 1; }
+            cs->sx[c] += x; cs->sy[c] += y; cs->sxx[c] += x * x; cs->syy[c] += y * y;
+            cs->sxy[c] += x * y; cs->n[c] += 1;
+            if (i < CUT && h->score > 0) cs->share[c] += h->contrib[c] / h->score;
+        }
+        if (i < CUT && h->score > 0) cs->nshare += 1;
+    }
+}
+
+static void compstats_print(const compstats *cs)
+{
+    printf("\nclustermatch components over all (profile, partner) pairs where active:\n");
+    printf("%-10s %10s %10s %14s %16s\n", "component", "judged", "unjudged", "corr(sector)", "share of top 10");
+    for (int c = 0; c < CM_NCOMP; c++) {
+        if (!cs->n[c]) continue;
+        double n = cs->n[c];
+        double vx = cs->sxx[c] / n - (cs->sx[c] / n) * (cs->sx[c] / n);
+        double vy = cs->syy[c] / n - (cs->sy[c] / n) * (cs->sy[c] / n);
+        double cov = cs->sxy[c] / n - (cs->sx[c] / n) * (cs->sy[c] / n);
+        double r = vx > 0 && vy > 0 ? cov / sqrt(vx * vy) : 0;
+        printf("%-10s %10.3f %10.3f %14.2f %15.1f%%\n", cm_component_names[c],
+               cs->nrel[c] ? cs->rel[c] / cs->nrel[c] : 0, cs->nirr[c] ? cs->irr[c] / cs->nirr[c] : 0, r,
+               cs->nshare ? 100 * cs->share[c] / cs->nshare : 0);
+    }
+}
+
+static int rank_cm(const cm_model *m, const cm_profile *p, const method *mt, ranking *r, cm_diags *d,
+                   compstats *cs, const jset *js)
 {
     cm_rank_opts o;
     cm_shortlist s = { 0 };
     cm_rank_opts_init(&o, m->ds);
     o.top = m->ds->npartners;
     o.min_score = 0;
-    o.diversity = diversity;
+    o.diversity = mt->diversity;
+    memcpy(o.weights, mt->weights, sizeof o.weights);
     int rc = cm_rank_one(m, p, &o, &s, d);
     if (!rc) {
         r->v = malloc((s.n ? s.n : 1) * sizeof *r->v);
@@ -331,6 +384,7 @@ static int rank_cm(const cm_model *m, const cm_profile *p, double diversity, ran
             r->n = s.n;
             for (size_t i = 0; i < s.n; i++) r->v[i] = s.hits[i].partner;
         }
+        if (cs) compstats_add(cs, &s, js);
     }
     cm_shortlist_release(&s);
     return rc;
@@ -418,12 +472,12 @@ static int list_profiles(const char *dir, char ***out, size_t *n, cm_diags *d)
 static void usage(FILE *f)
 {
     fputs("usage: eval [--data DIR] [--profiles DIR] [--judgments FILE] [--diversity L] [-v]\n"
-          "            [--show PROFILE] [--min-ndcg X]\n", f);
+          "            [--ablation] [--components] [--show PROFILE] [--min-ndcg X]\n", f);
 }
 
-static void print_top(const cm_dataset *ds, const jset *js, method mth, const ranking *r)
+static void print_top(const cm_dataset *ds, const jset *js, const method *mt, const ranking *r)
 {
-    printf("  %s:\n", method_names[mth]);
+    printf("  %s:\n", mt->name);
     for (size_t i = 0; i < r->n && i < CUT; i++) {
         const cm_partner *pa = &ds->partners[r->v[i]];
         int g = grade_of(js, r->v[i]);
@@ -437,11 +491,15 @@ int main(int argc, char **argv)
     const char *data = NULL, *pdir = "tests/eval/profiles", *jpath = "tests/eval/judgments.yaml";
     const char *show = NULL;
     double diversity = 0.3, floor_ndcg = -1;
-    bool verbose = false;
+    bool verbose = false, ablation = false, components = false;
+    compstats cs;
+    memset(&cs, 0, sizeof cs);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool more = i + 1 < argc;
         if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) verbose = true;
+        else if (!strcmp(a, "--ablation")) ablation = true;
+        else if (!strcmp(a, "--components")) components = true;
         else if (!strcmp(a, "--data") && more) data = argv[++i];
         else if (!strcmp(a, "--profiles") && more) pdir = argv[++i];
         else if (!strcmp(a, "--judgments") && more) jpath = argv[++i];
@@ -472,6 +530,7 @@ int main(int argc, char **argv)
     double *key = NULL;
     scores *per = NULL;     /* [profile][method] */
     const jset **pj = NULL;
+    size_t *jrank = NULL;   /* --show: rank of each judged partner per method (0 = not returned) */
     cm_dataset_init(&ds);
     cm_profile_set_init(&set);
     cm_diags_init(&d);
@@ -483,9 +542,8 @@ int main(int argc, char **argv)
         if (cm_profile_load(&set, files[i], &ds, &d) != 0) goto out;
     if (!set.n) { cm_error(&d, pdir, 0, 0, "no profiles"); goto out; }
     pj = calloc(set.n, sizeof *pj);
-    per = calloc(set.n * M_N, sizeof *per);
     key = calloc(ds.npartners ? ds.npartners : 1, sizeof *key);
-    if (!pj || !per || !key) { cm_ioerror(&d, NULL, "out of memory"); goto out; }
+    if (!pj || !key) { cm_ioerror(&d, NULL, "out of memory"); goto out; }
     size_t njudged = 0, n2 = 0;
     for (size_t i = 0; i < set.n; i++) {
         if (!(pj[i] = jtable_find(&jt, set.v[i].id)))
@@ -500,33 +558,81 @@ int main(int argc, char **argv)
     if (d.nerrors) goto out;
     if (cm_model_init(&m, &ds, &d) || bm25_init(&bm, &ds)) goto out;
 
-    bool use[M_N] = { true, diversity > 0, true, true };
+    /* The methods: clustermatch first (the floor applies to it), then its variants, then
+     * the baselines. */
+    method mt[4 + CM_NCOMP + 1];
+    size_t nm = 0;
+    mt[nm] = (method){ .name = "clustermatch", .type = T_CM };
+    memcpy(mt[nm++].weights, ds.weights, sizeof ds.weights);
+    if (diversity > 0) {
+        mt[nm] = mt[0];
+        mt[nm].diversity = diversity;
+        snprintf(mt[nm++].name, sizeof mt->name, "clustermatch div %.2g", diversity);
+    }
+    if (ablation) {
+        for (int c = 0; c < CM_NCOMP; c++) {
+            mt[nm] = mt[0];
+            mt[nm].weights[c] = 0;
+            snprintf(mt[nm++].name, sizeof mt->name, "cm without %s", cm_component_names[c]);
+        }
+        mt[nm] = mt[0];
+        for (int c = 1; c < CM_NCOMP; c++) mt[nm].weights[c] = 0;
+        snprintf(mt[nm++].name, sizeof mt->name, "cm %s only", cm_component_names[CM_C_SECTOR]);
+    }
+    mt[nm++] = (method){ .name = "tag overlap", .type = T_TAGS };
+    mt[nm++] = (method){ .name = "BM25", .type = T_BM25 };
+
+    per = calloc(set.n * nm, sizeof *per);
+    if (!per) { cm_ioerror(&d, NULL, "out of memory"); goto out; }
     for (size_t i = 0; i < set.n; i++) {
         const cm_profile *p = &set.v[i];
         bool shown = show && !strcmp(show, p->id);
-        if (shown) printf("top %d for %s (grade 2, 1 or . for unjudged)\n", CUT, p->id);
-        for (int k = 0; k < M_N; k++) {
-            if (!use[k]) continue;
+        if (shown) {
+            printf("top %d for %s (grade 2, 1 or . for unjudged)\n", CUT, p->id);
+            if (!(jrank = calloc((pj[i]->n ? pj[i]->n : 1) * nm, sizeof *jrank))) {
+                cm_ioerror(&d, NULL, "out of memory");
+                goto out;
+            }
+        }
+        for (size_t k = 0; k < nm; k++) {
             ranking r = { 0 };
             int st = 0;
-            switch ((method)k) {
-            case M_CM:     st = rank_cm(&m, p, 0, &r, &d); break;
-            case M_CM_DIV: st = rank_cm(&m, p, diversity, &r, &d); break;
-            case M_TAGS:   st = rank_tags(&ds, p, key, &r); break;
-            case M_BM25:   st = bm25_scores(&bm, &ds, p, key) || rank_by_key(&ds, p, key, &r); break;
-            case M_N:      break;
+            switch (mt[k].type) {
+            case T_CM:   st = rank_cm(&m, p, &mt[k], &r, &d, k == 0 && components ? &cs : NULL, pj[i]); break;
+            case T_TAGS: st = rank_tags(&ds, p, key, &r); break;
+            case T_BM25: st = bm25_scores(&bm, &ds, p, key) || rank_by_key(&ds, p, key, &r); break;
             }
             if (st) { free(r.v); if (!d.nerrors) cm_ioerror(&d, NULL, "out of memory"); goto out; }
-            per[i * M_N + k] = measure(&ds, pj[i], &r);
-            if (shown) print_top(&ds, pj[i], (method)k, &r);
+            per[i * nm + k] = measure(&ds, pj[i], &r);
+            if (shown) {
+                print_top(&ds, pj[i], &mt[k], &r);
+                for (size_t q = 0; q < r.n; q++)
+                    for (size_t j = 0; j < pj[i]->n; j++)
+                        if (pj[i]->v[j].partner == r.v[q]) jrank[j * nm + k] = q + 1;
+            }
             free(r.v);
+        }
+        if (shown) {
+            printf("  rank of each judged partner (- = not returned):\n    %-46s %s", "partner", "grade");
+            for (size_t k = 0; k < nm; k++) printf(" %8.8s", mt[k].name);
+            putchar('\n');
+            for (size_t j = 0; j < pj[i]->n; j++) {
+                printf("    %-46s %5d", ds.partners[pj[i]->v[j].partner].id, pj[i]->v[j].grade);
+                for (size_t k = 0; k < nm; k++)
+                    if (jrank[j * nm + k]) printf(" %8zu", jrank[j * nm + k]);
+                    else printf(" %8s", "-");
+                putchar('\n');
+            }
+            putchar('\n');
+            free(jrank);
+            jrank = NULL;
         }
     }
 
-    scores mean[M_N] = { { 0 } };
+    scores mean[sizeof mt / sizeof *mt] = { { 0 } };
     for (size_t i = 0; i < set.n; i++)
-        for (int k = 0; k < M_N; k++) {
-            const scores *s = &per[i * M_N + k];
+        for (size_t k = 0; k < nm; k++) {
+            const scores *s = &per[i * nm + k];
             mean[k].ndcg += s->ndcg / (double)set.n;
             mean[k].p5 += s->p5 / (double)set.n;
             mean[k].mrr += s->mrr / (double)set.n;
@@ -534,33 +640,27 @@ int main(int argc, char **argv)
             mean[k].provinces += s->provinces / (double)set.n;
         }
     printf("%zu profiles, %zu judgments (%zu grade 2, %zu grade 1)\n\n", set.n, njudged, n2, njudged - n2);
-    printf("%-22s %8s %6s %6s %9s %13s\n", "method", "nDCG@10", "P@5", "MRR", "kinds@10", "provinces@10");
-    for (int k = 0; k < M_N; k++) {
-        if (!use[k]) continue;
-        char name[40];
-        if (k == M_CM_DIV) snprintf(name, sizeof name, "clustermatch div %.2g", diversity);
-        else snprintf(name, sizeof name, "%s", method_names[k]);
-        printf("%-22s %8.3f %6.3f %6.3f %9.2f %13.2f\n", name, mean[k].ndcg, mean[k].p5, mean[k].mrr,
+    printf("%-24s %8s %6s %6s %9s %13s\n", "method", "nDCG@10", "P@5", "MRR", "kinds@10", "provinces@10");
+    for (size_t k = 0; k < nm; k++)
+        printf("%-24s %8.3f %6.3f %6.3f %9.2f %13.2f\n", mt[k].name, mean[k].ndcg, mean[k].p5, mean[k].mrr,
                mean[k].kinds, mean[k].provinces);
-    }
+    if (components) compstats_print(&cs);
     if (verbose) {
-        printf("\nper profile: nDCG@10 / P@5 / MRR\n%-26s", "profile");
-        for (int k = 0; k < M_N; k++)
-            if (use[k]) printf(" %-20s", k == M_CM_DIV ? "clustermatch+div" : method_names[k]);
+        printf("\nper profile: nDCG@10 / P@5 / MRR\n%-24s", "profile");
+        for (size_t k = 0; k < nm; k++) printf(" | %-18s", mt[k].name);
         putchar('\n');
         for (size_t i = 0; i < set.n; i++) {
-            printf("%-26s", set.v[i].id);
-            for (int k = 0; k < M_N; k++) {
-                if (!use[k]) continue;
-                const scores *s = &per[i * M_N + k];
-                printf(" %.2f / %.2f / %.2f   ", s->ndcg, s->p5, s->mrr);
+            printf("%-24s", set.v[i].id);
+            for (size_t k = 0; k < nm; k++) {
+                const scores *s = &per[i * nm + k];
+                printf(" | %.2f / %.2f / %.2f ", s->ndcg, s->p5, s->mrr);
             }
             putchar('\n');
         }
     }
     rc = 0;
-    if (floor_ndcg >= 0 && mean[M_CM].ndcg < floor_ndcg) {
-        fprintf(stderr, "eval: clustermatch mean nDCG@10 %.3f is below the floor %.3f\n", mean[M_CM].ndcg, floor_ndcg);
+    if (floor_ndcg >= 0 && mean[0].ndcg < floor_ndcg) {
+        fprintf(stderr, "eval: clustermatch mean nDCG@10 %.3f is below the floor %.3f\n", mean[0].ndcg, floor_ndcg);
         rc = 1;
     }
 out:
@@ -570,6 +670,7 @@ out:
     free(files);
     free(per);
     free(pj);
+    free(jrank);
     free(key);
     bm25_release(&bm);
     jtable_release(&jt);
