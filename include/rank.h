@@ -58,7 +58,7 @@ typedef struct cm_rank_opts {
     bool mutual;                /* score = harmonic mean of fit and reciprocity */
 } cm_rank_opts;
 
-#define CM_DIVERSITY_DEFAULT 0.0
+#define CM_DIVERSITY_DEFAULT 0.3   /* MMR on by default: no ten near-identical partners */
 #define CM_STABILITY_CONCENTRATION 50.0   /* Dirichlet alpha = 50 x the normalised weights */
 
 typedef struct cm_shortlist {

@@ -71,6 +71,7 @@ typedef struct cm_taxonomy {
     cm_programme *programmes; size_t nprogrammes;
     cm_goal *goals;           size_t ngoals;
     double (*goal_fit)[CM_NKINDS];      /* goal_fit[goal][kind] in [0,1] */
+    size_t *default_goals; size_t ndefault_goals;  /* for profiles that name no goal */
     cm_note *notes;           size_t nnotes;
     /* ancestor closure: anc[i*nsectors+j] = number of steps from i up to j, or 0xff */
     unsigned char *anc;

@@ -23,7 +23,7 @@ const cm_opt cli_rank_opts[] = {
     { "explain", O_EXPLAIN, NULL, "add each component's points, the matched terms and policy notes" },
     { "weights", O_WEIGHTS, "FILE", "component weights from a YAML file like data/weights.yaml" },
     { "weight", O_WEIGHT, "SPEC", "override weights, e.g. sector=0.5,keyword=0" },
-    { "diversity", O_DIVERSITY, "L", "re-rank by maximal marginal relevance, L in [0,1] (default 0: off)" },
+    { "diversity", O_DIVERSITY, "L", "trade score for variety (maximal marginal relevance), L in [0,1]; default 0.3, 0 = by score alone" },
     { "stability", O_STABILITY, "N", "sample N weight vectors and report each suggestion's top-k share" },
     { "seed", O_SEED, "S", "seed for --stability (default 1)" },
     { "mutual", O_MUTUAL, NULL, "score the harmonic mean of your fit and the Chinese side's interest" },

@@ -230,13 +230,13 @@ static const char *profile_label(const cm_profile *p)
 
 /* ---- table ------------------------------------------------------------------------ */
 
-enum { T_RANK, T_SCORE, T_KIND, T_NAME, T_ZH, T_PLACE, T_WHY, T_NCOLS };
+enum { T_RANK, T_SCORE, T_STAB, T_KIND, T_NAME, T_ZH, T_PLACE, T_WHY, T_NCOLS };
 static const char *const t_head[T_NCOLS] = {
-    "#", "score", "kind", "name", "Chinese name", "province / city", "why",
+    "#", "score", "stable", "kind", "name", "Chinese name", "province / city", "why",
 };
-static const bool t_right[T_NCOLS] = { true, true, false, false, false, false, false };
+static const bool t_right[T_NCOLS] = { true, true, true, false, false, false, false, false };
 /* Narrowest a flexible column is shrunk to; 0 = fixed. */
-static const size_t t_min[T_NCOLS] = { 0, 0, 0, 12, 6, 8, 10 };
+static const size_t t_min[T_NCOLS] = { 0, 0, 0, 0, 12, 6, 8, 10 };
 
 /* Write `s` in `w` columns: truncated with "…" if wider, padded unless `last`. */
 static void put_cell(FILE *out, const char *s, size_t w, bool right, bool last)
@@ -337,6 +337,7 @@ static void table_explain(const cm_shortlist *s, size_t r, const cm_export_opts 
         }
         put_wrapped(out, "note", cmx_buf_str(&b), o->width);
     }
+    if (h->why_partner[0]) put_wrapped(out, "china", h->why_partner, o->width);
     if (h->member_score && s->profile) {
         b.n = 0;
         if (b.s) b.s[0] = '\0';
@@ -421,6 +422,10 @@ static int write_table(const cm_shortlist *s, const cm_export_opts *o, FILE *out
         snprintf(num, sizeof num, "%zu", r + 1);
         row[T_RANK] = strdup(num);
         row[T_SCORE] = strdup(cmx_num(num, sizeof num, h->score, 1));
+        /* Empty without --stability, and an empty column is not shown. */
+        if (h->acceptability >= 0) snprintf(num, sizeof num, "%.0f%%", 100.0 * h->acceptability);
+        else num[0] = '\0';
+        row[T_STAB] = strdup(num);
         row[T_KIND] = strdup(cmx_kind_name(p->kind));
         row[T_NAME] = dup_clean(p->name);
         row[T_ZH] = dup_clean(cmx_name_zh(p));
@@ -474,7 +479,8 @@ out:
 
 static const char *const row_head[] = {
     "profile_id", "rank", "score", "partner_id", "kind", "name", "name_zh", "province", "city",
-    "sector", "region", "policy", "goal", "keyword", "reasons",
+    "sector", "region", "policy", "goal", "keyword", "reasons", "reciprocity", "stability",
+    "china_side",
 };
 #define ROW_NHEAD (sizeof row_head / sizeof row_head[0])
 
@@ -503,6 +509,10 @@ static int row_fill(row_fields *f, const cm_shortlist *s, size_t r)
         f->v[9 + c] = strdup(cmx_num(num, sizeof num, h->comp[c], 4));
     f->v[14] = why.oom ? NULL : strdup(cmx_buf_str(&why));
     cmx_buf_release(&why);
+    f->v[15] = strdup(cmx_num(num, sizeof num, h->recip, 4));
+    /* Stability is empty unless --stability was asked for. */
+    f->v[16] = strdup(h->acceptability >= 0 ? cmx_num(num, sizeof num, h->acceptability, 4) : "");
+    f->v[17] = strdup(h->why_partner);
     for (size_t i = 0; i < ROW_NHEAD; i++)
         if (!f->v[i]) return -1;
     return 0;

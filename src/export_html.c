@@ -601,6 +601,14 @@ static void hit_rows(FILE *out, const cm_shortlist *s, size_t si, size_t r)
         }
         fputs("</ul>", out);
     }
+    if (h->why_partner[0]) {
+        fputs("<p class=\"meta\">", out);
+        esc(out, h->why_partner);
+        fputs("</p>", out);
+    }
+    if (h->acceptability >= 0)
+        fprintf(out, "<p class=\"meta\">Stable in the top %zu for %.0f%% of weight samples.</p>",
+                s->n, 100.0 * h->acceptability);
     if (h->member_score && s->profile && s->profile->nmembers) {
         fputs("<p class=\"meta\">Members: ", out);
         for (size_t m = 0; m < s->profile->nmembers; m++) {

@@ -94,7 +94,11 @@ static json_t *hit_json(const cm_shortlist *s, size_t r)
         && put(o, "score", jnum(h->score))
         && put(o, "partner", partner_json(s, cmx_partner(s, h)))
         && put(o, "components", per_component(h->comp))
-        && put(o, "contributions", per_component(h->contrib));
+        && put(o, "contributions", per_component(h->contrib))
+        && put(o, "fit", jnum(h->fit))
+        && put(o, "reciprocity", jnum(h->recip))
+        && put(o, "china_side", jstr(h->why_partner))
+        && put(o, "stability", h->acceptability >= 0 ? jnum(h->acceptability) : json_null());
     for (size_t i = 0; ok && i < h->nreasons && i < CM_MAX_REASONS; i++) {
         json_t *x = json_object();
         ok = x && put(x, "component", jstr(cmx_comp_name(h->reasons[i].comp)))

@@ -99,7 +99,8 @@ static void page_header(lxw_worksheet *ws, const char *title)
 }
 
 enum { C_RANK, C_SCORE, C_ID, C_KIND, C_NAME, C_ZH, C_PROV, C_CITY, C_COMP,
-       C_PTS = C_COMP + CM_NCOMP, C_REASONS = C_PTS + CM_NCOMP, C_NOTES, C_WEB, C_NCOLS };
+       C_PTS = C_COMP + CM_NCOMP, C_REASONS = C_PTS + CM_NCOMP, C_NOTES, C_WEB, C_RECIP, C_STAB,
+       C_CHINA, C_NCOLS };
 
 static void shortlist_sheet(lxw_worksheet *ws, const cm_shortlist *s, const fmts *f)
 {
@@ -116,6 +117,9 @@ static void shortlist_sheet(lxw_worksheet *ws, const cm_shortlist *s, const fmts
     worksheet_write_string(ws, 0, C_REASONS, "reasons", f->head);
     worksheet_write_string(ws, 0, C_NOTES, "notes", f->head);
     worksheet_write_string(ws, 0, C_WEB, "website", f->head);
+    worksheet_write_string(ws, 0, C_RECIP, "reciprocity", f->head);
+    worksheet_write_string(ws, 0, C_STAB, "stability", f->head);
+    worksheet_write_string(ws, 0, C_CHINA, "china_side", f->head);
 
     for (size_t i = 0; i < s->n; i++) {
         const cm_hit *h = &s->hits[i];
@@ -151,6 +155,9 @@ static void shortlist_sheet(lxw_worksheet *ws, const cm_shortlist *s, const fmts
         } else {
             text(ws, r, C_WEB, p->website, NULL);
         }
+        worksheet_write_number(ws, r, C_RECIP, h->recip, f->comp);
+        if (h->acceptability >= 0) worksheet_write_number(ws, r, C_STAB, h->acceptability, f->comp);
+        text(ws, r, C_CHINA, h->why_partner, NULL);
     }
 
     worksheet_set_column(ws, C_RANK, C_RANK, 5, NULL);
@@ -163,6 +170,8 @@ static void shortlist_sheet(lxw_worksheet *ws, const cm_shortlist *s, const fmts
     worksheet_set_column(ws, C_COMP, C_REASONS - 1, 9, NULL);
     worksheet_set_column(ws, C_REASONS, C_REASONS, 80, NULL);
     worksheet_set_column(ws, C_NOTES, C_NOTES, 40, NULL);
+    worksheet_set_column(ws, C_RECIP, C_STAB, 11, NULL);
+    worksheet_set_column(ws, C_CHINA, C_CHINA, 60, NULL);
     worksheet_set_column(ws, C_WEB, C_WEB, 36, NULL);
     worksheet_freeze_panes(ws, 1, 0);
     if (s->n) worksheet_autofilter(ws, 0, 0, (lxw_row_t)s->n, C_NCOLS - 1);

@@ -425,6 +425,13 @@ static int parse_profile(const pctx *x, const ynode *root, cm_profile *p, const 
         }
     }
     if (parent && inherit(p, parent)) return cm_ioerror(d, c->file, "out of memory");
+    /* No goal named: the data's default goals (cluster-to-cluster cooperation). */
+    if (!p->ngoals && x->ds->tax.ndefault_goals) {
+        if (!(p->goals = malloc(x->ds->tax.ndefault_goals * sizeof *p->goals)))
+            return cm_ioerror(d, c->file, "out of memory");
+        memcpy(p->goals, x->ds->tax.default_goals, x->ds->tax.ndefault_goals * sizeof *p->goals);
+        p->ngoals = x->ds->tax.ndefault_goals;
+    }
 
     const ynode *mn = ynode_get(root, "members");
     if (mn && !ynode_is_null(mn)) {

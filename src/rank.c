@@ -508,6 +508,17 @@ int cm_rank_block(const cm_model *m, const cm_profile *const *profiles, size_t n
         const cm_query *pq = &q[qi];
         memcpy(s->weights, pq->w, sizeof s->weights);
         memcpy(s->active, pq->active, sizeof s->active);
+        if (p->partnership) {
+            /* The weights in force are the members' mean, as the score is. */
+            for (int c = 0; c < CM_NCOMP; c++) {
+                s->weights[c] = 0;
+                s->active[c] = false;
+                for (size_t mm = 0; mm < p->nmembers; mm++) {
+                    s->weights[c] += q[qi + 1 + mm].w[c] / (double)p->nmembers;
+                    s->active[c] |= q[qi + 1 + mm].active[c];
+                }
+            }
+        }
         if (!p->partnership) {
             const double *pc = comp + qi * np * CM_NCOMP;
             double *pt = total + qi * np;
@@ -553,17 +564,44 @@ int cm_rank_block(const cm_model *m, const cm_profile *const *profiles, size_t n
             for (size_t mm = 0; mm < M; mm++)
                 for (int c = 0; c < CM_NCOMP; c++)
                     hit->contrib[c] += 100.0 * q[qi + 1 + mm].w[c] * mc[(mm * np + hit->partner) * CM_NCOMP + c] / (double)M;
-            /* Reasons: from the member this partner serves best. */
+            /* Reasons: every member's, each worth 1/M of its points because the score is
+             * the members' mean, labelled with the member; the strongest are kept. Notes
+             * come from the member this partner serves best. */
             size_t bm = 0;
             for (size_t mm = 1; mm < M; mm++)
                 if (hit->member_score[mm] > hit->member_score[bm]) bm = mm;
-            cm_hit tmp = *hit;
-            memcpy(tmp.comp, mc + (bm * np + hit->partner) * CM_NCOMP, sizeof tmp.comp);
-            explain_hit(m, &q[qi + 1 + bm], &tmp, 1);
-            memcpy(hit->reasons, tmp.reasons, sizeof hit->reasons);
-            hit->nreasons = tmp.nreasons;
-            memcpy(hit->notes, tmp.notes, sizeof hit->notes);
-            hit->nnotes = tmp.nnotes;
+            hit->nreasons = 0;
+            /* The same reason from several members is one reason with their summed points. */
+            cm_reason agg[64];
+            size_t nagg = 0, cnt[64], who[64];
+            for (size_t mm = 0; mm < M; mm++) {
+                cm_hit tmp = *hit;
+                memcpy(tmp.comp, mc + (mm * np + hit->partner) * CM_NCOMP, sizeof tmp.comp);
+                explain_hit(m, &q[qi + 1 + mm], &tmp, 1);
+                for (size_t r = 0; r < tmp.nreasons; r++) {
+                    size_t a = 0;
+                    while (a < nagg && strcmp(agg[a].text, tmp.reasons[r].text) != 0) a++;
+                    if (a == nagg) {
+                        if (nagg == 64) continue;
+                        agg[nagg] = tmp.reasons[r];
+                        agg[nagg].contrib = 0;
+                        cnt[nagg] = 0;
+                        who[nagg++] = mm;
+                    }
+                    agg[a].contrib += tmp.reasons[r].contrib / (double)M;
+                    cnt[a]++;
+                }
+                if (mm == bm) {
+                    memcpy(hit->notes, tmp.notes, sizeof hit->notes);
+                    hit->nnotes = tmp.nnotes;
+                }
+            }
+            for (size_t a = 0; a < nagg; a++) {
+                if (cnt[a] == 1)
+                    add_reason(hit, agg[a].comp, agg[a].contrib, "%s [%s]", agg[a].text, p->members[who[a]].id);
+                else
+                    add_reason(hit, agg[a].comp, agg[a].contrib, "%s [%zu of %zu members]", agg[a].text, cnt[a], M);
+            }
             hit->fit = hit->score;
             hit->recip = cm_reciprocity(m, &q[qi], hit->partner);
             explain_partner_side(m, &q[qi], hit);

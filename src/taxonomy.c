@@ -118,6 +118,7 @@ void cm_taxonomy_release(cm_taxonomy *t)
     for (size_t i = 0; i < t->ngoals; i++) { free(t->goals[i].id); free(t->goals[i].label); }
     free(t->goals);
     free(t->goal_fit);
+    free(t->default_goals);
     for (size_t i = 0; i < t->nnotes; i++) {
         cm_note *n = &t->notes[i];
         free(n->id); free(n->title); free(n->text); free(n->link); free(n->sectors);
@@ -768,7 +769,7 @@ static int load_goals(cm_taxonomy *t, const char *dir, cm_diags *d)
     if (load_file(dir, "goals.yaml", &s, &root, "goals", d, &path)) goto out;
     yctx c = { path, d };
     size_t errs0 = d->nerrors;
-    static const char *const top[] = { "goals", "fit", "source", NULL };
+    static const char *const top[] = { "goals", "fit", "default-goals", "source", NULL };
     yf_check_keys(&c, root, top, "goals.yaml");
     if (!(gl = get_list(&c, root, "goals"))) goto out;
     t->goals = calloc(gl->n ? gl->n : 1, sizeof *t->goals);
@@ -823,6 +824,19 @@ static int load_goals(cm_taxonomy *t, const char *dir, cm_diags *d)
     }
     for (int k = 0; k < CM_NKINDS; k++)
         if (!seen[k]) cm_error(d, path, fit->line, fit->col, "no fit row for kind '%s'", cm_kind_names[k]);
+    const ynode *dg = ynode_get(root, "default-goals");
+    if (dg && !ynode_is_null(dg)) {
+        if (dg->type != YN_SEQ) {
+            cm_error(d, path, dg->line, dg->col, "'default-goals' must be a list of goal ids");
+        } else if ((t->default_goals = calloc(dg->n ? dg->n : 1, sizeof *t->default_goals))) {
+            for (size_t i = 0; i < dg->n; i++) {
+                const ynode *it = dg->items[i];
+                size_t g = it->type == YN_SCALAR ? cm_goal_find(t, it->str) : CM_NONE;
+                if (g == CM_NONE) cm_error(d, path, it->line, it->col, "unknown goal '%s' in default-goals", it->type == YN_SCALAR ? it->str : "?");
+                else t->default_goals[t->ndefault_goals++] = g;
+            }
+        }
+    }
     if (d->nerrors > errs0) goto out;
     rc = 0;
 out:
