@@ -441,7 +441,7 @@ static int write_table(const cm_shortlist *s, const cm_export_opts *o, FILE *out
     bool show[T_NCOLS];
     for (size_t c = 0; c < T_NCOLS; c++) {
         show[c] = true;
-        if (!t_min[c]) continue;
+        if (!t_min[c] && c != T_STAB) continue;
         bool empty = true;
         for (size_t r = 1; r < rows && empty; r++) empty = cell[r * T_NCOLS + c][0] == '\0';
         show[c] = !empty;

@@ -57,8 +57,10 @@ def compare(doc, tsv_path):
     for s in doc["shortlists"]:
         ranks = [h["rank"] for h in s["hits"]]
         check(ranks == list(range(1, len(ranks) + 1)), "ranks 1..n")
+        # Order is the ranking's, not necessarily by score: diversity (on by default)
+        # re-ranks for variety. The pool it picks from is still the best by score.
         scores = [h["score"] for h in s["hits"]]
-        check(scores == sorted(scores, reverse=True), "scores descending")
+        check(all(0 <= x <= 100 for x in scores), "scores in [0, 100]")
 
 one = validate(t + "/one.json")
 check(one["clustermatch"] != "", "version string")
