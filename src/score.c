@@ -492,7 +492,9 @@ int cm_score_block(const cm_model *m, const cm_query *q, size_t nq, double *comp
     gsl_matrix *U = gsl_matrix_alloc(nq, ns), *SC = gsl_matrix_alloc(nq, np);
     gsl_matrix *PQ = gsl_matrix_alloc(nq, nqp), *PO = gsl_matrix_alloc(nq, np);
     double *kw = malloc(np * sizeof *kw);
-    if (!U || !SC || !PQ || !PO || !kw) { cm_ioerror(d, NULL, "out of memory scoring %zu profiles", nq); goto out; }
+    size_t nr = m->ds->tax.nregions;
+    double *raff = malloc((nr ? nr : 1) * sizeof *raff);
+    if (!U || !SC || !PQ || !PO || !kw || !raff) { cm_ioerror(d, NULL, "out of memory scoring %zu profiles", nq); goto out; }
     for (size_t i = 0; i < nq; i++) {
         gsl_vector_view ur = gsl_matrix_row(U, i), pr = gsl_matrix_row(PQ, i);
         gsl_vector_memcpy(&ur.vector, q[i].u);
@@ -501,17 +503,31 @@ int cm_score_block(const cm_model *m, const cm_query *q, size_t nq, double *comp
     /* Sector: (S a)' p for every pair in one dgemm; policy likewise on priority vectors. */
     if ((st = gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, U, m->P, 0.0, SC))) { gsl_fail(d, "sector scores", st); goto out; }
     if ((st = gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, PQ, m->Pi, 0.0, PO))) { gsl_fail(d, "policy scores", st); goto out; }
+    /* The region term depends on a partner only through its place (city, else province: a
+     * city fixes its province, the data check makes sure) and the goal term only through
+     * its kind, so each is computed once per query and place or kind, the first time a
+     * partner needs it (-1: not yet). */
     for (size_t i = 0; i < nq; i++) {
         const cm_query *qi = &q[i];
         if (keyword_scores(m, qi, kw)) { cm_ioerror(d, NULL, "out of memory"); goto out; }
+        double goal[CM_NKINDS];
+        for (int k = 0; k < CM_NKINDS; k++)
+            goal[k] = qi->active[CM_C_GOAL] ? cm_goal_fit(&m->ds->tax, qi->profile, (cm_kind)k) : 0.0;
+        for (size_t r = 0; r < nr; r++) raff[r] = -1;
+        const double *sc = SC->data + i * SC->tda, *po = PO->data + i * PO->tda;
         for (size_t j = 0; j < np; j++) {
             double *c = comp + (i * np + j) * CM_NCOMP;
             const cm_partner *p = &m->ds->partners[j];
-            double den = qi->anorm * gsl_vector_get(m->pnorm, j);
-            c[CM_C_SECTOR] = den > 0 ? clamp01(gsl_matrix_get(SC, i, j) / den) : 0.0;
-            c[CM_C_REGION] = qi->active[CM_C_REGION] ? cm_region_affinity(&m->ds->tax, qi, p, NULL) : 0.0;
-            c[CM_C_POLICY] = clamp01(gsl_matrix_get(PO, i, j));
-            c[CM_C_GOAL] = qi->active[CM_C_GOAL] ? cm_goal_fit(&m->ds->tax, qi->profile, p->kind) : 0.0;
+            double den = qi->anorm * m->pnorm->data[j * m->pnorm->stride];
+            c[CM_C_SECTOR] = den > 0 ? clamp01(sc[j] / den) : 0.0;
+            c[CM_C_REGION] = 0.0;
+            if (qi->active[CM_C_REGION]) {
+                size_t loc = p->city != CM_NONE ? p->city : p->province;
+                if (raff[loc] < 0) raff[loc] = cm_region_affinity(&m->ds->tax, qi, p, NULL);
+                c[CM_C_REGION] = raff[loc];
+            }
+            c[CM_C_POLICY] = clamp01(po[j]);
+            c[CM_C_GOAL] = goal[p->kind];
             c[CM_C_KEYWORD] = kw[j];
             total[i * np + j] = total_of(qi, c);
         }
@@ -523,6 +539,7 @@ out:
     gsl_matrix_free(PQ);
     gsl_matrix_free(PO);
     free(kw);
+    free(raff);
     return rc;
 }
 
