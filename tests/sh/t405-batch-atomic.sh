@@ -1,6 +1,6 @@
 #!/bin/sh
 # t405-batch-atomic.sh: batch outputs are written atomically: no *.tmp.* file is left after a
-# run (in every file format, after a run with failures, after an interrupted run plus
+# run (in every file format, after a run with failures, after a killed run plus
 # --resume); an output directory that cannot be written fails with exit 3 and a message
 # naming it, leaving earlier results untouched. As root, where permissions do not stop
 # writes, the read-only directory and the full disk are made with a private mount
@@ -31,7 +31,8 @@ run "$CM_BIN" -q batch --out "$T/mixed" "$ROOT/tests/fixtures/batch/mixed" 2>/de
 [ "$st" = 4 ] || bad "mixed exited $st"
 notmp "$T/mixed" "run with failures"
 
-# 2. Interrupted (SIGINT while writing), then --resume: no temporary, same as a fresh run.
+# 2. Killed while writing (SIGTERM: a background job ignores SIGINT), then --resume: no
+#    temporary left, and the same files as a fresh run.
 mkdir "$T/many"
 i=0
 while [ $i -lt 600 ]; do
@@ -42,8 +43,8 @@ done
 "$CM_BIN" -q batch --out "$T/int" "$T/many" &
 pid=$!
 sleep 0.2
-kill -INT $pid 2>/dev/null || true
-wait $pid || true
+kill -TERM $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
 for f in summary.csv failures.csv; do
     ls "$T/int" | grep -q "^$f\.tmp\." && bad "interrupted: $f temporary left"
 done
