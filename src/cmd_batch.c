@@ -187,7 +187,8 @@ static int collect(char **paths, int n, strvec *files, cm_diags *d)
         if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
             size_t from = files->n;
             if (walk(paths[i], files, d, 0)) return -1;
-            qsort(files->v + from, files->n - from, sizeof *files->v, cmp_str);
+            if (files->n > from)
+                qsort(files->v + from, files->n - from, sizeof *files->v, cmp_str);
         } else if (sv_push(files, strdup(paths[i]))) {
             /* A missing or unreadable file is kept: loading it reports the problem. */
             return -1;
