@@ -51,6 +51,11 @@ void cm_dataset_init(cm_dataset *ds);
 void cm_dataset_release(cm_dataset *ds);
 /* Load and check `dir`. Returns 0, or -1 with every problem found in `d`. */
 int cm_dataset_load(cm_dataset *ds, const char *dir, cm_diags *d);
+/* Check one partners file held in memory (`name` stands for it in diagnostics) against the
+ * vocabularies of a loaded `ds`, as `data check` would, without adding its partners to `ds`.
+ * Returns 0, or -1 with every problem found in `d`. For fuzzing and tests. */
+int cm_partners_check_mem(const cm_dataset *ds, const char *name, const char *buf, size_t len,
+                          cm_diags *d);
 /* Partner index by id, or CM_NONE. */
 size_t cm_partner_find(const cm_dataset *ds, const char *id);
 

@@ -52,6 +52,10 @@ void cm_profile_release(cm_profile *p);
  * are reported in `d` and skipped. Returns the number of invalid documents, or -1 if the
  * file could not be read or parsed at all. */
 int cm_profile_load(cm_profile_set *out, const char *path, const cm_dataset *ds, cm_diags *d);
+/* The same from `len` bytes at `buf` (for fuzzing and tests); `name` stands for the file in
+ * diagnostics and member files are looked up relative to it. */
+int cm_profile_load_mem(cm_profile_set *out, const char *name, const char *buf, size_t len,
+                        const cm_dataset *ds, cm_diags *d);
 
 /* The commented template `clustermatch init` writes (also docs/profile.md's example). */
 extern const char cm_profile_template[];

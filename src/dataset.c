@@ -308,6 +308,49 @@ static void note_mtime(cm_dataset *ds, const char *path)
     if (stat(path, &st) == 0 && st.st_mtime > ds->newest) ds->newest = st.st_mtime;
 }
 
+/* Append the partners of one parsed file to ds->partners (allocated size in *cap). Returns
+ * -1 only when out of memory; problems in the file are reported in `d`. */
+static int add_partner_file(cm_dataset *ds, const char *path, const ydoc_stream *s, size_t *cap,
+                            cm_diags *d)
+{
+    yctx c = { path, d };
+    const ynode *root = s->ndocs == 1 ? s->docs[0] : NULL;
+    const ynode *list = root && root->type == YN_MAP ? ynode_get(root, "partners") : NULL;
+    if (!list || list->type != YN_SEQ) {
+        cm_error(d, path, root ? root->line : 1, root ? root->col : 1, "expected a mapping with a 'partners' list");
+        return 0;
+    }
+    if (ds->npartners + list->n > *cap) {
+        size_t ncap = (ds->npartners + list->n) * 2;
+        cm_partner *v = realloc(ds->partners, (ncap ? ncap : 1) * sizeof *v);
+        if (!v) return -1;
+        ds->partners = v;
+        *cap = ncap;
+    }
+    for (size_t k = 0; k < list->n; k++) {
+        cm_partner *p = &ds->partners[ds->npartners];
+        load_partner(ds, &c, list->items[k], p);
+        if (p->id) ds->npartners++;
+        else partner_release(p);
+    }
+    return 0;
+}
+
+/* Sort the partners by id and report every duplicate id. */
+static void sort_partners(cm_dataset *ds, cm_diags *d)
+{
+    if (ds->npartners) qsort(ds->partners, ds->npartners, sizeof *ds->partners, by_id);
+    for (size_t i = 1; i < ds->npartners; i++)
+        if (!strcmp(ds->partners[i].id, ds->partners[i - 1].id)) {
+            const cm_partner *a = &ds->partners[i - 1], *b = &ds->partners[i];
+            /* Report against the later definition so the message points at the copy. */
+            if (strcmp(a->file, b->file) > 0 || (!strcmp(a->file, b->file) && a->line > b->line)) {
+                const cm_partner *x = a; a = b; b = x;
+            }
+            cm_error(d, b->file, b->line, b->col, "duplicate partner id '%s' (first defined at %s:%u)", b->id, a->file, a->line);
+        }
+}
+
 static int load_partners(cm_dataset *ds, cm_diags *d)
 {
     size_t len = strlen(ds->dir) + 16;
@@ -328,41 +371,12 @@ static int load_partners(cm_dataset *ds, cm_diags *d)
         if (!path) { cm_ioerror(d, pdir, "out of memory"); goto out; }
         snprintf(path, plen, "%s/%s", pdir, ents[i]->d_name);
         note_mtime(ds, path);
-        yctx c = { path, d };
-        if (ydoc_load_file(path, &YLIMITS_DATA, &s, d) == 0) {
-            const ynode *root = s->ndocs == 1 ? s->docs[0] : NULL;
-            const ynode *list = root && root->type == YN_MAP ? ynode_get(root, "partners") : NULL;
-            if (!list || list->type != YN_SEQ) {
-                cm_error(d, path, root ? root->line : 1, root ? root->col : 1, "expected a mapping with a 'partners' list");
-            } else {
-                if (ds->npartners + list->n > cap) {
-                    size_t ncap = (ds->npartners + list->n) * 2;
-                    cm_partner *v = realloc(ds->partners, ncap * sizeof *v);
-                    if (!v) { ydoc_stream_free(s); free(path); cm_ioerror(d, pdir, "out of memory"); goto out; }
-                    ds->partners = v;
-                    cap = ncap;
-                }
-                for (size_t k = 0; k < list->n; k++) {
-                    cm_partner *p = &ds->partners[ds->npartners];
-                    load_partner(ds, &c, list->items[k], p);
-                    if (p->id) ds->npartners++;
-                    else partner_release(p);
-                }
-            }
-        }
+        int oom = ydoc_load_file(path, &YLIMITS_DATA, &s, d) == 0 && add_partner_file(ds, path, s, &cap, d) != 0;
         ydoc_stream_free(s);
         free(path);
+        if (oom) { cm_ioerror(d, pdir, "out of memory"); goto out; }
     }
-    if (ds->npartners) qsort(ds->partners, ds->npartners, sizeof *ds->partners, by_id);
-    for (size_t i = 1; i < ds->npartners; i++)
-        if (!strcmp(ds->partners[i].id, ds->partners[i - 1].id)) {
-            const cm_partner *a = &ds->partners[i - 1], *b = &ds->partners[i];
-            /* Report against the later definition so the message points at the copy. */
-            if (strcmp(a->file, b->file) > 0 || (!strcmp(a->file, b->file) && a->line > b->line)) {
-                const cm_partner *x = a; a = b; b = x;
-            }
-            cm_error(d, b->file, b->line, b->col, "duplicate partner id '%s' (first defined at %s:%u)", b->id, a->file, a->line);
-        }
+    sort_partners(ds, d);
     if (d->nerrors > errs0) goto out;
     rc = 0;
 out:
@@ -370,6 +384,23 @@ out:
     free(ents);
     free(pdir);
     return rc;
+}
+
+int cm_partners_check_mem(const cm_dataset *ds, const char *name, const char *buf, size_t len,
+                          cm_diags *d)
+{
+    ydoc_stream *s = NULL;
+    size_t errs0 = d->nerrors, cap = 0;
+    if (ydoc_load_mem(name, buf, len, &YLIMITS_DATA, &s, d) != 0) return -1;
+    cm_dataset tmp = *ds;           /* the same vocabularies, partners of its own */
+    tmp.partners = NULL;
+    tmp.npartners = 0;
+    if (add_partner_file(&tmp, name, s, &cap, d) != 0) cm_ioerror(d, name, "out of memory");
+    sort_partners(&tmp, d);
+    for (size_t i = 0; i < tmp.npartners; i++) partner_release(&tmp.partners[i]);
+    free(tmp.partners);
+    ydoc_stream_free(s);
+    return d->nerrors > errs0 ? -1 : 0;
 }
 
 int cm_dataset_load(cm_dataset *ds, const char *dir, cm_diags *d)

@@ -467,10 +467,10 @@ static int parse_profile(const pctx *x, const ynode *root, cm_profile *p, const 
     return d->nerrors > errs0 ? -1 : 0;
 }
 
-int cm_profile_load(cm_profile_set *out, const char *path, const cm_dataset *ds, cm_diags *d)
+/* Every document of a parsed stream, as profiles appended to `out`; frees the stream. */
+static int load_docs(cm_profile_set *out, const char *path, ydoc_stream *s, const cm_dataset *ds,
+                     cm_diags *d)
 {
-    ydoc_stream *s = NULL;
-    if (ydoc_load_file(path, &YLIMITS_PROFILE, &s, d) != 0) return -1;
     int bad = 0;
     if (s->ndocs == 0) {
         cm_error(d, path, 1, 1, "no profile in file (it is empty or holds only comments)");
@@ -501,4 +501,19 @@ int cm_profile_load(cm_profile_set *out, const char *path, const cm_dataset *ds,
     free(stem);
     ydoc_stream_free(s);
     return bad;
+}
+
+int cm_profile_load(cm_profile_set *out, const char *path, const cm_dataset *ds, cm_diags *d)
+{
+    ydoc_stream *s = NULL;
+    if (ydoc_load_file(path, &YLIMITS_PROFILE, &s, d) != 0) return -1;
+    return load_docs(out, path, s, ds, d);
+}
+
+int cm_profile_load_mem(cm_profile_set *out, const char *name, const char *buf, size_t len,
+                        const cm_dataset *ds, cm_diags *d)
+{
+    ydoc_stream *s = NULL;
+    if (ydoc_load_mem(name, buf, len, &YLIMITS_PROFILE, &s, d) != 0) return -1;
+    return load_docs(out, name, s, ds, d);
 }
