@@ -12,9 +12,11 @@
  * --components prints how each component separates judged from unjudged partners.
  *
  * Methods:
- *   clustermatch       cm_rank_one with the data's default weights (the whole ranking)
- *   clustermatch+div   the same with maximal marginal relevance, lambda = --diversity
- *                      (default 0.3; 0 leaves the row out)
+ *   clustermatch       cm_rank_one with cm_rank_opts_init's defaults (the data's weights,
+ *                      the shipped diversity), asked for the whole ranking
+ *   clustermatch div L the same with maximal marginal relevance at lambda = --diversity L;
+ *                      by default the other side of the shipped setting (0 when diversity
+ *                      ships on, 0.3 when it ships off); no row when L is the shipped value
  *   tag overlap        the number of sector ids shared by profile and partner, exact ids
  *                      only, as a portal's filtered search; ties by partner id; partners
  *                      sharing none are not returned
@@ -273,8 +275,7 @@ typedef enum { T_CM, T_TAGS, T_BM25 } method_type;
 typedef struct method {
     char name[40];
     method_type type;
-    double diversity;              /* T_CM: MMR lambda, 0 = off */
-    double weights[CM_NCOMP];      /* T_CM: raw component weights */
+    cm_rank_opts opts;             /* T_CM: cm_rank_opts_init's defaults, then the variant's changes */
 } method;
 
 typedef struct ranking { size_t *v; size_t n; } ranking;
@@ -369,13 +370,10 @@ static void compstats_print(const compstats *cs)
 static int rank_cm(const cm_model *m, const cm_profile *p, const method *mt, ranking *r, cm_diags *d,
                    compstats *cs, const jset *js)
 {
-    cm_rank_opts o;
+    cm_rank_opts o = mt->opts;
     cm_shortlist s = { 0 };
-    cm_rank_opts_init(&o, m->ds);
-    o.top = m->ds->npartners;
+    o.top = m->ds->npartners;      /* the whole ranking, so MRR sees every partner */
     o.min_score = 0;
-    o.diversity = mt->diversity;
-    memcpy(o.weights, mt->weights, sizeof o.weights);
     int rc = cm_rank_one(m, p, &o, &s, d);
     if (!rc) {
         r->v = malloc((s.n ? s.n : 1) * sizeof *r->v);
@@ -490,7 +488,7 @@ int main(int argc, char **argv)
 {
     const char *data = NULL, *pdir = "tests/eval/profiles", *jpath = "tests/eval/judgments.yaml";
     const char *show = NULL;
-    double diversity = 0.3, floor_ndcg = -1;
+    double diversity = -1, floor_ndcg = -1;
     bool verbose = false, ablation = false, components = false;
     compstats cs;
     memset(&cs, 0, sizeof cs);
@@ -563,20 +561,22 @@ int main(int argc, char **argv)
     method mt[4 + CM_NCOMP + 1];
     size_t nm = 0;
     mt[nm] = (method){ .name = "clustermatch", .type = T_CM };
-    memcpy(mt[nm++].weights, ds.weights, sizeof ds.weights);
-    if (diversity > 0) {
+    cm_rank_opts_init(&mt[nm++].opts, &ds);
+    double shipped = mt[0].opts.diversity;
+    if (diversity < 0) diversity = shipped > 0 ? 0 : 0.3;
+    if (diversity != shipped) {
         mt[nm] = mt[0];
-        mt[nm].diversity = diversity;
+        mt[nm].opts.diversity = diversity;
         snprintf(mt[nm++].name, sizeof mt->name, "clustermatch div %.2g", diversity);
     }
     if (ablation) {
         for (int c = 0; c < CM_NCOMP; c++) {
             mt[nm] = mt[0];
-            mt[nm].weights[c] = 0;
+            mt[nm].opts.weights[c] = 0;
             snprintf(mt[nm++].name, sizeof mt->name, "cm without %s", cm_component_names[c]);
         }
         mt[nm] = mt[0];
-        for (int c = 1; c < CM_NCOMP; c++) mt[nm].weights[c] = 0;
+        for (int c = 1; c < CM_NCOMP; c++) mt[nm].opts.weights[c] = 0;
         snprintf(mt[nm++].name, sizeof mt->name, "cm %s only", cm_component_names[CM_C_SECTOR]);
     }
     mt[nm++] = (method){ .name = "tag overlap", .type = T_TAGS };
@@ -639,7 +639,8 @@ int main(int argc, char **argv)
             mean[k].kinds += s->kinds / (double)set.n;
             mean[k].provinces += s->provinces / (double)set.n;
         }
-    printf("%zu profiles, %zu judgments (%zu grade 2, %zu grade 1)\n\n", set.n, njudged, n2, njudged - n2);
+    printf("%zu profiles, %zu judgments (%zu grade 2, %zu grade 1); clustermatch as shipped: "
+           "default weights, diversity %.2g\n\n", set.n, njudged, n2, njudged - n2, shipped);
     printf("%-24s %8s %6s %6s %9s %13s\n", "method", "nDCG@10", "P@5", "MRR", "kinds@10", "provinces@10");
     for (size_t k = 0; k < nm; k++)
         printf("%-24s %8.3f %6.3f %6.3f %9.2f %13.2f\n", mt[k].name, mean[k].ndcg, mean[k].p5, mean[k].mrr,

