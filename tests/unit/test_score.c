@@ -562,15 +562,19 @@ static void test_rank_block(void)
     cm_diags_init(&d);
     const cm_profile *pp[4] = { &profs[0], &profs[1], &profs[2], &profs[3] };
     cm_shortlist block[4], one;
-    CHECK(cm_rank_block(&model, pp, 4, &o, block, &d) == 0);
-    for (size_t i = 0; i < 4; i++) {
-        CHECK(cm_rank_one(&model, pp[i], &o, &one, &d) == 0);
-        CHECK(same_shortlist(&block[i], &one));
-        CHECK(block[i].n == 3 && block[i].considered == NPART);
-        for (size_t h = 1; h < block[i].n; h++)
-            CHECK(cm_hit_cmp(&block[i].hits[h - 1], &block[i].hits[h], &ds) < 0);
-        cm_shortlist_release(&one);
-        cm_shortlist_release(&block[i]);
+    /* with the default diversity (re-ranked) and without it (pure rank order) */
+    for (int div = 0; div < 2; div++) {
+        if (div == 1) o.diversity = 0;
+        CHECK(cm_rank_block(&model, pp, 4, &o, block, &d) == 0);
+        for (size_t i = 0; i < 4; i++) {
+            CHECK(cm_rank_one(&model, pp[i], &o, &one, &d) == 0);
+            CHECK(same_shortlist(&block[i], &one));
+            CHECK(block[i].n == 3 && block[i].considered == NPART);
+            for (size_t h = 1; h < block[i].n && div == 1; h++)
+                CHECK(cm_hit_cmp(&block[i].hits[h - 1], &block[i].hits[h], &ds) < 0);
+            cm_shortlist_release(&one);
+            cm_shortlist_release(&block[i]);
+        }
     }
     /* the shortlist is the top of the full score list */
     o.top = NPART;
