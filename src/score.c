@@ -35,6 +35,13 @@ static const char *const stopwords[] = { "and", "the", "of", "for", "in", "with"
     "on", "by", "its", "is", "are", "as", "at", "from", "or", "that", "this", "industrial", "cluster",
     "clusters", "industry", "china", "chinese", NULL };
 
+static bool is_stopword(const char *w)
+{
+    for (size_t i = 0; stopwords[i]; i++)
+        if (stopwords[i][0] == w[0] && !strcmp(stopwords[i], w)) return true;
+    return false;
+}
+
 /* Split `s` into folded tokens: ASCII letters and digits, lowercased, a plural 's' removed
  * from words longer than 3 letters, stop words dropped. Calls fn for each. */
 static void tokenize(const char *s, void (*fn)(const char *t, void *ctx), void *ctx)
@@ -48,12 +55,9 @@ static void tokenize(const char *s, void (*fn)(const char *t, void *ctx), void *
         }
         if (n >= 2) {
             buf[n] = '\0';
-            bool stop = false;
-            for (size_t i = 0; stopwords[i]; i++)   /* as written ("this"), then singular */
-                if (!strcmp(stopwords[i], buf)) stop = true;
+            bool stop = is_stopword(buf);   /* as written ("this"), then singular */
             if (n > 3 && buf[n - 1] == 's' && buf[n - 2] != 's') buf[n - 1] = '\0';
-            for (size_t i = 0; stopwords[i]; i++)
-                if (!strcmp(stopwords[i], buf)) stop = true;
+            if (!stop) stop = is_stopword(buf);
             if (!stop) fn(buf, ctx);
         }
         n = 0;
