@@ -648,13 +648,13 @@ int main(int argc, char **argv)
     if (components) compstats_print(&cs);
     if (verbose) {
         printf("\nper profile: nDCG@10 / P@5 / MRR\n%-24s", "profile");
-        for (size_t k = 0; k < nm; k++) printf(" | %-18s", mt[k].name);
+        for (size_t k = 0; k < nm; k++) printf(" | %-21s", mt[k].name);
         putchar('\n');
         for (size_t i = 0; i < set.n; i++) {
             printf("%-24s", set.v[i].id);
             for (size_t k = 0; k < nm; k++) {
                 const scores *s = &per[i * nm + k];
-                printf(" | %.2f / %.2f / %.2f ", s->ndcg, s->p5, s->mrr);
+                printf(" | %.3f / %.3f / %.3f", s->ndcg, s->p5, s->mrr);
             }
             putchar('\n');
         }
