@@ -4,7 +4,7 @@
 # ECCP briefing, and fails when clustermatch's mean nDCG@10 falls below the floor.
 #
 # Floor 0.83: clustermatch as shipped (default weights, diversity 0.3) measures 0.873 at
-# commit eccc6d4 (docs/quality.md), so the margin is 0.04. One profile losing 0.3 moves the
+# commit 92dad0a (docs/quality.md), so the margin is 0.04. One profile losing 0.3 moves the
 # mean by 0.008: ordinary data and weight edits stay above the floor, a regression that
 # spoils five profiles, or a small one across all of them, does not. Both diversity
 # settings clear it (0.873 on, 0.892 off), so changing that default is not a failure.
