@@ -120,10 +120,10 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
         /* The sector score is a sum of terms a_i S_ij b_j / den over profile sectors i and
          * partner sectors j; the strongest terms are the reasons. */
         double prev = INFINITY;
-        size_t pi_ = 0, pj_ = 0;
+        size_t pi_ = 0, pk_ = 0;
         for (size_t round = 0; round < max_sector_pairs && den > 0; round++) {
             double best = 0;
-            size_t bi = 0, bj = 0;
+            size_t bi = 0, bj = 0, bk = 0;
             for (size_t i = 0; i < m->ns; i++) {
                 double ai = gsl_vector_get(q->a, i);
                 if (ai <= 0) continue;
@@ -132,10 +132,10 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
                     double v = ai * gsl_matrix_get(m->S, i, j) * pa->sector_w[k] / den;
                     double pts = 100.0 * q->w[CM_C_SECTOR] * v;
                     /* Next strongest after the ones already taken (strictly weaker, or equal
-                     * but later in (i, j) order). */
-                    if (round && (pts > prev || (pts == prev && (i < pi_ || (i == pi_ && j <= pj_)))))
+                     * but later in (i, k) order: the order of these loops). */
+                    if (round && (pts > prev || (pts == prev && (i < pi_ || (i == pi_ && k <= pk_)))))
                         continue;
-                    if (v > best) { best = v; bi = i; bj = j; }
+                    if (v > best) { best = v; bi = i; bj = j; bk = k; }
                 }
             }
             if (best <= 0) break;
@@ -147,7 +147,7 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
                 add_reason(h, CM_C_SECTOR, pts, "sector: %s ~ %s %.2g", t->sectors[bi].id, t->sectors[bj].id, sim);
             prev = pts;
             pi_ = bi;
-            pj_ = bj;
+            pk_ = bk;
         }
     }
     if (q->w[CM_C_REGION] > 0) {

@@ -652,6 +652,45 @@ static void test_ties(void)
     CHECK(cm_hit_cmp(&a, &a, &ds) == 0);
 }
 
+/* ---- explanations --------------------------------------------------------------- */
+
+static void test_explain(void)
+{
+    /* wind-zone lists wind-energy (sector 3) before solar-pv (sector 2). With both at 1.0, a
+     * profile [renewable-energy] gets two equal terms 0.5 * 1 / (1 * sqrt(2.5)): explain
+     * must list both, whatever the order of the partner's sectors. */
+    cm_partner *w = &ds.partners[P_WIND];
+    CHECK(w->nsectors == 2 && w->sectors[0] == S_WIND && w->sectors[1] == S_SOLAR);
+    double keep = w->sector_w[1];
+    w->sector_w[1] = 1.0;
+    cm_model m2;
+    cm_diags d;
+    cm_diags_init(&d);
+    CHECK(cm_model_init(&m2, &ds, &d) == 0);
+    static cm_wterm renew[] = { { S_RENEW, 1.0 } };
+    cm_profile p = mkprof("renew", renew, 1);
+    cm_rank_opts o;
+    cm_rank_opts_init(&o, &ds);
+    cm_hit h;
+    CHECK(cm_explain_pair(&m2, &p, P_WIND, &o, &h, &d) == 0);
+    CHECK_NEAR(h.comp[CM_C_SECTOR], 1.0 / sqrt(2.5));
+    size_t nsec = 0;
+    double pts = 0;
+    bool wind = false, solar = false;
+    for (size_t r = 0; r < h.nreasons; r++) {
+        if (h.reasons[r].comp != CM_C_SECTOR) continue;
+        nsec++;
+        pts += h.reasons[r].contrib;
+        wind |= strstr(h.reasons[r].text, "wind-energy") != NULL;
+        solar |= strstr(h.reasons[r].text, "solar-pv") != NULL;
+    }
+    CHECK(nsec == 2 && wind && solar);
+    CHECK(fabs(pts - h.contrib[CM_C_SECTOR]) < 1e-9);   /* the two terms are the whole value */
+    cm_model_release(&m2);
+    w->sector_w[1] = keep;
+    cm_diags_release(&d);
+}
+
 /* ---- partnerships ---------------------------------------------------------------- */
 
 static void test_partnership(void)
@@ -782,6 +821,7 @@ int main(void)
     test_block_vs_loop();
     test_rank_block();
     test_ties();
+    test_explain();
     test_partnership();
 
     const char *tmp = getenv("TMPDIR");
