@@ -31,6 +31,8 @@ typedef struct cm_export_opts {
     bool explain;        /* add component contributions, matched terms and policy notes */
     bool color;          /* table only: ANSI emphasis */
     int width;           /* table only: terminal width, 0 = unlimited */
+    bool continuation;   /* tsv and csv: this call continues an earlier one's rows, so no
+                          * header row (batch writes stdout one chunk at a time) */
 } cm_export_opts;
 
 /* Write `n` shortlists in a streaming format to `out`. Returns 0, or -1 on a write error

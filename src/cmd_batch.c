@@ -532,6 +532,7 @@ static void rank_block(batch *b, const cm_profile *ps, size_t n)
             /* The table and md writers put a blank line between shortlists: do the same
              * between blocks, so the output does not depend on the chunk size. */
             if (b->nstdout++ && (b->fmt == CM_FMT_TABLE || b->fmt == CM_FMT_MD)) fputc('\n', stdout);
+            b->eo.continuation = b->nstdout > 1;   /* one tsv/csv header for the whole run */
             if (cm_export_stream(b->lists, k, b->fmt, &b->eo, stdout, "<stdout>", &b->d) != 0)
                 fail_output(b);
             else

@@ -480,7 +480,7 @@ out:
 static const char *const row_head[] = {
     "profile_id", "rank", "score", "partner_id", "kind", "name", "name_zh", "province", "city",
     "sector", "region", "policy", "goal", "keyword", "reasons", "reciprocity", "stability",
-    "china_side",
+    "china_side", "members",
 };
 #define ROW_NHEAD (sizeof row_head / sizeof row_head[0])
 
@@ -513,6 +513,13 @@ static int row_fill(row_fields *f, const cm_shortlist *s, size_t r)
     /* Stability is empty unless --stability was asked for. */
     f->v[16] = strdup(h->acceptability >= 0 ? cmx_num(num, sizeof num, h->acceptability, 4) : "");
     f->v[17] = strdup(h->why_partner);
+    /* Partnerships: each member's score for this partner, "member-id 72.3; ...". */
+    cmx_buf mem = {0};
+    for (size_t m = 0; h->member_score && s->profile && m < s->profile->nmembers; m++)
+        cmx_buf_printf(&mem, "%s%s %s", m ? "; " : "", cmx_str(s->profile->members[m].id),
+                       cmx_num(num, sizeof num, h->member_score[m], 1));
+    f->v[18] = mem.oom ? NULL : strdup(cmx_buf_str(&mem));
+    cmx_buf_release(&mem);
     for (size_t i = 0; i < ROW_NHEAD; i++)
         if (!f->v[i]) return -1;
     return 0;
@@ -530,11 +537,12 @@ static void tsv_field(FILE *out, const char *s)
         fputc(((unsigned char)*p < 0x20 || *p == 0x7f) ? ' ' : *p, out);
 }
 
-static int write_tsv(const cm_shortlist *lists, size_t n, FILE *out, cm_diags *d,
+static int write_tsv(const cm_shortlist *lists, size_t n, bool header, FILE *out, cm_diags *d,
                      const char *name)
 {
-    for (size_t i = 0; i < ROW_NHEAD; i++) fprintf(out, "%s%s", i ? "\t" : "", row_head[i]);
-    fputc('\n', out);
+    for (size_t i = 0; header && i < ROW_NHEAD; i++)
+        fprintf(out, "%s%s", i ? "\t" : "", row_head[i]);
+    if (header) fputc('\n', out);
     for (size_t l = 0; l < n; l++) {
         for (size_t r = 0; r < lists[l].n; r++) {
             row_fields f;
@@ -568,14 +576,16 @@ static void csv_field(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static int write_csv(const cm_shortlist *lists, size_t n, FILE *out, cm_diags *d,
+static int write_csv(const cm_shortlist *lists, size_t n, bool header, FILE *out, cm_diags *d,
                      const char *name)
 {
     char num[48];
-    for (size_t i = 0; i < ROW_NHEAD; i++) fprintf(out, "%s%s", i ? "," : "", row_head[i]);
-    fputs(",website", out);
-    for (size_t c = 0; c < CM_NCOMP; c++) fprintf(out, ",%s_points", cmx_comp_name(c));
-    fputs("\r\n", out);
+    if (header) {
+        for (size_t i = 0; i < ROW_NHEAD; i++) fprintf(out, "%s%s", i ? "," : "", row_head[i]);
+        fputs(",website", out);
+        for (size_t c = 0; c < CM_NCOMP; c++) fprintf(out, ",%s_points", cmx_comp_name(c));
+        fputs("\r\n", out);
+    }
     for (size_t l = 0; l < n; l++) {
         const cm_shortlist *s = &lists[l];
         for (size_t r = 0; r < s->n; r++) {
@@ -726,7 +736,7 @@ static int xlsx_to_stream(const cm_shortlist *lists, size_t n, const cm_export_o
 static int write_any(const cm_shortlist *lists, size_t n, cm_format f, const cm_export_opts *o,
                      FILE *out, cm_diags *d, const char *name)
 {
-    static const cm_export_opts defaults = { false, false, 0 };
+    static const cm_export_opts defaults = { 0 };
     if (!o) o = &defaults;
     switch (f) {
     case CM_FMT_TABLE:
@@ -736,9 +746,9 @@ static int write_any(const cm_shortlist *lists, size_t n, cm_format f, const cm_
         }
         return 0;
     case CM_FMT_TSV:
-        return write_tsv(lists, n, out, d, name);
+        return write_tsv(lists, n, !o || !o->continuation, out, d, name);
     case CM_FMT_CSV:
-        return write_csv(lists, n, out, d, name);
+        return write_csv(lists, n, !o || !o->continuation, out, d, name);
     case CM_FMT_MD:
         for (size_t i = 0; i < n; i++) {
             if (i) fputc('\n', out);
@@ -793,7 +803,7 @@ static int export_special(const cm_shortlist *lists, size_t n, cm_format f,
 int cm_export_file(const cm_shortlist *lists, size_t n, cm_format f,
                    const cm_export_opts *o, const char *path, cm_diags *d)
 {
-    static const cm_export_opts defaults = { false, false, 0 };
+    static const cm_export_opts defaults = { 0 };
     if (!o) o = &defaults;
     /* A symbolic link stays a link: the file it points to is replaced. */
     char *real = NULL;

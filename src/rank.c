@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #define SCORE_EPS 1e-9
-#define COVER_LAMBDA 0.5       /* xQuAD trade-off between mean fit and covering every member */
+#define COVER_LAMBDA 0.7       /* xQuAD: weight of covering every member against the mean fit */
 
 void cm_rank_opts_init(cm_rank_opts *o, const cm_dataset *ds)
 {
@@ -428,23 +428,29 @@ static size_t select_cover(const cm_dataset *ds, size_t M, const double *mtotal,
                            cm_hit *out, size_t *considered)
 {
     size_t np = ds->npartners, n = 0;
-    double *unserved = malloc(M * sizeof *unserved);
+    double *unserved = malloc(M * sizeof *unserved), *top = calloc(M ? M : 1, sizeof *top);
     bool *taken = calloc(np ? np : 1, sizeof *taken);
-    if (!unserved || !taken) { free(unserved); free(taken); return 0; }
+    if (!unserved || !taken || !top) { free(unserved); free(taken); free(top); return 0; }
     for (size_t m = 0; m < M; m++) unserved[m] = 1.0;
     *considered = 0;
     for (size_t j = 0; j < np; j++) {
         if (!passes(ds, p, o, j)) taken[j] = true;
         else ++*considered;
         if (mean[j] < o->min_score) taken[j] = true;
+        for (size_t m = 0; !taken[j] && m < M; m++)
+            if (mtotal[m * np + j] > top[m]) top[m] = mtotal[m * np + j];
     }
+    /* How well partner j serves member m is relative to the best any partner does for m
+     * (rel = s_mj / max_j s_mj): absolute scores share the policy and goal terms, so even
+     * an unrelated partner scores 30-50 for everyone and would count as serving them. */
+#define REL(m, j) (top[m] > 0 ? mtotal[(m) * np + (j)] / top[m] : 0.0)
     while (n < k) {
         double best = -1;
         size_t bj = CM_NONE;
         for (size_t j = 0; j < np; j++) {
             if (taken[j]) continue;
             double cov = 0;
-            for (size_t m = 0; m < M; m++) cov += mtotal[m * np + j] / 100.0 * unserved[m];
+            for (size_t m = 0; m < M; m++) cov += REL(m, j) * unserved[m];
             double v = (1 - COVER_LAMBDA) * mean[j] / 100.0 + COVER_LAMBDA * cov / (double)M;
             /* Ties: the usual rank order (score, sector, id), via an exact comparison. */
             if (v > best + SCORE_EPS || (fabs(v - best) <= SCORE_EPS && bj != CM_NONE &&
@@ -456,7 +462,7 @@ static size_t select_cover(const cm_dataset *ds, size_t M, const double *mtotal,
         }
         if (bj == CM_NONE) break;
         taken[bj] = true;
-        for (size_t m = 0; m < M; m++) unserved[m] *= 1.0 - mtotal[m * np + bj] / 100.0;
+        for (size_t m = 0; m < M; m++) unserved[m] *= 1.0 - REL(m, bj);
         cm_hit *h = &out[n++];
         memset(h, 0, sizeof *h);
         h->partner = bj;
@@ -466,6 +472,8 @@ static size_t select_cover(const cm_dataset *ds, size_t M, const double *mtotal,
             for (size_t m = 0; m < M; m++) h->member_score[m] = mtotal[m * np + bj];
     }
     free(unserved);
+    free(top);
+#undef REL
     free(taken);
     return n;
 }

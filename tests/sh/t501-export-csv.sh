@@ -57,8 +57,8 @@ def compare(csv_path, tsv_path):
     with open(tsv_path, encoding="utf-8") as f:
         tsv = [l.rstrip("\n").split("\t") for l in f]
     head = rows[0]
-    check(head[:18] == tsv[0], "csv starts with the tsv columns")
-    check(head[18:] == ["website", "sector_points", "region_points", "policy_points",
+    check(head[:19] == tsv[0], "csv starts with the tsv columns")
+    check(head[19:] == ["website", "sector_points", "region_points", "policy_points",
                         "goal_points", "keyword_points"], "extra csv columns")
     check(len(rows) == len(tsv) and len(rows) > 1, "same number of rows as tsv (%d vs %d)"
           % (len(rows), len(tsv)))
@@ -67,7 +67,7 @@ def compare(csv_path, tsv_path):
         # Same partner, order and score; text fields equal (tsv has no tabs or newlines in them).
         for k in range(0, 14):
             check(c[k] == s[k], "row %d column %s: %r vs %r" % (i, head[k], c[k], s[k]))
-        check(abs(float(c[2]) - sum(float(x) for x in c[19:24])) < 0.05,
+        check(abs(float(c[2]) - sum(float(x) for x in c[20:25])) < 0.05,
               "row %d: points add up to the score" % i)
     return rows
 
@@ -79,7 +79,7 @@ if z:
     check(z[5] == 'Foshan "Smart" packaging, printing & <design> cluster', "quoted name read back: %r" % z[5])
     check(z[6] == "佛山智能包装，印刷与设计集群", "Chinese name read back")
     check(z[8] == "Foshan", "city")
-    check(z[18] == "https://example.org/?a=1&b=2", "website")
+    check(z[19] == "https://example.org/?a=1&b=2", "website")
 raw = open(t + "/out.csv", "rb").read()
 check(b'"Foshan ""Smart"" packaging, printing & <design> cluster"' in raw, "RFC 4180 quoting on disk")
 zh = [r for r in rows[1:] if r[6]]

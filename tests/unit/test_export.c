@@ -248,15 +248,16 @@ static void test_csv(const char *dir)
     int nr = csv_parse(text, rows, ncols);
     CHECK(nr == 4);
     if (nr == 4) {
-        CHECK(ncols[0] == 24);
+        CHECK(ncols[0] == 25);
         for (int r = 1; r < nr; r++) CHECK(ncols[r] == ncols[0]);
         CHECK_STR(rows[0][0], "profile_id");
         CHECK_STR(rows[0][5], "name");
         CHECK_STR(rows[0][15], "reciprocity");
         CHECK_STR(rows[0][16], "stability");
         CHECK_STR(rows[0][17], "china_side");
-        CHECK_STR(rows[0][18], "website");
-        CHECK_STR(rows[0][19], "sector_points");
+        CHECK_STR(rows[0][18], "members");
+        CHECK_STR(rows[0][19], "website");
+        CHECK_STR(rows[0][20], "sector_points");
         CHECK_STR(rows[1][0], "test-profile");
         CHECK_STR(rows[1][1], "1");
         CHECK_STR(rows[1][2], "72.25");
@@ -264,7 +265,7 @@ static void test_csv(const char *dir)
         CHECK_STR(rows[1][6], "杭州萧山");
         CHECK_STR(rows[1][7], "Zhejiang");
         CHECK_STR(rows[1][8], "Hangzhou");
-        CHECK_STR(rows[1][18], "https://example.org/steel");
+        CHECK_STR(rows[1][19], "https://example.org/steel");
         CHECK_STR(rows[1][16], "");      /* no --stability: empty, not 0 */
         CHECK_STR(rows[2][5], QUOTE_NAME);
         CHECK_STR(rows[2][4], "zone");
@@ -275,7 +276,7 @@ static void test_csv(const char *dir)
         snprintf(want, sizeof want, "%.4f", hits[0].comp[CM_C_SECTOR]);
         CHECK_STR(rows[1][9], want);
         snprintf(want, sizeof want, "%.2f", hits[1].contrib[CM_C_KEYWORD]);
-        CHECK_STR(rows[2][23], want);
+        CHECK_STR(rows[2][24], want);
         /* Reasons joined with "; ", line breaks and tabs kept inside the quoted field. */
         CHECK(rows[1][14] && strstr(rows[1][14], "sector: steel match 0; region:") != NULL);
     }
@@ -296,15 +297,15 @@ static void test_tsv(void)
     if (!t) return;
     CHECK(count(t, "\n") == 1 + 3 + 2);
     CHECK(strncmp(t, "profile_id\trank\tscore\tpartner_id\tkind\tname\tname_zh\tprovince\tcity\t"
-                     "sector\tregion\tpolicy\tgoal\tkeyword\treasons\treciprocity\tstability\tchina_side\n", 137) == 0);
-    /* Every line has 18 fields: the tab and newline inside reasons became spaces. */
+                     "sector\tregion\tpolicy\tgoal\tkeyword\treasons\treciprocity\tstability\tchina_side\tmembers\n", 145) == 0);
+    /* Every line has 19 fields: the tab and newline inside reasons became spaces. */
     for (char *line = t; *line;) {
         char *nl = strchr(line, '\n');
         CHECK(nl != NULL);
         if (!nl) break;
         size_t tabs = 0;
         for (char *p = line; p < nl; p++) tabs += *p == '\t';
-        CHECK(tabs == 17);
+        CHECK(tabs == 18);
         line = nl + 1;
     }
     CHECK(strstr(t, "region: Zhejiang line 0") != NULL);
