@@ -31,6 +31,11 @@ for t in timeit parseonly gen kernel-gsl kernel-openblas; do
     [ -x "$B/$t" ] || { echo "bench: $B/$t missing (run 'make bench')" >&2; exit 1; }
 done
 [ -x "$BIN" ] || { echo "bench: $BIN missing" >&2; exit 1; }
+# Private copies of the binaries: a rebuild in build/ during the run must not change them.
+mkdir -p "$W/bin"
+cp "$BIN" "$W/bin/clustermatch"
+BIN=$W/bin/clustermatch
+if [ -x "$BIN_OPENBLAS" ]; then cp "$BIN_OPENBLAS" "$W/bin/clustermatch-openblas"; BIN_OPENBLAS=$W/bin/clustermatch-openblas; fi
 
 if [ -n "$QUICK" ]; then
     RANK_RUNS=5 BATCH_RUNS=3 BATCH_SIZES="1000 10000" BIG_RUNS=0

@@ -39,3 +39,18 @@ $(BENCH_BUILD)/kernel-gsl: bench/kernel.c $(LIBOBJS) | $(BENCH_BUILD)
 
 $(BENCH_BUILD)/kernel-openblas: bench/kernel.c $(LIBOBJS) | $(BENCH_BUILD)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(BENCH_OPENBLAS_LIBS)
+
+# Beyond the table: how cost grows with partners and sectors, and sharding a batch across
+# processes with GNU parallel (or xargs -P) with a check that the merge equals one run.
+.PHONY: bench-scaling bench-shard
+bench-scaling:
+	@sh tools/deps.sh bench
+	$(MAKE) --no-print-directory $(BIN) bench-tools
+	$(MAKE) --no-print-directory BLAS=openblas build/openblas/clustermatch
+	@BIN=$(abspath $(BIN)) BIN_OPENBLAS=$(abspath build/openblas/clustermatch) \
+	  BENCH_BUILD=$(abspath $(BENCH_BUILD)) sh bench/scaling.sh
+
+bench-shard:
+	@sh tools/deps.sh bench
+	$(MAKE) --no-print-directory $(BIN) bench-tools
+	@BIN=$(abspath $(BIN)) BENCH_BUILD=$(abspath $(BENCH_BUILD)) sh bench/shard.sh
