@@ -29,7 +29,9 @@ static const char iso3166[] =
 static bool valid_country(const char *s)
 {
     if (strlen(s) != 2 || !isupper((unsigned char)s[0]) || !isupper((unsigned char)s[1])) return false;
-    for (const char *p = iso3166; *p; p += 3)
+    /* Codes are two letters and a space; the last has no space, so step over it by hand
+     * (p += 3 ran past the end for a code not in the list). */
+    for (const char *p = iso3166; p[0] && p[1]; p += p[2] ? 3 : 2)
         if (p[0] == s[0] && p[1] == s[1]) return true;
     return false;
 }
@@ -230,6 +232,7 @@ static int inherit(cm_profile *m, const cm_profile *pp)
 {
 #define DUP_ARRAY(field, nfield) \
     if (!m->nfield && pp->nfield) { \
+        free(m->field);      /* allocated for an empty or all-invalid list */ \
         m->field = malloc(pp->nfield * sizeof *m->field); \
         if (!m->field) return -1; \
         memcpy(m->field, pp->field, pp->nfield * sizeof *m->field); \
@@ -246,12 +249,14 @@ static int inherit(cm_profile *m, const cm_profile *pp)
     static const int dummy = 0;
     (void)dummy;
     if (!m->nkeywords && pp->nkeywords) {
+        free(m->keywords);
         m->keywords = calloc(pp->nkeywords, sizeof *m->keywords);
         if (!m->keywords) return -1;
         for (size_t i = 0; i < pp->nkeywords; i++) m->keywords[i] = strdup(pp->keywords[i]);
         m->nkeywords = pp->nkeywords;
     }
     if (!m->nexclude && pp->nexclude) {
+        free(m->exclude);
         m->exclude = calloc(pp->nexclude, sizeof *m->exclude);
         if (!m->exclude) return -1;
         for (size_t i = 0; i < pp->nexclude; i++) m->exclude[i] = strdup(pp->exclude[i]);
@@ -427,6 +432,7 @@ static int parse_profile(const pctx *x, const ynode *root, cm_profile *p, const 
     if (parent && inherit(p, parent)) return cm_ioerror(d, c->file, "out of memory");
     /* No goal named: the data's default goals (cluster-to-cluster cooperation). */
     if (!p->ngoals && x->ds->tax.ndefault_goals) {
+        free(p->goals);      /* allocated when every goal named was unknown */
         if (!(p->goals = malloc(x->ds->tax.ndefault_goals * sizeof *p->goals)))
             return cm_ioerror(d, c->file, "out of memory");
         memcpy(p->goals, x->ds->tax.default_goals, x->ds->tax.ndefault_goals * sizeof *p->goals);

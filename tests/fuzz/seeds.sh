@@ -1,0 +1,31 @@
+#!/bin/sh
+# seeds.sh OUT: fill the seed corpora from files already in the repository (nothing is
+# copied into git): OUT/profile gets every profile in profiles/, tests/cli/ and tests/eval/,
+# OUT/partners every data/partners file plus the vocabulary files (for their structure).
+# Files are named by content hash, so running it again adds nothing twice.
+set -eu
+out=${1:?usage: seeds.sh OUTDIR}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$out/profile" "$out/partners"
+add() {   # dir file...
+    d=$1; shift
+    for f in "$@"; do
+        [ -f "$f" ] || continue
+        # Inputs over 1 MiB only test the size limit; the generated ones are not in git.
+        [ "$(wc -c <"$f")" -le 1048576 ] || continue
+        cp "$f" "$d/seed-$(cksum <"$f" | cut -d' ' -f1)"
+    done
+}
+add "$out/profile" $(find "$root/profiles" "$root/tests/cli" "$root/tests/eval" "$root/docs" \
+    -name '*.yaml' -o -name '*.yml' 2>/dev/null | sort)
+add "$out/partners" "$root"/data/partners/*.yaml "$root"/data/*.yaml
+# Small inputs mutate faster: each partner record alone, as a partners file of its own.
+tmp=$(mktemp -d)
+for f in "$root"/data/partners/*.yaml; do
+    awk -v dir="$tmp" -v base="$(basename "$f" .yaml)" '
+        /^  - id:/ { if (out) close(out); n++; out = sprintf("%s/%s-%03d", dir, base, n); print "partners:" > out }
+        n && /^ / { print > out }' "$f"
+done
+add "$out/partners" "$tmp"/*
+rm -rf "$tmp"
+echo "seeds: $(ls "$out/profile" | wc -l) profile, $(ls "$out/partners" | wc -l) partners inputs in $out"
