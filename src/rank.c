@@ -421,8 +421,9 @@ static int stability(const cm_dataset *ds, const cm_query *q, const double *comp
 }
 
 /* Partnerships: greedy xQuAD coverage. Each step takes the partner maximising
- *   (1-L) * mean_m s_mj + L * sum_m (1/M) s_mj * prod_{i chosen} (1 - s_mi)
- * with member scores s in [0,1], so a member already well served counts less. */
+ *   (1-L) * mean_j / 100 + L * (1/M) * sum_m rel_mj * prod_{i chosen} (1 - rel_mi)
+ * where rel_mj = s_mj / max_j s_mj is member m's fit relative to its best partner, so a
+ * member already well served counts less. Ties: mean, then partner id. */
 static size_t select_cover(const cm_dataset *ds, size_t M, const double *mtotal, const double *mean,
                            const double *comp, const cm_profile *p, const cm_rank_opts *o, size_t k,
                            cm_hit *out, size_t *considered)

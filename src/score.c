@@ -374,7 +374,15 @@ int cm_query_init(cm_query *q, const cm_model *m, const cm_profile *p, const dou
     q->active[CM_C_REGION] = p->nregions > 0;
     q->active[CM_C_POLICY] = nrm > 0;
     q->active[CM_C_GOAL] = p->ngoals > 0;
-    q->active[CM_C_KEYWORD] = q->nkw > 0;
+    /* Keywords no partner's text contains leave the component out, rather than scoring
+     * every partner 0 and capping all totals below 100. */
+    size_t known = 0;
+    for (size_t k = 0; k < q->nkw; k++) {
+        tok *e = NULL;
+        HASH_FIND_STR(m->kw->vocab, q->kwtokens[k], e);
+        known += e != NULL;
+    }
+    q->active[CM_C_KEYWORD] = known > 0;
     double sum = 0;
     for (int c = 0; c < CM_NCOMP; c++)
         if (q->active[c] && w[c] > 0) sum += w[c];
