@@ -2,6 +2,7 @@
 #include "dataset.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -361,7 +362,7 @@ static int load_partners(cm_dataset *ds, cm_diags *d)
     if (!pdir) return cm_ioerror(d, ds->dir, "out of memory");
     snprintf(pdir, len, "%s/partners", ds->dir);
     n = scandir(pdir, &ents, yaml_name, alphasort);
-    if (n < 0) { cm_ioerror(d, pdir, "cannot read partner directory"); goto out; }
+    if (n < 0) { cm_ioerror(d, pdir, "cannot read partner directory: %s", strerror(errno)); goto out; }
     if (n == 0) { cm_error(d, pdir, 0, 0, "no partner files (*.yaml)"); goto out; }
     size_t errs0 = d->nerrors;
     for (int i = 0; i < n; i++) {
