@@ -341,6 +341,9 @@ static int parse_profile(const pctx *x, const ynode *root, cm_profile *p, const 
     cm_diags *d = c->d;
     size_t errs0 = d->nerrors;
     memset(p, 0, sizeof *p);
+    if (root && ynode_is_null(root))
+        return cm_error(d, c->file, root->line, root->col,
+                        "empty profile: a profile needs at least 'name' and 'sectors'");
     if (!root || root->type != YN_MAP)
         return cm_error(d, c->file, root ? root->line : 1, root ? root->col : 1,
                         "a profile must be a mapping of keys to values, not %s", ynode_kind(root));
