@@ -52,7 +52,8 @@ typedef struct cm_priority {
     size_t *sectors; double *weights; size_t nsectors;
 } cm_priority;
 
-typedef struct cm_programme { char *id, *name; } cm_programme;
+typedef enum { CM_ORIGIN_CHINA, CM_ORIGIN_EU, CM_ORIGIN_EU_CHINA } cm_origin;
+typedef struct cm_programme { char *id, *name; cm_origin origin; } cm_programme;
 
 typedef struct cm_goal { char *id, *label; } cm_goal;
 

@@ -255,7 +255,11 @@ static void explain_partner_side(const cm_model *m, const cm_query *q, cm_hit *h
         size_t bq = 0;
         double bv = -1;
         for (size_t k = 0; k < m->nq; k++) {
-            double v = gsl_matrix_get(m->Pi, h->partner, k) * gsl_matrix_get(m->M, k, bi);
+            if (t->programmes[t->priorities[k].programme].origin == CM_ORIGIN_EU) continue;
+            /* How much priority k wants sector bi, through the hierarchy (M S). */
+            double want = 0;
+            for (size_t x = 0; x < m->ns; x++) want += gsl_matrix_get(m->M, k, x) * gsl_matrix_get(m->S, x, bi);
+            double v = gsl_matrix_get(m->Pi, h->partner, k) * want;
             if (v > bv) { bv = v; bq = k; }
         }
         snprintf(h->why_partner, sizeof h->why_partner, "China side: %s serves its priority '%s' (reciprocity %.2f)",

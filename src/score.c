@@ -256,7 +256,19 @@ int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
     m->NS = gsl_matrix_calloc(np, ns);
     m->nnorm = gsl_vector_calloc(np);
     if (!N || !m->NS || !m->nnorm) { gsl_matrix_free(N); goto oom; }
-    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, m->Pi, m->M, 0.0, N))) {
+    /* Only Chinese and jointly agreed programmes state the Chinese side's needs: drop the
+     * EU's own (ESCP-4i) from a copy of M. */
+    gsl_matrix *MC = gsl_matrix_alloc(nq, ns);
+    if (!MC) { gsl_matrix_free(N); goto oom; }
+    gsl_matrix_memcpy(MC, m->M);
+    for (size_t q = 0; q < nq; q++)
+        if (t->programmes[t->priorities[q].programme].origin == CM_ORIGIN_EU) {
+            gsl_vector_view row = gsl_matrix_row(MC, q);
+            gsl_vector_set_zero(&row.vector);
+        }
+    st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, m->Pi, MC, 0.0, N);
+    gsl_matrix_free(MC);
+    if (st) {
         gsl_matrix_free(N);
         return gsl_fail(d, "partner needs matrix", st);
     }

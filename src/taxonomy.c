@@ -696,7 +696,7 @@ static int load_priorities(cm_taxonomy *t, const char *dir, cm_diags *d)
     t->programmes = calloc(pl->n ? pl->n : 1, sizeof *t->programmes);
     t->priorities = calloc(ql->n ? ql->n : 1, sizeof *t->priorities);
     if (!t->programmes || !t->priorities) { cm_ioerror(d, path, "out of memory"); goto out; }
-    static const char *const kprog[] = { "id", "name", "source", "description", "year", "aliases", NULL };
+    static const char *const kprog[] = { "id", "name", "origin", "source", "description", "year", "aliases", NULL };
     for (size_t i = 0; i < pl->n; i++) {
         const ynode *e = pl->items[i];
         cm_programme *p = &t->programmes[t->nprogrammes];
@@ -707,6 +707,16 @@ static int load_priorities(cm_taxonomy *t, const char *dir, cm_diags *d)
             continue;
         }
         free(src);
+        char *origin = NULL;
+        if (yf_str(&c, e, "origin", false, &origin) == 0 && origin) {
+            if (!strcmp(origin, "eu")) p->origin = CM_ORIGIN_EU;
+            else if (!strcmp(origin, "eu-china")) p->origin = CM_ORIGIN_EU_CHINA;
+            else if (strcmp(origin, "china") != 0) {
+                const ynode *on = ynode_get(e, "origin");
+                cm_error(d, path, on->line, on->col, "unknown origin '%s' (one of china, eu, eu-china)", origin);
+            }
+        }
+        free(origin);
         t->nprogrammes++;
     }
     const char **ids = calloc(ql->n ? ql->n : 1, sizeof *ids);
