@@ -36,6 +36,16 @@ mkdir -p "$W/bin"
 cp "$BIN" "$W/bin/clustermatch"
 BIN=$W/bin/clustermatch
 if [ -x "$BIN_OPENBLAS" ]; then cp "$BIN_OPENBLAS" "$W/bin/clustermatch-openblas"; BIN_OPENBLAS=$W/bin/clustermatch-openblas; fi
+# And of the data: an edit of data/ during the run must not change it either.
+rm -rf "$W/data"
+cp -R "$DATA" "$W/data"
+DATA=$W/data
+export CLUSTERMATCH_DATA="$DATA"
+if ! "$BIN" data check >/dev/null 2>"$W/data-check.err"; then
+    echo "bench: $BIN does not accept the data in $DATA:" >&2
+    head -5 "$W/data-check.err" >&2
+    exit 1
+fi
 
 if [ -n "$QUICK" ]; then
     RANK_RUNS=5 BATCH_RUNS=3 BATCH_SIZES="1000 10000" BIG_RUNS=0
@@ -67,7 +77,7 @@ calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 # gen_once DIR ARGS...: generate into DIR unless an identical generation is already there
 gen_once() {
     dir=$1; shift
-    stamp="seed=$SEED $* $(cksum <"$B/gen")"
+    stamp="seed=$SEED $* $(cksum <"$B/gen") $(cat "$DATA"/*.yaml | cksum)"
     if [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$stamp" ]; then return 0; fi
     rm -rf "$dir"
     "$B/gen" --data "$DATA" --seed "$SEED" "$@"
@@ -155,10 +165,13 @@ else
     for n in $BATCH_SIZES; do
         [ -s "$R/batch-$n" ] || { line "batch $n profiles" 0 "skipped" "" ""; continue; }
         bw=$(med "batch-$n" 1) pw=$(med "parse-$n" 1)
-        st=""; ok "batch-$n" || st=" (exit status not 0: see $R/batch-$n.err)"
+        if ! ok "batch-$n"; then
+            line "batch --out, $n profiles" "$(runs "batch-$n")" "FAILED" "" "a run exited non-zero: see $R/batch-$n.err"
+            continue
+        fi
         line "batch --out, $n profiles" "$(runs "batch-$n")" "$(calc '%.0f prof/s' "$n / $bw")" \
-            "$(mib "$(med "batch-$n" 2)")" "$(calc '%.2f s' "$bw")$st"
-        [ -s "$R/batchstdout-$n" ] && line "  batch to stdout, same profiles" "$(runs "batchstdout-$n")" \
+            "$(mib "$(med "batch-$n" 2)")" "$(calc '%.2f s' "$bw")"
+        [ -s "$R/batchstdout-$n" ] && ok "batchstdout-$n" && line "  batch to stdout, same profiles" "$(runs "batchstdout-$n")" \
             "$(calc '%.0f prof/s' "$n / $(med "batchstdout-$n" 1)")" "$(mib "$(med "batchstdout-$n" 2)")" \
             "$(calc '%.2f s' "$(med "batchstdout-$n" 1)")"
         line "  libyaml parse-only, same files + data" "$(runs "parse-$n")" "$(calc '%.0f prof/s' "$n / $pw")" \
@@ -166,11 +179,11 @@ else
         line "  batch / parse-only" "" "$(calc '%.1fx' "$bw / $pw")" "" "$(target "$bw <= 1.25 * $pw" '<= 1.25x')"
     done
     big=$(echo "$BATCH_SIZES" | awk '{ print $NF }')
-    if [ "$big" -ge 100000 ] && [ -s "$R/batch-$big" ]; then
+    if [ "$big" -ge 100000 ] && [ -s "$R/batch-$big" ] && ok "batch-$big" && ok batch-1000; then
         r=$(calc '%.2f' "$(med "batch-$big" 2) / $(med batch-1000 2)")
         line "  peak RSS, batch $big / batch 1000" "" "${r}x" "" "$(target "$r <= 2" '<= 2x')"
     else
-        line "  peak RSS, batch 100000 / batch 1000" "" "n/a" "" "not run (BENCH_QUICK)"
+        line "  peak RSS, batch 100000 / batch 1000" "" "n/a" "" "not measured${QUICK:+ (BENCH_QUICK)}"
     fi
 fi
 k=kernel-ob
