@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <uthash.h>
 
+#include "assign.h"
 #include "atomicio.h"
 #include "cli.h"
 
@@ -47,18 +48,19 @@ static const char about[] =
     "Exit status: 0 all ranked, 4 some profiles failed, 1 all failed, 3 an output could not\n"
     "be written (see docs/batch.md).";
 
-enum { O_OUT = 320, O_RESUME, O_CHUNK };
+enum { O_OUT = 320, O_RESUME, O_CHUNK, O_CAPACITY };
 
 static const cm_opt own_opts[] = {
     { "out", O_OUT, "DIR", "write one file per profile, summary.csv and failures.csv into DIR" },
     { "resume", O_RESUME, NULL, "with --out: keep shortlist files newer than their profile and the data" },
     { "chunk", O_CHUNK, "N", "profiles per block computation (default 256)" },
+    { "capacity", O_CAPACITY, "N", "suggest any one partner to at most N profiles (optimal assignment)" },
     { 0 },
 };
 
 typedef struct batch_args {
     cm_rank_cli r;
-    const char *out, *chunk;
+    const char *out, *chunk, *capacity;
     bool resume;
 } batch_args;
 
@@ -69,6 +71,7 @@ static int batch_opt(int val, const char *arg, void *ctx)
     case O_OUT: a->out = arg; return 0;
     case O_RESUME: a->resume = true; return 0;
     case O_CHUNK: a->chunk = arg; return 0;
+    case O_CAPACITY: a->capacity = arg; return 0;
     default: return cli_rank_opt(val, arg, &a->r);
     }
 }
@@ -296,6 +299,7 @@ typedef struct batch {
     const char *out;             /* --out DIR, or NULL for standard output */
     bool resume;
     size_t chunk;
+    size_t capacity;             /* --capacity N, 0 = none */
     /* scratch for one block */
     const cm_profile **ptrs;
     cm_shortlist *lists;
@@ -500,48 +504,54 @@ out:
     return rc;
 }
 
-/* Rank `n` profiles (n <= chunk) in one block and write their outputs. */
-static void rank_block(batch *b, const cm_profile *ps, size_t n)
+/* Rank `n` profiles (n <= chunk) in one block into lists[], marking failures in ok[]. */
+static void rank_into(batch *b, const cm_profile *ps, size_t n, const cm_rank_opts *ro,
+                      cm_shortlist *lists, bool *ok)
 {
     for (size_t i = 0; i < n; i++) {
         b->ptrs[i] = &ps[i];
-        b->ok[i] = true;
+        ok[i] = true;
     }
-    if (cm_rank_block(b->m, b->ptrs, n, b->ro, b->lists, &b->d) != 0) {
+    if (cm_rank_block(b->m, b->ptrs, n, ro, lists, &b->d) != 0) {
         /* Something in the block failed (a GSL error, a profile whose every weight is
          * zero): rank each profile alone, so only those that fail are lost. A block of one
          * gives the same ranking as any block. */
-        for (size_t i = 0; i < n; i++) cm_shortlist_release(&b->lists[i]);
+        for (size_t i = 0; i < n; i++) cm_shortlist_release(&lists[i]);
         cm_diags_clear(&b->d);
         for (size_t i = 0; i < n; i++)
-            if (cm_rank_block(b->m, &b->ptrs[i], 1, b->ro, &b->lists[i], &b->d) != 0) {
-                b->ok[i] = false;
+            if (cm_rank_block(b->m, &b->ptrs[i], 1, ro, &lists[i], &b->d) != 0) {
+                ok[i] = false;
                 b->nfailed++;
             }
         report(b, &b->d);
     }
+}
+
+/* Write the ranked lists[] (those with ok[i]) to stdout or --out, then release them all. */
+static void emit(batch *b, cm_shortlist *lists, bool *ok, size_t n)
+{
     if (!b->out) {
         size_t k = 0;
         for (size_t i = 0; i < n; i++)
-            if (b->ok[i]) {
-                cm_shortlist t = b->lists[k];
-                b->lists[k++] = b->lists[i];
-                b->lists[i] = t;
+            if (ok[i]) {
+                cm_shortlist t = lists[k];
+                lists[k++] = lists[i];
+                lists[i] = t;
             }
         if (k) {
             /* The table and md writers put a blank line between shortlists: do the same
              * between blocks, so the output does not depend on the chunk size. */
             if (b->nstdout++ && (b->fmt == CM_FMT_TABLE || b->fmt == CM_FMT_MD)) fputc('\n', stdout);
             b->eo.continuation = b->nstdout > 1;   /* one tsv/csv header for the whole run */
-            if (cm_export_stream(b->lists, k, b->fmt, &b->eo, stdout, "<stdout>", &b->d) != 0)
+            if (cm_export_stream(lists, k, b->fmt, &b->eo, stdout, "<stdout>", &b->d) != 0)
                 fail_output(b);
             else
                 b->nranked += k;
         }
     } else {
         for (size_t i = 0; i < n && !b->fatal; i++) {
-            if (!b->ok[i]) continue;
-            if (write_one(b, &b->lists[i]) != 0) fail_output(b);
+            if (!ok[i]) continue;
+            if (write_one(b, &lists[i]) != 0) fail_output(b);
             else b->nranked++;
         }
         /* A full disk shows in the streamed files too: stop early rather than at the end. */
@@ -551,7 +561,87 @@ static void rank_block(batch *b, const cm_profile *ps, size_t n)
             fail_output(b);
         }
     }
-    for (size_t i = 0; i < n; i++) cm_shortlist_release(&b->lists[i]);
+    for (size_t i = 0; i < n; i++) cm_shortlist_release(&lists[i]);
+}
+
+/* Rank `n` profiles (n <= chunk) in one block and write their outputs. */
+static void rank_block(batch *b, const cm_profile *ps, size_t n)
+{
+    rank_into(b, ps, n, b->ro, b->lists, b->ok);
+    emit(b, b->lists, b->ok, n);
+}
+
+/* --capacity N: rank every profile by score for a candidate pool of 4k+20, choose which
+ * profiles keep which partners by an exact assignment (assign.h) that maximises the total
+ * score with each partner in at most N shortlists, then write the trimmed shortlists. All
+ * shortlists are held at once: the constraint couples every profile. */
+static void rank_capacity(batch *b, cm_profile_set *set)
+{
+    size_t n = set->n, k = b->ro->top, np = b->ds->npartners;
+    cm_rank_opts pool = *b->ro;
+    pool.top = k * 4 + 20 < np ? k * 4 + 20 : np;
+    /* The assignment maximises total score, so each profile's candidates come in score
+     * order: the diversity re-ranking does not apply under --capacity. */
+    pool.diversity = 0;
+    cm_shortlist *lists = calloc(n ? n : 1, sizeof *lists);
+    bool *ok = calloc(n ? n : 1, sizeof *ok);
+    cm_assign_pair *pairs = NULL;
+    unsigned char *chosen = NULL;
+    if (!lists || !ok) goto oom;
+    for (size_t off = 0; off < n; off += b->chunk)
+        rank_into(b, set->v + off, n - off < b->chunk ? n - off : b->chunk, &pool, lists + off, ok + off);
+    size_t npairs = 0;
+    for (size_t i = 0; i < n; i++) npairs += ok[i] ? lists[i].n : 0;
+    pairs = malloc((npairs ? npairs : 1) * sizeof *pairs);
+    chosen = malloc(npairs ? npairs : 1);
+    if (!pairs || !chosen) goto oom;
+    double before = 0, after = 0;
+    size_t x = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!ok[i]) continue;
+        for (size_t h = 0; h < lists[i].n; h++) {
+            /* Scores are positive so that keeping a pair always adds; a zero score still
+             * counts a little, so a shortlist is filled when it can be. */
+            pairs[x++] = (cm_assign_pair){ i, lists[i].hits[h].partner, lists[i].hits[h].score + 1e-6 };
+            if (h < k) before += lists[i].hits[h].score;
+        }
+    }
+    if (cm_assign(pairs, npairs, n, np, k, b->capacity, chosen) != 0) goto oom;
+    /* Keep the chosen hits in their ranked order, at most k of them. */
+    x = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!ok[i]) continue;
+        cm_shortlist *s = &lists[i];
+        size_t kept = 0;
+        for (size_t h = 0; h < s->n; h++, x++) {
+            if (chosen[x] && kept < k) {
+                after += s->hits[h].score;
+                s->hits[kept++] = s->hits[h];
+            } else {
+                free(s->hits[h].member_score);
+            }
+        }
+        s->n = kept;
+    }
+    if (!b->cli->quiet) {
+        progress_clear(b);
+        fprintf(stderr, "batch: capacity %zu: total score %.1f against %.1f without the limit "
+                "(%.1f given up, %.2f%%)\n", b->capacity, after, before, before - after,
+                before > 0 ? 100.0 * (before - after) / before : 0.0);
+    }
+    emit(b, lists, ok, n);
+    goto out;
+oom:
+    cm_ioerror(&b->fatal_d, NULL, "out of memory assigning partners under --capacity");
+    b->fatal = true;
+    for (size_t i = 0; lists && i < n; i++) cm_shortlist_release(&lists[i]);
+out:
+    free(lists);
+    free(ok);
+    free(pairs);
+    free(chosen);
+    cm_profile_set_release(set);
+    cm_profile_set_init(set);
 }
 
 /* Rank every profile of `set` in blocks of b->chunk, then empty it. */
@@ -581,6 +671,7 @@ static char *stamp_text(const batch *b, const batch_args *a)
             (int)a->r.explain, o->top, o->kinds);
     fprintf(f, "region %s\n", o->region != CM_NONE ? t->regions[o->region].id : "-");
     fprintf(f, "sector %s\n", o->sector != CM_NONE ? t->sectors[o->sector].id : "-");
+    fprintf(f, "capacity %zu\n", b->capacity);
     fprintf(f, "min-score %.17g\nweights", o->min_score);
     for (int c = 0; c < CM_NCOMP; c++) fprintf(f, " %.17g", o->weights[c]);
     /* The whole struct as bytes too (cm_rank_opts_init zeroes it, padding included), so an
@@ -751,6 +842,17 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
         chunk = (size_t)n;
     }
     if (a.resume && !a.out) return cli_usage_error("batch", "--resume needs --out DIR");
+    size_t capacity = 0;
+    if (a.capacity) {
+        char *end;
+        errno = 0;
+        long n = strtol(a.capacity, &end, 10);
+        if (end == a.capacity || *end || errno || n < 1 || n > 1000000)
+            return cli_usage_error("batch", "--capacity wants a whole number from 1 to 1000000, not '%s'", a.capacity);
+        if (a.r.stability)
+            return cli_usage_error("batch", "--capacity and --stability cannot be combined");
+        capacity = (size_t)n;
+    }
     if (a.out && !*a.out) return cli_usage_error("batch", "--out wants a directory");
     int fmt = a.out && !a.r.format ? CM_FMT_CSV
                                    : cli_pick_format("batch", a.r.format, NULL, !a.out && isatty(STDOUT_FILENO));
@@ -779,6 +881,7 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
     b.out = a.out;
     b.resume = a.resume;
     b.chunk = chunk;
+    b.capacity = capacity;
     if (a.out) {
         memset(&b.eo, 0, sizeof b.eo);
         b.eo.explain = a.r.explain;
@@ -830,11 +933,12 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
         int bad = cm_profile_load(&set, files.v[fi], &ds, &b.d);
         b.nfailed += bad < 0 ? 1 : (size_t)bad;
         report(&b, &b.d);
-        if (set.n >= chunk) flush_set(&b, &set);
+        if (set.n >= chunk && !b.capacity) flush_set(&b, &set);
         if (set.n == 0) b.files_done = fi + 1;
         progress(&b);
     }
-    if (!b.fatal) flush_set(&b, &set);
+    if (!b.fatal && b.capacity) rank_capacity(&b, &set);
+    else if (!b.fatal) flush_set(&b, &set);
     b.files_done = files.n;
     if (b.fatal) goto fatal;
     if (a.out && close_outputs(&b) != 0) {
