@@ -130,7 +130,9 @@ static char *source_line(const char *file, unsigned line, unsigned col, unsigned
                 out = n;
             }
             out[len++] = (char)c;
-        } else if (c == '\n') {
+        } else if (c == '\n' || c == '\r') {
+            /* LF, CR LF or a lone CR ends a line, as libyaml counts them */
+            if (c == '\r' && (c = getc(fp)) != '\n' && c != EOF) ungetc(c, fp);
             if (++cur > line) break;
         }
     }
@@ -142,33 +144,44 @@ static char *source_line(const char *file, unsigned line, unsigned col, unsigned
 
 static const char *const sev_names[] = { "error", "warning", "note" };
 
+/* Only printable text goes to the terminal: a control character (C0, DEL, C1), a Unicode
+ * line break or bidi override, or a byte that is not UTF-8 is shown as '?', one per column,
+ * so a hostile file cannot send escape sequences or reorder the line (in the source excerpt
+ * or in a message quoting it), and the caret stays aligned. */
+static void put_clean(const char *text, FILE *out)
+{
+    for (const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text; *p;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
+        if (n <= 0) { n = 1; cp = 0; }
+        if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp < 0xa0) ||
+            (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+            fputc('?', out);
+        else
+            fwrite(p, 1, (size_t)n, out);
+        p += n;
+    }
+}
+
 void cm_diags_print(const cm_diags *d, FILE *out, int show_source)
 {
     for (size_t i = 0; i < d->n; i++) {
         const cm_diag *g = &d->v[i];
         if (g->file && g->line)
-            fprintf(out, "%s:%u:%u: %s: %s\n", g->file, g->line, g->col, sev_names[g->sev], g->msg);
+            fprintf(out, "%s:%u:%u: %s: ", g->file, g->line, g->col, sev_names[g->sev]);
         else if (g->file)
-            fprintf(out, "%s: %s: %s\n", g->file, sev_names[g->sev], g->msg);
+            fprintf(out, "%s: %s: ", g->file, sev_names[g->sev]);
         else
-            fprintf(out, "clustermatch: %s: %s\n", sev_names[g->sev], g->msg);
+            fprintf(out, "clustermatch: %s: ", sev_names[g->sev]);
+        put_clean(g->msg, out);
+        putc('\n', out);
         if (!show_source || !g->file || !g->line) continue;
         unsigned first;
         int cut;
         char *src = source_line(g->file, g->line, g->col, &first, &cut);
         if (!src) continue;
-        /* Only printable text goes to the terminal: a control character (C0, DEL, C1) or a
-         * byte that is not UTF-8 is shown as '?', one per column, so a hostile file cannot
-         * send escape sequences and the caret stays aligned. */
         fputs(first > 1 ? "  ..." : "  ", out);
-        for (const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)src; *p;) {
-            utf8proc_int32_t cp;
-            utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
-            if (n <= 0) { n = 1; cp = 0; }
-            if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp < 0xa0)) fputc('?', out);
-            else fwrite(p, 1, (size_t)n, out);
-            p += n;
-        }
+        put_clean(src, out);
         fputs(cut ? "...\n  " : "\n  ", out);
         if (first > 1) fputs("   ", out);
         /* The caret goes under the column's character. Columns count characters, and a

@@ -237,7 +237,13 @@ static int check_bytes(const char *file, const unsigned char *s, size_t len, cm_
             return cm_error(d, file, line, col, "invalid UTF-8 sequence; save the file as UTF-8");
         if (need == 3 && ((c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] >= 0x90)))
             return cm_error(d, file, line, col, "invalid UTF-8 sequence; save the file as UTF-8");
-        if (c == '\n') { line++; col = 1; }
+        /* U+2028/U+2029: libyaml (YAML 1.1) breaks the line there, and the line numbers
+         * of every later message would be off by one */
+        if (c == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))
+            return cm_error(d, file, line, col, "%s separator U+%04X in file; use a newline or a space",
+                            s[i + 2] == 0xA8 ? "line" : "paragraph", 0x2000u | (s[i + 2] - 0x80u));
+        /* Line breaks as libyaml counts them: LF, CR LF, or a lone CR. */
+        if (c == '\n' || (c == '\r' && (i + 1 >= len || s[i + 1] != '\n'))) { line++; col = 1; }
         else if (c != '\r') col++;
         i += need + 1;
     }
@@ -249,9 +255,11 @@ static int check_bytes(const char *file, const unsigned char *s, size_t len, cm_
 static size_t mark_offset(const unsigned char *buf, size_t len, const yaml_mark_t *m)
 {
     size_t i = 0, line = 0;
-    while (i < len && line < m->line)
-        if (buf[i++] == '\n') line++;
-    for (size_t col = 0; i < len && col < m->column && buf[i] != '\n'; col++)
+    while (i < len && line < m->line) {
+        unsigned char c = buf[i++];
+        if (c == '\n' || (c == '\r' && (i >= len || buf[i] != '\n'))) line++;
+    }
+    for (size_t col = 0; i < len && col < m->column && buf[i] != '\n' && buf[i] != '\r'; col++)
         for (i++; i < len && (buf[i] & 0xC0) == 0x80; i++) {}
     return i;
 }
@@ -271,7 +279,7 @@ static void parse_error(const yaml_parser_t *p, const char *file, const unsigned
         size_t off = p->problem_offset < len ? p->problem_offset : len;
         line = col = 1;
         for (size_t i = 0; i < off; i++) {
-            if (buf[i] == '\n') { line++; col = 1; }
+            if (buf[i] == '\n' || (buf[i] == '\r' && (i + 1 >= len || buf[i + 1] != '\n'))) { line++; col = 1; }
             else if ((buf[i] & 0xC0) != 0x80 && buf[i] != '\r') col++;
         }
         if (p->problem_value >= 0)
@@ -302,7 +310,14 @@ static void parse_error(const yaml_parser_t *p, const char *file, const unsigned
     } else if (strstr(prob, "block sequence entries are not allowed")) {
         cm_error(d, file, line, col, "invalid YAML: a '- ' list item is not allowed here; check the indentation");
     } else if (strstr(prob, "expected ':'") && ctx && strstr(ctx, "simple key")) {
-        cm_error(d, file, cline, ccol, "invalid YAML: expected ':' after this key");
+        /* libyaml gives up on a key of more than 1024 characters before it sees the ':' */
+        size_t k = mark_offset(buf, len, &p->context_mark), chars = 0;
+        for (; k < len && buf[k] != '\n' && buf[k] != '\r' && buf[k] != ':'; k++)
+            chars += (buf[k] & 0xC0) != 0x80;
+        if (k < len && buf[k] == ':' && chars > 1024)
+            cm_error(d, file, cline, ccol, "invalid YAML: a key longer than 1024 characters; shorten it");
+        else
+            cm_error(d, file, cline, ccol, "invalid YAML: expected ':' after this key");
     } else if (strstr(prob, "expected key") && ctx && strstr(ctx, "block mapping")) {
         cm_error(d, file, line, col, "invalid YAML: this line does not fit the mapping that starts at "
                  "line %u; check its indentation", cline);
