@@ -518,7 +518,9 @@ int cm_score_block(const cm_model *m, const cm_query *q, size_t nq, double *comp
     double *kw = malloc(np * sizeof *kw);
     size_t nr = m->ds->tax.nregions;
     double *raff = malloc((nr ? nr : 1) * sizeof *raff);
-    if (!U || !SC || !PQ || !PO || !kw || !raff) { cm_ioerror(d, NULL, "out of memory scoring %zu profiles", nq); goto out; }
+    size_t *place = malloc((np ? np : 1) * sizeof *place);
+    unsigned char *kind = malloc(np ? np : 1);
+    if (!U || !SC || !PQ || !PO || !kw || !raff || !place || !kind) { cm_ioerror(d, NULL, "out of memory scoring %zu profiles", nq); goto out; }
     for (size_t i = 0; i < nq; i++) {
         gsl_vector_view ur = gsl_matrix_row(U, i), pr = gsl_matrix_row(PQ, i);
         gsl_vector_memcpy(&ur.vector, q[i].u);
@@ -530,7 +532,13 @@ int cm_score_block(const cm_model *m, const cm_query *q, size_t nq, double *comp
     /* The region term depends on a partner only through its place (city, else province: a
      * city fixes its province, the data check makes sure) and the goal term only through
      * its kind, so each is computed once per query and place or kind, the first time a
-     * partner needs it (-1: not yet). */
+     * partner needs it (-1: not yet). Places and kinds are copied out of the partner
+     * records first, so the loop over pairs reads two small arrays, not 20k structs. */
+    for (size_t j = 0; j < np; j++) {
+        const cm_partner *p = &m->ds->partners[j];
+        place[j] = p->city != CM_NONE ? p->city : p->province;
+        kind[j] = (unsigned char)p->kind;
+    }
     for (size_t i = 0; i < nq; i++) {
         const cm_query *qi = &q[i];
         if (keyword_scores(m, qi, kw)) { cm_ioerror(d, NULL, "out of memory"); goto out; }
@@ -541,17 +549,16 @@ int cm_score_block(const cm_model *m, const cm_query *q, size_t nq, double *comp
         const double *sc = SC->data + i * SC->tda, *po = PO->data + i * PO->tda;
         for (size_t j = 0; j < np; j++) {
             double *c = comp + (i * np + j) * CM_NCOMP;
-            const cm_partner *p = &m->ds->partners[j];
             double den = qi->anorm * m->pnorm->data[j * m->pnorm->stride];
             c[CM_C_SECTOR] = den > 0 ? clamp01(sc[j] / den) : 0.0;
             c[CM_C_REGION] = 0.0;
             if (qi->active[CM_C_REGION]) {
-                size_t loc = p->city != CM_NONE ? p->city : p->province;
-                if (raff[loc] < 0) raff[loc] = cm_region_affinity(&m->ds->tax, qi, p, NULL);
+                size_t loc = place[j];
+                if (raff[loc] < 0) raff[loc] = cm_region_affinity(&m->ds->tax, qi, &m->ds->partners[j], NULL);
                 c[CM_C_REGION] = raff[loc];
             }
             c[CM_C_POLICY] = clamp01(po[j]);
-            c[CM_C_GOAL] = goal[p->kind];
+            c[CM_C_GOAL] = goal[kind[j]];
             c[CM_C_KEYWORD] = kw[j];
             total[i * np + j] = total_of(qi, c);
         }
@@ -564,6 +571,8 @@ out:
     gsl_matrix_free(PO);
     free(kw);
     free(raff);
+    free(place);
+    free(kind);
     return rc;
 }
 
