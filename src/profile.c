@@ -275,7 +275,7 @@ static int load_member_file(const pctx *x, const ynode *n, const char *rel, cm_p
     const char *dir = dirname(dirbuf);
     size_t len = strlen(dir) + strlen(rel) + 2;
     if (!(path = malloc(len))) { cm_ioerror(x->c.d, x->c.file, "out of memory"); goto out; }
-    if (rel[0] == '/') snprintf(path, len, "%s", rel);
+    if (rel[0] == '/' || !strcmp(dir, ".")) snprintf(path, len, "%s", rel);   /* not "./x.yaml" */
     else snprintf(path, len, "%s/%s", dir, rel);
     if (x->depth > 0) {
         cm_error(x->c.d, x->c.file, n->line, n->col, "member files cannot list members of their own");
@@ -443,12 +443,14 @@ static int parse_profile(const pctx *x, const ynode *root, cm_profile *p, const 
     }
 
     const ynode *mn = ynode_get(root, "members");
+    /* A member that says 'kind: partnership' has been told so above: nothing about its
+     * members would help. */
     if (mn && !ynode_is_null(mn)) {
-        if (!p->partnership || x->member)
+        if (!p->partnership)
             cm_error(d, c->file, mn->line, mn->col, "'members' is only for profiles with 'kind: partnership'");
-        else
+        else if (!x->member)
             parse_members(x, mn, p);
-    } else if (p->partnership) {
+    } else if (p->partnership && !x->member) {
         cm_error(d, c->file, root->line, root->col, "a partnership needs 'members'");
     }
     if (!p->partnership && !p->nsectors && d->nerrors == errs0) {

@@ -39,7 +39,7 @@ check 3 "locked.yaml: error: cannot open: Permission denied" "$CM_BIN" rank lock
 
 printf 'name: Partnership\nkind: partnership\nmembers:\n  - file: locked.yaml\n' >partnership.yaml
 chmod 644 partnership.yaml
-check 3 "./locked.yaml: error: cannot open: Permission denied
+check 3 "locked.yaml: error: cannot open: Permission denied
 partnership.yaml:4:11: error: cannot load member file 'locked.yaml'
     - file: locked.yaml
             ^" "$CM_BIN" validate partnership.yaml
