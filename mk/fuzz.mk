@@ -2,8 +2,9 @@
 #   make fuzz                      build the libFuzzer targets, run each FUZZ_SECONDS (60)
 #   make fuzz FUZZ_SECONDS=300     longer
 #   make fuzz-build                only build them
-# Targets (tests/fuzz/): fuzz_profile (profile parser + validator, cm_profile_load_mem) and
-# fuzz_partners (a data/partners file checked as `data check` does, cm_partners_check_mem).
+# Targets (tests/fuzz/): fuzz_profile (profile parser + validator, cm_profile_load_mem),
+# fuzz_partners (a data/partners file checked as `data check` does, cm_partners_check_mem)
+# and fuzz_vocab (one of the vocabulary files, loaded with the shipped others).
 # Built with clang -fsanitize=fuzzer,address,undefined (`sh tools/deps.sh fuzz` installs
 # clang and libclang-rt-14-dev). The corpora live in build/fuzz/corpus/<target>: seeded by
 # tests/fuzz/seeds.sh from files already in the repository, and grown by every run. Crashes,
@@ -20,7 +21,7 @@ FUZZ_CFLAGS  := $(CSTD) $(filter-out -Werror,$(WARN)) -g -O1 -Iinclude -DCM_VERS
 # The library: every module but main and the subcommands, as for the unit tests.
 FUZZ_SRCS    := $(filter-out src/main.c src/cmd_%.c,$(SRCS))
 FUZZ_OBJS    := $(FUZZ_SRCS:src/%.c=$(FUZZ_BUILD)/obj/%.o)
-FUZZ_TARGETS := profile partners
+FUZZ_TARGETS := profile partners vocab
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 
 .PHONY: fuzz fuzz-build

@@ -1,12 +1,13 @@
 #!/bin/sh
 # seeds.sh OUT: fill the seed corpora from files already in the repository (nothing is
 # copied into git): OUT/profile gets every profile in profiles/, tests/cli/ and tests/eval/,
-# OUT/partners every data/partners file plus the vocabulary files (for their structure).
+# OUT/partners every data/partners file plus the vocabulary files (for their structure),
+# OUT/vocab each vocabulary file behind the byte that selects it (see fuzz_vocab.c).
 # Files are named by content hash, so running it again adds nothing twice.
 set -eu
 out=${1:?usage: seeds.sh OUTDIR}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-mkdir -p "$out/profile" "$out/partners"
+mkdir -p "$out/profile" "$out/partners" "$out/vocab"
 add() {   # dir file...
     d=$1; shift
     for f in "$@"; do
@@ -28,4 +29,13 @@ for f in "$root"/data/partners/*.yaml; do
 done
 add "$out/partners" "$tmp"/*
 rm -rf "$tmp"
-echo "seeds: $(ls "$out/profile" | wc -l) profile, $(ls "$out/partners" | wc -l) partners inputs in $out"
+# vocab: the first byte picks the file (0 sectors, 1 regions, 2 priorities, 3 goals, 4 notes)
+tmp=$(mktemp -d)
+k=0
+for f in sectors regions priorities goals policy-notes; do
+    { printf "\\$(printf '%03o' $k)"; cat "$root/data/$f.yaml"; } >"$tmp/$f"
+    k=$((k + 1))
+done
+add "$out/vocab" "$tmp"/*
+rm -rf "$tmp"
+echo "seeds: $(ls "$out/profile" | wc -l) profile, $(ls "$out/partners" | wc -l) partners, $(ls "$out/vocab" | wc -l) vocab inputs in $out"
