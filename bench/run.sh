@@ -48,10 +48,10 @@ if ! "$BIN" data check >/dev/null 2>"$W/data-check.err"; then
 fi
 
 if [ -n "$QUICK" ]; then
-    RANK_RUNS=5 BATCH_RUNS=3 BATCH_SIZES="1000 10000" BIG_RUNS=0
+    RANK_RUNS=5 BATCH_RUNS=3 MID_RUNS=3 BATCH_SIZES="1000 10000" BIG_RUNS=0
     KQ_OB=2000 KQ_GSL=300 K_RUNS=3 K_LOOP=20
 else
-    RANK_RUNS=11 BATCH_RUNS=5 BATCH_SIZES="1000 10000 100000" BIG_RUNS=1
+    RANK_RUNS=11 BATCH_RUNS=5 MID_RUNS=3 BATCH_SIZES="1000 10000 100000" BIG_RUNS=1
     KQ_OB=10000 KQ_GSL=1000 K_RUNS=3 K_LOOP=50
 fi
 SEED=20190101
@@ -113,6 +113,7 @@ if "$BIN" batch --help >/dev/null 2>&1; then HAVE_BATCH=1; fi
 if [ -n "$HAVE_BATCH" ]; then
     for n in $BATCH_SIZES; do
         nr=$BATCH_RUNS
+        [ "$n" -ge 10000 ] && nr=$MID_RUNS
         [ "$n" -ge 100000 ] && nr=$BIG_RUNS
         say "bench: batch of $n profiles and parse-only, $nr runs each"
         i=0
