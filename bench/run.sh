@@ -7,9 +7,9 @@
 # peak RSS of whole commands come from bench/timeit (wait4's rusage, as GNU time's %M).
 #
 # Environment: BIN, BIN_OPENBLAS (the two clustermatch builds), BENCH_BUILD (tools and
-# scratch space, default build/bench), BENCH_QUICK=1 (smaller sizes, fewer runs, no 100k
-# batch), BENCH_DATA (the real data directory, default data/). OpenBLAS runs on one thread
-# (OPENBLAS_NUM_THREADS=1) unless the variable is set: the per-pair code beside the dgemm is
+# scratch space, default build/bench), BENCH_QUICK=1 (the 1k batch only, a smaller
+# kernel, fewer runs), BENCH_DATA (the real data directory, default data/). OpenBLAS runs
+# on one thread (OPENBLAS_NUM_THREADS=1) unless the variable is set: the per-pair code beside the dgemm is
 # single-threaded, and a second BLAS thread on a 2-core machine shared with other work
 # measures the neighbours more than the code. docs/performance.md explains every line.
 set -eu
@@ -48,7 +48,7 @@ if ! "$BIN" data check >/dev/null 2>"$W/data-check.err"; then
 fi
 
 if [ -n "$QUICK" ]; then
-    RANK_RUNS=5 BATCH_RUNS=3 MID_RUNS=3 BATCH_SIZES="1000 10000" BIG_RUNS=0
+    RANK_RUNS=5 BATCH_RUNS=3 MID_RUNS=1 BATCH_SIZES="1000" BIG_RUNS=0
     KQ_OB=2000 KQ_GSL=300 K_RUNS=3 K_LOOP=20
 else
     RANK_RUNS=11 BATCH_RUNS=5 MID_RUNS=3 BATCH_SIZES="1000 10000 100000" BIG_RUNS=1

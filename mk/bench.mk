@@ -1,6 +1,6 @@
 # bench.mk: `make bench` (included by the Makefile; never part of `make check`).
-#   make bench                 the full table (about 10 minutes on 2 cores)
-#   make bench BENCH_QUICK=1   smaller sizes and fewer runs (about 2 minutes)
+#   make bench                 the full table (about 8 minutes on 2 cores)
+#   make bench BENCH_QUICK=1   the 1k batch only, a smaller kernel, fewer runs (1-2 minutes)
 # The tools live in bench/ and are built into $(BUILD)/bench; bench/run.sh runs them and
 # prints the table. docs/performance.md explains every line.
 
