@@ -619,9 +619,10 @@ static int load_regions(cm_taxonomy *t, const char *dir, cm_diags *d)
         cm_region *r = &t->regions[i];
         if (r->level != CM_REG_CITY || r->province == CM_NONE) continue;
         r->macro = t->regions[r->province].macro;
+        /* Report the cities on a cycle; one that only leads into it stops quietly. */
         size_t steps = 0;
-        for (size_t p = r->parent; p != CM_NONE; p = t->regions[p].parent)
-            if (++steps > t->nregions) {
+        for (size_t p = r->parent; p != CM_NONE && ++steps <= t->nregions; p = t->regions[p].parent)
+            if (p == i) {
                 cm_error(d, path, src[i]->line, src[i]->col, "cycle in city parents at '%s'", r->id);
                 break;
             }
