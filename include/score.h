@@ -35,6 +35,8 @@ typedef struct cm_model {
      * `seeks` sectors, else the sectors its policy priorities favour, M' Pi_j). */
     gsl_matrix *NS;
     gsl_vector *nnorm;
+    gsl_matrix *MCS;            /* M S with the EU's own programmes zeroed: how much each
+                                 * Chinese priority wants each sector, for explanations */
     cm_kw_index *kw;
 } cm_model;
 
@@ -76,6 +78,9 @@ double cm_region_affinity(const cm_taxonomy *t, const cm_query *q, const cm_part
                           size_t *matched_region);
 double cm_goal_fit(const cm_taxonomy *t, const cm_profile *prof, cm_kind kind);
 double cm_keyword_score(const cm_model *m, const cm_query *q, size_t partner);
+/* Whether keyword token `token` (as folded in q->kwtokens) occurs in the partner's text
+ * as the BM25 index sees it: the matched terms of an explanation. */
+bool cm_keyword_matches(const cm_model *m, const char *token, size_t partner);
 /* Reciprocity: how well what the profile offers meets partner j's needs, a soft cosine in
  * [0,1] between q->o and row j of N. */
 double cm_reciprocity(const cm_model *m, const cm_query *q, size_t partner);

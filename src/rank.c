@@ -88,17 +88,6 @@ static void add_reason(cm_hit *h, cm_component c, double pts, const char *fmt, .
     if (h->nreasons < CM_MAX_REASONS) h->nreasons++;
 }
 
-static bool contains_ci(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    int first = tolower((unsigned char)*needle);
-    /* Compare the first byte before calling strncasecmp: explaining a batch calls this for
-     * every keyword, hit and sector alias, and most positions fail on the first byte. */
-    for (; *hay; hay++)
-        if ((!n || tolower((unsigned char)*hay) == first) && strncasecmp(hay, needle, n) == 0) return true;
-    return false;
-}
-
 static const char *level_name(const cm_region *r)
 {
     switch (r->level) {
@@ -189,15 +178,8 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
     if (q->w[CM_C_KEYWORD] > 0 && h->comp[CM_C_KEYWORD] > 0) {
         char buf[CM_REASON_LEN] = "";
         size_t len = 0;
-        const char *hay[2] = { pa->name, pa->description ? pa->description : "" };
         for (size_t k = 0; k < q->nkw && len < sizeof buf - 40; k++) {
-            bool found = false;
-            for (int hh = 0; hh < 2 && !found; hh++) found = contains_ci(hay[hh], q->kwtokens[k]);
-            for (size_t sct = 0; sct < pa->nsectors && !found; sct++) {
-                const cm_sector *sec = &t->sectors[pa->sectors[sct]];
-                found = contains_ci(sec->label, q->kwtokens[k]);
-                for (size_t a = 0; a < sec->naliases && !found; a++) found = contains_ci(sec->aliases[a], q->kwtokens[k]);
-            }
+            bool found = cm_keyword_matches(m, q->kwtokens[k], h->partner);
             if (found) len += (size_t)snprintf(buf + len, sizeof buf - len, "%s'%s'", len ? ", " : "", q->kwtokens[k]);
         }
         add_reason(h, CM_C_KEYWORD, 100.0 * q->w[CM_C_KEYWORD] * h->comp[CM_C_KEYWORD], "keywords: %s",
@@ -255,15 +237,17 @@ static void explain_partner_side(const cm_model *m, const cm_query *q, cm_hit *h
         size_t bq = 0;
         double bv = -1;
         for (size_t k = 0; k < m->nq; k++) {
-            if (t->programmes[t->priorities[k].programme].origin == CM_ORIGIN_EU) continue;
-            /* How much priority k wants sector bi, through the hierarchy (M S). */
-            double want = 0;
-            for (size_t x = 0; x < m->ns; x++) want += gsl_matrix_get(m->M, k, x) * gsl_matrix_get(m->S, x, bi);
-            double v = gsl_matrix_get(m->Pi, h->partner, k) * want;
+            /* How much priority k wants sector bi through the hierarchy: (M S)[k][bi], with
+             * the EU's own programmes zeroed in the model. */
+            double v = gsl_matrix_get(m->Pi, h->partner, k) * gsl_matrix_get(m->MCS, k, bi);
             if (v > bv) { bv = v; bq = k; }
         }
-        snprintf(h->why_partner, sizeof h->why_partner, "China side: %s serves its priority '%s' (reciprocity %.2f)",
-                 t->sectors[bi].id, t->priorities[bq].label, h->recip);
+        if (bv > 0)
+            snprintf(h->why_partner, sizeof h->why_partner, "China side: %s serves its priority '%s' (reciprocity %.2f)",
+                     t->sectors[bi].id, t->priorities[bq].label, h->recip);
+        else
+            snprintf(h->why_partner, sizeof h->why_partner, "China side: %s meets its needs (reciprocity %.2f)",
+                     t->sectors[bi].id, h->recip);
     }
 }
 

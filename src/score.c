@@ -171,6 +171,7 @@ void cm_model_release(cm_model *m)
     gsl_vector_free(m->pnorm);
     gsl_matrix_free(m->NS);
     gsl_vector_free(m->nnorm);
+    gsl_matrix_free(m->MCS);
     kw_free(m->kw);
     memset(m, 0, sizeof *m);
 }
@@ -267,6 +268,8 @@ int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
             gsl_vector_set_zero(&row.vector);
         }
     st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, m->Pi, MC, 0.0, N);
+    if (!st && !(m->MCS = gsl_matrix_alloc(nq, ns))) { gsl_matrix_free(MC); gsl_matrix_free(N); goto oom; }
+    if (!st) st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, MC, m->S, 0.0, m->MCS);
     gsl_matrix_free(MC);
     if (st) {
         gsl_matrix_free(N);
@@ -363,7 +366,13 @@ int cm_query_init(cm_query *q, const cm_model *m, const cm_profile *p, const dou
     for (size_t i = 0; i < p->nsectors; i++)
         if (p->sectors[i].w > gsl_vector_get(q->a, p->sectors[i].idx))
             gsl_vector_set(q->a, p->sectors[i].idx, p->sectors[i].w);
-    if ((st = gsl_blas_dsymv(CblasUpper, 1.0, m->S, q->a, 0.0, q->u))) return gsl_fail(d, "profile sector vector", st);
+    /* u = S a over a's few non-zero sectors: a profile names a handful of the sectors. */
+    for (size_t i = 0; i < m->ns; i++) {
+        double ai = gsl_vector_get(q->a, i);
+        if (ai == 0) continue;
+        gsl_vector_const_view col = gsl_matrix_const_row(m->S, i);   /* S is symmetric */
+        if ((st = gsl_blas_daxpy(ai, &col.vector, q->u))) return gsl_fail(d, "profile sector vector", st);
+    }
     double aa;
     if ((st = gsl_blas_ddot(q->a, q->u, &aa))) return gsl_fail(d, "profile sector norm", st);
     q->anorm = sqrt(aa);
@@ -586,15 +595,30 @@ double cm_reciprocity(const cm_model *m, const cm_query *q, size_t j)
     return clamp01(dot / den);
 }
 
+bool cm_keyword_matches(const cm_model *m, const char *token, size_t partner)
+{
+    tok *e = NULL;
+    HASH_FIND_STR(m->kw->vocab, token, e);
+    if (!e) return false;
+    const posting *v = m->kw->post[e->id];
+    size_t lo = 0, hi = m->kw->npost[e->id];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].id < partner) lo = mid + 1; else hi = mid;
+    }
+    return lo < m->kw->npost[e->id] && v[lo].id == partner;
+}
+
 double cm_partner_similarity(const cm_model *m, size_t a, size_t b)
 {
     const cm_dataset *ds = m->ds;
     const cm_partner *pa = &ds->partners[a], *pb = &ds->partners[b];
     double den = gsl_vector_get(m->pnorm, a) * gsl_vector_get(m->pnorm, b), sec = 0;
     if (den > 0) {
-        gsl_vector_const_view ra = gsl_matrix_const_row(m->P, a), rb = gsl_matrix_const_row(m->PS, b);
+        /* p_a' S p_b over a's few sectors, reading row b of PS = P S. */
         double dot = 0;
-        gsl_blas_ddot(&ra.vector, &rb.vector, &dot);
+        for (size_t k = 0; k < pa->nsectors; k++)
+            dot += pa->sector_w[k] * gsl_matrix_get(m->PS, b, pa->sectors[k]);
         sec = clamp01(dot / den);
     }
     double reg = 0;
