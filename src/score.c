@@ -351,7 +351,14 @@ int cm_query_init(cm_query *q, const cm_model *m, const cm_profile *p, const dou
         gsl_vector *so = gsl_vector_calloc(m->ns);
         if (!so) goto oom;
         double oo = 0;
-        if ((st = gsl_blas_dsymv(CblasUpper, 1.0, m->S, q->o, 0.0, so)) || (st = gsl_blas_ddot(q->o, so, &oo))) {
+        st = 0;
+        for (size_t i = 0; i < m->ns && !st; i++) {   /* so = S o over o's few sectors */
+            double oi = gsl_vector_get(q->o, i);
+            if (oi == 0) continue;
+            gsl_vector_const_view col = gsl_matrix_const_row(m->S, i);
+            st = gsl_blas_daxpy(oi, &col.vector, so);
+        }
+        if (st || (st = gsl_blas_ddot(q->o, so, &oo))) {
             gsl_vector_free(so);
             cm_query_release(q);
             return gsl_fail(d, "profile offer vector", st);
