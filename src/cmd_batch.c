@@ -17,13 +17,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <uthash.h>
 
 #include "assign.h"
 #include "atomicio.h"
@@ -202,32 +202,54 @@ static int collect(char **paths, int n, strvec *files, cm_diags *d)
 
 /* ---- output names ----------------------------------------------------------------------- */
 
-typedef struct name_ent { char *name; UT_hash_handle hh; } name_ent;
+/* The names taken so far, as 64-bit FNV-1a fingerprints in an open-addressing table: 16
+ * bytes a name instead of a hash node and a copy, so a 100,000-profile batch stays small.
+ * Two different names share a fingerprint with probability about n^2 / 2^65 (3e-8 for a
+ * million names); the cost of that would be one needless "-2" suffix. */
+typedef struct name_set { uint64_t *slot; size_t n, cap; } name_set;
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h ? h : 1;               /* 0 marks an empty slot */
+}
 
 /* 1 if `name` was free and is now taken, 0 if it was taken already, -1 out of memory. */
-static int name_take(name_ent **set, const char *name)
+static int name_take(name_set *set, const char *name)
 {
-    name_ent *e;
-    HASH_FIND_STR(*set, name, e);
-    if (e) return 0;
-    if (!(e = calloc(1, sizeof *e)) || !(e->name = strdup(name))) { free(e); return -1; }
-    HASH_ADD_KEYPTR(hh, *set, e->name, strlen(e->name), e);
+    if (2 * (set->n + 1) > set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 1024;
+        uint64_t *v = calloc(cap, sizeof *v);
+        if (!v) return -1;
+        for (size_t i = 0; i < set->cap; i++) {
+            if (!set->slot[i]) continue;
+            size_t j = set->slot[i] & (cap - 1);
+            while (v[j]) j = (j + 1) & (cap - 1);
+            v[j] = set->slot[i];
+        }
+        free(set->slot);
+        set->slot = v;
+        set->cap = cap;
+    }
+    uint64_t h = fnv1a(name);
+    size_t j = h & (set->cap - 1);
+    for (; set->slot[j]; j = (j + 1) & (set->cap - 1))
+        if (set->slot[j] == h) return 0;
+    set->slot[j] = h;
+    set->n++;
     return 1;
 }
 
-static void names_release(name_ent **set)
+static void names_release(name_set *set)
 {
-    name_ent *e, *tmp;
-    HASH_ITER(hh, *set, e, tmp) {
-        HASH_DEL(*set, e);
-        free(e->name);
-        free(e);
-    }
+    free(set->slot);
+    memset(set, 0, sizeof *set);
 }
 
 /* The file name (without extension) for a profile with id `id`: the id made safe for a file
  * name, then -2, -3, ... if an earlier profile of the run has it. Caller frees. */
-static char *unique_name(name_ent **set, const char *id)
+static char *unique_name(name_set *set, const char *id)
 {
     char base[NAME_MAX_BASE + 1];
     size_t n = 0;
@@ -306,7 +328,7 @@ typedef struct batch {
     bool *ok;
     /* outputs under --out, streamed and committed at the end */
     cm_afile summary, failures, index;
-    name_ent *names;
+    name_set names;
     size_t nstdout;              /* blocks written to stdout */
     /* counts */
     size_t nfiles, files_done;
