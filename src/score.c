@@ -275,16 +275,25 @@ int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
         gsl_matrix_free(N);
         return gsl_fail(d, "partner needs matrix", st);
     }
+    /* NS = N S = Pi (MC S) = Pi MCS for partners whose needs come from their priorities
+     * (half the work of N S); a partner that states `seeks` has N_j = its seeks and
+     * NS_j = the sum of their rows of S. */
+    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, m->Pi, m->MCS, 0.0, m->NS))) {
+        gsl_matrix_free(N);
+        return gsl_fail(d, "partner needs matrix", st);
+    }
     for (size_t p = 0; p < np; p++) {
         const cm_partner *pa = &ds->partners[p];
         if (!pa->nseeks) continue;
-        gsl_vector_view row = gsl_matrix_row(N, p);
+        gsl_vector_view row = gsl_matrix_row(N, p), nsrow = gsl_matrix_row(m->NS, p);
         gsl_vector_set_zero(&row.vector);
-        for (size_t k = 0; k < pa->nseeks; k++) gsl_vector_set(&row.vector, pa->seeks[k], 1.0);
-    }
-    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, N, m->S, 0.0, m->NS))) {
-        gsl_matrix_free(N);
-        return gsl_fail(d, "partner needs matrix", st);
+        gsl_vector_set_zero(&nsrow.vector);
+        for (size_t k = 0; k < pa->nseeks; k++) {
+            if (gsl_vector_get(&row.vector, pa->seeks[k]) != 0) continue;   /* listed twice */
+            gsl_vector_set(&row.vector, pa->seeks[k], 1.0);
+            gsl_vector_const_view srow = gsl_matrix_const_row(m->S, pa->seeks[k]);
+            gsl_vector_add(&nsrow.vector, &srow.vector);
+        }
     }
     for (size_t p = 0; p < np; p++) {
         gsl_vector_const_view a = gsl_matrix_const_row(N, p), b = gsl_matrix_const_row(m->NS, p);
