@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "diag.h"
+#include "ydoc.h"
 
 #define CM_NONE ((size_t)-1)
 
@@ -102,6 +103,11 @@ int cm_sector_ancestor_dist(const cm_taxonomy *t, size_t a, size_t b);
 /* True if region `inner` lies in `outer`: the same region, a city inside a city or province,
  * a province or city inside a city cluster or macro-region. */
 bool cm_region_within(const cm_taxonomy *t, size_t inner, size_t outer);
+
+/* Resolve the sector named by scalar node `n` of `file`; on failure report "unknown sector
+ * 'x' (did you mean 'y'?)" (or a wrong type) at the node and return CM_NONE. Shared by the
+ * loaders of every data file that names sectors. */
+size_t cm_sector_at(const cm_taxonomy *t, const char *file, const ynode *n, cm_diags *d);
 
 /* Fold a name to its lookup key (see above). Returns a malloc'd string. */
 char *cm_fold(const char *s);

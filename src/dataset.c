@@ -116,20 +116,6 @@ out:
     return rc;
 }
 
-static size_t sector_ref(const cm_taxonomy *t, const yctx *c, const ynode *n)
-{
-    if (n->type != YN_SCALAR) {
-        cm_error(c->d, c->file, n->line, n->col, "a sector must be a string, not %s", ynode_kind(n));
-        return CM_NONE;
-    }
-    size_t i = cm_sector_find(t, n->str);
-    if (i == CM_NONE) {
-        const char *sug = cm_suggest(t, CM_VOCAB_SECTOR, n->str);
-        if (sug) cm_error(c->d, c->file, n->line, n->col, "unknown sector '%s' (did you mean '%s'?)", n->str, sug);
-        else cm_error(c->d, c->file, n->line, n->col, "unknown sector '%s'", n->str);
-    }
-    return i;
-}
 
 static size_t region_ref(const cm_taxonomy *t, const yctx *c, const ynode *map, const char *key,
                          cm_region_level want)
@@ -232,7 +218,7 @@ static int load_partner(cm_dataset *ds, const yctx *c, const ynode *e, cm_partne
         p->sector_w = calloc(sn->n, sizeof *p->sector_w);
         if (!p->sectors || !p->sector_w) { cm_ioerror(d, c->file, "out of memory"); goto out; }
         for (size_t i = 0; i < sn->n; i++) {
-            size_t s = sector_ref(t, c, sn->items[i]);
+            size_t s = cm_sector_at(t, c->file, sn->items[i], c->d);
             double w = 1.0;
             if (sn->type == YN_MAP && yf_weight(c, sn->values[i], sn->items[i]->str, &w)) continue;
             if (s == CM_NONE) continue;
@@ -252,7 +238,7 @@ static int load_partner(cm_dataset *ds, const yctx *c, const ynode *e, cm_partne
         if (sk->type != YN_SEQ) cm_error(d, c->file, sk->line, sk->col, "'seeks' must be a list of sectors");
         else if ((p->seeks = calloc(sk->n ? sk->n : 1, sizeof *p->seeks)))
             for (size_t i = 0; i < sk->n; i++) {
-                size_t s = sector_ref(t, c, sk->items[i]);
+                size_t s = cm_sector_at(t, c->file, sk->items[i], c->d);
                 if (s != CM_NONE) p->seeks[p->nseeks++] = s;
             }
     }

@@ -644,19 +644,19 @@ out:
 
 /* ---- priorities, goals, notes ------------------------------------------------------- */
 
-static size_t sector_ref(const cm_taxonomy *t, const yctx *c, const ynode *n)
+size_t cm_sector_at(const cm_taxonomy *t, const char *file, const ynode *n, cm_diags *d)
 {
     if (n->type != YN_SCALAR) {
-        cm_error(c->d, c->file, n->line, n->col, "a sector must be a string, not %s", ynode_kind(n));
+        cm_error(d, file, n->line, n->col, "a sector must be a string, not %s", ynode_kind(n));
         return CM_NONE;
     }
     size_t i = cm_sector_find(t, n->str);
     if (i != CM_NONE) return i;
     const char *sug = cm_suggest(t, CM_VOCAB_SECTOR, n->str);
     if (sug)
-        cm_error(c->d, c->file, n->line, n->col, "unknown sector '%s' (did you mean '%s'?)", n->str, sug);
+        cm_error(d, file, n->line, n->col, "unknown sector '%s' (did you mean '%s'?)", n->str, sug);
     else
-        cm_error(c->d, c->file, n->line, n->col, "unknown sector '%s'", n->str);
+        cm_error(d, file, n->line, n->col, "unknown sector '%s'", n->str);
     return CM_NONE;
 }
 
@@ -674,7 +674,7 @@ static int read_sector_weights(const cm_taxonomy *t, const yctx *c, const ynode 
     if (!*idx || !*w) return cm_ioerror(c->d, c->file, "out of memory");
     int bad = 0;
     for (size_t i = 0; i < n->n; i++) {
-        size_t s = sector_ref(t, c, n->items[i]);
+        size_t s = cm_sector_at(t, c->file, n->items[i], c->d);
         double wt = 1.0;
         if (n->type == YN_MAP && yf_weight(c, n->values[i], n->items[i]->str, &wt)) bad = 1;
         if (s == CM_NONE) { bad = 1; continue; }
