@@ -313,6 +313,7 @@ static int load_sectors(cm_taxonomy *t, const char *dir, cm_diags *d)
     char *path = NULL;
     int rc = -1;
     char **parent_names = NULL;
+    const ynode **srcs = NULL;     /* the entry each sector came from */
     if (load_file(dir, "sectors.yaml", &s, &root, "sectors", d, &path)) goto out;
     yctx c = { path, d };
     if (!(list = get_list(&c, root, "sectors"))) goto out;
@@ -322,7 +323,8 @@ static int load_sectors(cm_taxonomy *t, const char *dir, cm_diags *d)
     static const char *const keys[] = { "id", "label", "parents", "aliases", "source", "related", "description", NULL };
     /* Pass 1: ids and names, so parents can refer forward. */
     const char **ids = calloc(list->n ? list->n : 1, sizeof *ids);
-    if (!ids) { cm_ioerror(d, path, "out of memory"); goto out; }
+    srcs = calloc(list->n ? list->n : 1, sizeof *srcs);
+    if (!ids || !srcs) { free(ids); cm_ioerror(d, path, "out of memory"); goto out; }
     for (size_t i = 0; i < list->n; i++) {
         const ynode *e = list->items[i];
         cm_sector *sec = &t->sectors[t->nsectors];
@@ -336,6 +338,7 @@ static int load_sectors(cm_taxonomy *t, const char *dir, cm_diags *d)
         if (yf_str(&c, e, "source", true, &src) == 0) free(src);
         size_t idx = t->nsectors++;
         ids[idx] = sec->id;
+        srcs[idx] = e;
         if (cm_sector_find(t, sec->id) != CM_NONE && strcmp(t->sectors[cm_sector_find(t, sec->id)].id, sec->id) == 0) {
             const ynode *n = ynode_get(e, "id");
             cm_error(d, path, n->line, n->col, "duplicate sector id '%s'", sec->id);
@@ -344,14 +347,11 @@ static int load_sectors(cm_taxonomy *t, const char *dir, cm_diags *d)
         names_add(&t->sector_names, sec->id, idx, ids, "sector", &c, e->line, e->col);
     }
     /* Pass 2: labels and aliases (after all ids, so an alias equal to a later id clashes
-     * with that id and the message names both), then parents. */
-    size_t k = 0;
-    for (size_t i = 0; i < list->n; i++) {
-        const ynode *e = list->items[i];
-        const ynode *idn = ynode_get(e, "id");
-        if (e->type != YN_MAP || k >= t->nsectors || !idn || idn->type != YN_SCALAR ||
-            strcmp(idn->str, t->sectors[k].id) != 0)
-            continue;
+     * with that id and the message names both), then parents. Each sector is read from the
+     * entry pass 1 took it from: matching entries by id picked a rejected entry with the
+     * id of a later one (a duplicate id), which has no label. */
+    for (size_t k = 0; k < t->nsectors; k++) {
+        const ynode *e = srcs[k];
         cm_sector *sec = &t->sectors[k];
         const ynode *al = ynode_get(e, "aliases");
         names_add(&t->sector_names, sec->label, k, ids, "sector", &c,
@@ -382,7 +382,6 @@ static int load_sectors(cm_taxonomy *t, const char *dir, cm_diags *d)
         }
         yf_strlist_free(parent_names, np);
         parent_names = NULL;
-        k++;
     }
     free(ids);
     if (d->nerrors > errs0) goto out;
@@ -404,11 +403,7 @@ static int load_sectors(cm_taxonomy *t, const char *dir, cm_diags *d)
             for (size_t p = 0; p < t->sectors[x].nparents; p++) {
                 size_t y = t->sectors[x].parents[p];
                 if (y == i) {
-                    const ynode *e = list->items[0];
-                    for (size_t q = 0; q < list->n; q++) {
-                        const ynode *idn = ynode_get(list->items[q], "id");
-                        if (idn && !strcmp(idn->str, t->sectors[i].id)) { e = list->items[q]; break; }
-                    }
+                    const ynode *e = srcs[i];
                     cm_error(d, path, e->line, e->col, "cycle in sector hierarchy: '%s' is its own ancestor (via '%s')",
                              t->sectors[i].id, t->sectors[x].id);
                     qh = qt;
@@ -429,6 +424,7 @@ static int load_sectors(cm_taxonomy *t, const char *dir, cm_diags *d)
     if (d->nerrors > errs0) goto out;
     rc = 0;
 out:
+    free(srcs);
     ydoc_stream_free(s);
     free(path);
     return rc;
