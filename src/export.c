@@ -375,10 +375,17 @@ static void fit_columns(char **cell, size_t rows, bool show[T_NCOLS], size_t w[T
             for (size_t c = 0; c < T_NCOLS; c++)
                 if (show[c]) total += w[c] + (total ? 2 : 0);
             if (total <= (size_t)width) return;
+            /* Shrink the widest column, counting the partner's name at 60% of its width:
+             * the name is what a reader scans, so it keeps more than the others. */
             size_t best = T_NCOLS;
-            for (size_t c = 0; c < T_NCOLS; c++)
-                if (show[c] && t_min[c] && w[c] > t_min[c] && (best == T_NCOLS || w[c] > w[best]))
+            double bw = 0;
+            for (size_t c = 0; c < T_NCOLS; c++) {
+                double eff = (double)w[c] * (c == T_NAME ? 0.6 : 1.0);
+                if (show[c] && t_min[c] && w[c] > t_min[c] && (best == T_NCOLS || eff > bw)) {
                     best = c;
+                    bw = eff;
+                }
+            }
             if (best == T_NCOLS) break;
             w[best]--;
         }
