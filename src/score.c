@@ -238,13 +238,27 @@ int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
         if ((st = gsl_blas_ddot(&a.vector, &b.vector, &dot))) return gsl_fail(d, "partner norms", st);
         gsl_vector_set(m->pnorm, p, sqrt(dot));
     }
-    /* Partner priority vectors: Pi = PS M', explicit links raised to the row maximum, then
-     * each row scaled to unit length. */
-    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, m->PS, m->M, 0.0, m->Pi)))
-        return gsl_fail(d, "partner priority matrix", st);
+    /* MS = M S: how much each priority wants each sector through the hierarchy. M is
+     * sparse (a priority names a few sectors), which the dgemm's zero test exploits. */
+    gsl_matrix *MS = gsl_matrix_alloc(nq, ns);
+    if (!MS) goto oom;
+    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, m->M, m->S, 0.0, MS))) {
+        gsl_matrix_free(MS);
+        return gsl_fail(d, "priority sector matrix", st);
+    }
+    /* Partner priority vectors: Pi = P S M' = P (M S)', summed over each partner's few
+     * sectors; explicit links raised to the row maximum, then each row scaled to unit
+     * length. */
     for (size_t p = 0; p < np; p++) {
         const cm_partner *pa = &ds->partners[p];
         gsl_vector_view row = gsl_matrix_row(m->Pi, p);
+        for (size_t k = 0; k < pa->nsectors; k++) {
+            gsl_vector_const_view col = gsl_matrix_const_column(MS, pa->sectors[k]);
+            if ((st = gsl_blas_daxpy(pa->sector_w[k], &col.vector, &row.vector))) {
+                gsl_matrix_free(MS);
+                return gsl_fail(d, "partner priority matrix", st);
+            }
+        }
         double mx = gsl_vector_max(&row.vector);
         if (mx <= 0) mx = 1.0;
         for (size_t k = 0; k < pa->npriorities; k++)
@@ -252,29 +266,36 @@ int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
         double nrm = gsl_blas_dnrm2(&row.vector);
         if (nrm > 0) gsl_vector_scale(&row.vector, 1.0 / nrm);
     }
-    /* Needs: what each partner seeks, else what its policy priorities favour (M' Pi_j). */
+    /* Only Chinese and jointly agreed programmes state the Chinese side's needs: MCS is MS
+     * with the EU's own programmes (ESCP-4i) zeroed. */
+    m->MCS = MS;
+    bool *eu = calloc(nq, sizeof *eu);
+    if (!eu) goto oom;
+    for (size_t q = 0; q < nq; q++)
+        if (t->programmes[t->priorities[q].programme].origin == CM_ORIGIN_EU) {
+            eu[q] = true;
+            gsl_vector_view row = gsl_matrix_row(m->MCS, q);
+            gsl_vector_set_zero(&row.vector);
+        }
+    /* Needs: what each partner seeks, else what its policy priorities favour: N_j =
+     * sum_q Pi_jq M_q over the Chinese priorities, each of which names a few sectors. */
     gsl_matrix *N = gsl_matrix_calloc(np, ns);
     m->NS = gsl_matrix_calloc(np, ns);
     m->nnorm = gsl_vector_calloc(np);
-    if (!N || !m->NS || !m->nnorm) { gsl_matrix_free(N); goto oom; }
-    /* Only Chinese and jointly agreed programmes state the Chinese side's needs: drop the
-     * EU's own (ESCP-4i) from a copy of M. */
-    gsl_matrix *MC = gsl_matrix_alloc(nq, ns);
-    if (!MC) { gsl_matrix_free(N); goto oom; }
-    gsl_matrix_memcpy(MC, m->M);
-    for (size_t q = 0; q < nq; q++)
-        if (t->programmes[t->priorities[q].programme].origin == CM_ORIGIN_EU) {
-            gsl_vector_view row = gsl_matrix_row(MC, q);
-            gsl_vector_set_zero(&row.vector);
+    if (!N || !m->NS || !m->nnorm) { gsl_matrix_free(N); free(eu); goto oom; }
+    for (size_t p = 0; p < np; p++)
+        for (size_t q = 0; q < nq; q++) {
+            double piq = gsl_matrix_get(m->Pi, p, q);
+            if (eu[q] || piq == 0) continue;
+            const cm_priority *pr = &t->priorities[q];
+            for (size_t k = 0; k < pr->nsectors; k++) {
+                size_t s = pr->sectors[k], e = 0;
+                while (e < k && pr->sectors[e] != s) e++;
+                if (e == k)   /* a sector listed twice counts once, as in M */
+                    *gsl_matrix_ptr(N, p, s) += piq * gsl_matrix_get(m->M, q, s);
+            }
         }
-    st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, m->Pi, MC, 0.0, N);
-    if (!st && !(m->MCS = gsl_matrix_alloc(nq, ns))) { gsl_matrix_free(MC); gsl_matrix_free(N); goto oom; }
-    if (!st) st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, MC, m->S, 0.0, m->MCS);
-    gsl_matrix_free(MC);
-    if (st) {
-        gsl_matrix_free(N);
-        return gsl_fail(d, "partner needs matrix", st);
-    }
+    free(eu);
     /* NS = N S = Pi (MC S) = Pi MCS for partners whose needs come from their priorities
      * (half the work of N S); a partner that states `seeks` has N_j = its seeks and
      * NS_j = the sum of their rows of S. */
