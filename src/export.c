@@ -778,10 +778,14 @@ int cm_export_stream(const cm_shortlist *lists, size_t n, cm_format f,
                      const cm_export_opts *o, FILE *out, const char *name, cm_diags *d)
 {
     size_t before = d ? d->nerrors : 0;
+    errno = 0;
     int rc = write_any(lists, n, f, o, out, d, name);
+    /* The write that failed set errno (ENOSPC); a later fflush of a stream already in
+     * error may not, so keep the first. */
+    int e = ferror(out) ? errno : 0;
     errno = 0;
     int flushed = fflush(out);
-    int e = errno;
+    if (!e) e = errno;
     if (ferror(out) || flushed != 0) {
         if (!d || d->nerrors == before)
             cm_ioerror(d, name, "cannot write output: %s", strerror(e ? e : EIO));

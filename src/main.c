@@ -1,4 +1,5 @@
 /* main.c: global options and subcommand dispatch. Everything else lives in cmd_*.c. */
+#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <locale.h>
 #include <stdio.h>
@@ -32,6 +33,21 @@ static void usage(FILE *out)
           "Run 'clustermatch COMMAND --help' for a command's options.\n", out);
 }
 
+/* A full disk shows up only when stdout is flushed: check it once, at the end of every
+ * path. A command that already reported a write error (rc != 0) is not told twice. */
+static int finish(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (rc == CM_EXIT_OK) {
+            fprintf(stderr, "clustermatch: error writing output: %s\n",
+                    errno ? strerror(errno) : "write error");
+            rc = CM_EXIT_IO;
+        }
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     cm_cli cli = { .color = -1 };
@@ -43,10 +59,10 @@ int main(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--version")) {
             printf("clustermatch %s\n", CM_VERSION);
-            return CM_EXIT_OK;
+            return finish(CM_EXIT_OK);
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
-            return CM_EXIT_OK;
+            return finish(CM_EXIT_OK);
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             cli.quiet = true;
         } else if (!strcmp(a, "--data") || !strncmp(a, "--data=", 7)) {
@@ -69,15 +85,8 @@ int main(int argc, char **argv)
         return CM_EXIT_USAGE;
     }
     for (size_t c = 0; c < sizeof commands / sizeof *commands; c++)
-        if (!strcmp(argv[i], commands[c].name)) {
-            int rc = commands[c].fn(argc - i, argv + i, &cli);
-            /* A full disk shows up only when stdout is flushed: check it here, once. */
-            if (fflush(stdout) != 0 || ferror(stdout)) {
-                perror("clustermatch: error writing output");
-                if (rc == CM_EXIT_OK) rc = CM_EXIT_IO;
-            }
-            return rc;
-        }
+        if (!strcmp(argv[i], commands[c].name))
+            return finish(commands[c].fn(argc - i, argv + i, &cli));
     const char *names[sizeof commands / sizeof *commands];
     for (size_t c = 0; c < sizeof commands / sizeof *commands; c++) names[c] = commands[c].name;
     const char *sug = cm_suggest_among(names, sizeof names / sizeof *names, argv[i]);
