@@ -53,7 +53,7 @@ int cli_rank_opt(int val, const char *arg, void *ctx)
     return 0;
 }
 
-static int load_weights_file(const char *cmd, const char *path, double w[CM_NCOMP])
+static int load_weights_file(const char *path, double w[CM_NCOMP])
 {
     cm_diags d;
     ydoc_stream *s = NULL;
@@ -72,7 +72,6 @@ static int load_weights_file(const char *cmd, const char *path, double w[CM_NCOM
         cli_report(&d);
         rc = cli_status(&d);
     }
-    (void)cmd;
     ydoc_stream_free(s);
     cm_diags_release(&d);
     return rc;
@@ -149,7 +148,7 @@ int cli_rank_finish(const char *cmd, cm_rank_cli *r, const cm_dataset *ds)
                    : cli_usage_error(cmd, "unknown sector '%s' (see 'clustermatch list sectors')", r->sector);
     }
     if (r->weights_file) {
-        int rc = load_weights_file(cmd, r->weights_file, o->weights);
+        int rc = load_weights_file(r->weights_file, o->weights);
         if (rc) return rc;
     }
     if (r->weight_spec) {

@@ -246,8 +246,6 @@ static int inherit(cm_profile *m, const cm_profile *pp)
     DUP_ARRAY(offers, noffers)
 #undef DUP_ARRAY
     if (!m->kinds) m->kinds = pp->kinds;
-    static const int dummy = 0;
-    (void)dummy;
     if (!m->nkeywords && pp->nkeywords) {
         free(m->keywords);
         m->keywords = calloc(pp->nkeywords, sizeof *m->keywords);

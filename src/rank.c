@@ -281,6 +281,31 @@ static void sift_up(heapctx *h, size_t i)
 static const cm_dataset *sort_ds;
 static int hit_qsort(const void *a, const void *b) { return cm_hit_cmp(a, b, sort_ds); }
 
+/* The best `k` partners that pass the filters and the minimum score, in heap order (the
+ * worst kept first): a partial selection, not a sort. Returns how many were kept. */
+static size_t heap_select(const cm_dataset *ds, const double *comp, const double *total,
+                          const cm_profile *p, const cm_rank_opts *o, size_t k, cm_hit *out,
+                          size_t *considered)
+{
+    heapctx h = { out, 0, ds };
+    *considered = 0;
+    for (size_t j = 0; j < ds->npartners; j++) {
+        if (!passes(ds, p, o, j)) continue;
+        ++*considered;
+        if (total[j] < o->min_score) continue;
+        cm_hit c = { .partner = j, .score = total[j], .acceptability = -1 };
+        memcpy(c.comp, comp + j * CM_NCOMP, sizeof c.comp);
+        if (h.n < k) {
+            h.v[h.n++] = c;
+            sift_up(&h, h.n - 1);
+        } else if (k && cm_hit_cmp(&c, &h.v[0], ds) < 0) {
+            h.v[0] = c;
+            sift_down(&h, 0);
+        }
+    }
+    return h.n;
+}
+
 /* Top `k` of the candidates in rank order. Returns the number kept. With diversity, a pool
  * of the best max(3k, k+20) is re-ranked by maximal marginal relevance:
  *   argmax_j (1 - L) * score_j / 100 - L * max_{i chosen} sim(i, j)
@@ -289,27 +314,11 @@ static size_t select_top(const cm_model *m, const double *comp, const double *to
                          const cm_rank_opts *o, size_t k, cm_hit *out, size_t *considered)
 {
     const cm_dataset *ds = m->ds;
-    size_t np = ds->npartners;
     size_t pool = k;
     if (o->diversity > 0) pool = k * 3 > k + 20 ? k * 3 : k + 20;
     cm_hit *buf = pool > k ? calloc(pool, sizeof *buf) : out;
     if (!buf) return 0;
-    heapctx h = { buf, 0, ds };
-    *considered = 0;
-    for (size_t j = 0; j < np; j++) {
-        if (!passes(ds, p, o, j)) continue;
-        ++*considered;
-        if (total[j] < o->min_score) continue;
-        cm_hit c = { .partner = j, .score = total[j], .acceptability = -1 };
-        memcpy(c.comp, comp + j * CM_NCOMP, sizeof c.comp);
-        if (h.n < pool) {
-            h.v[h.n++] = c;
-            sift_up(&h, h.n - 1);
-        } else if (pool && cm_hit_cmp(&c, &h.v[0], ds) < 0) {
-            h.v[0] = c;
-            sift_down(&h, 0);
-        }
-    }
+    heapctx h = { buf, heap_select(ds, comp, total, p, o, pool, buf, considered), ds };
     sort_ds = ds;
     qsort(buf, h.n, sizeof *buf, hit_qsort);
     if (buf == out) return h.n;
@@ -340,33 +349,11 @@ static size_t select_top(const cm_model *m, const double *comp, const double *to
     return n;
 }
 
-static size_t select_plain(const cm_dataset *ds, const double *comp, const double *total, const cm_profile *p,
-                           const cm_rank_opts *o, size_t k, cm_hit *out, size_t *considered)
-{
-    heapctx h = { out, 0, ds };
-    size_t np = ds->npartners;
-    *considered = 0;
-    for (size_t j = 0; j < np; j++) {
-        if (!passes(ds, p, o, j)) continue;
-        ++*considered;
-        cm_hit c = { .partner = j, .score = total[j] };
-        c.comp[CM_C_SECTOR] = comp[j * CM_NCOMP + CM_C_SECTOR];
-        if (h.n < k) {
-            h.v[h.n++] = c;
-            sift_up(&h, h.n - 1);
-        } else if (k && cm_hit_cmp(&c, &h.v[0], ds) < 0) {
-            h.v[0] = c;
-            sift_down(&h, 0);
-        }
-    }
-    return h.n;
-}
-
 /* SMAA rank acceptability: sample `o->stability` weight vectors from a Dirichlet centred on
  * the weights in use (alpha = CM_STABILITY_CONCENTRATION x w over the active components),
  * and count how often each hit stays in the plain top k. The generator is seeded from the
  * seed and the profile id, so a profile gets the same figures alone or in a batch. */
-static int stability(const cm_dataset *ds, const cm_query *q, const double *comp, const double *total,
+static int stability(const cm_dataset *ds, const cm_query *q, const double *comp,
                      const cm_profile *p, const cm_rank_opts *o, cm_shortlist *s)
 {
     size_t np = ds->npartners, K = 0, idx[CM_NCOMP];
@@ -381,7 +368,6 @@ static int stability(const cm_dataset *ds, const cm_query *q, const double *comp
     cm_hit *tmp = calloc(s->n ? s->n : 1, sizeof *tmp);
     if (!rng || !t || !count || !tmp) { gsl_rng_free(rng); free(t); free(count); free(tmp); return -1; }
     gsl_rng_set(rng, seed);
-    (void)total;
     for (unsigned r = 0; r < o->stability; r++) {
         if (K > 1) gsl_ran_dirichlet(rng, K, alpha, theta);
         else theta[0] = 1.0;
@@ -395,7 +381,7 @@ static int stability(const cm_dataset *ds, const cm_query *q, const double *comp
         cm_rank_opts plain = *o;
         plain.diversity = 0;
         plain.min_score = 0;
-        size_t dummy, n = select_plain(ds, comp, t, p, &plain, s->n, tmp, &dummy);
+        size_t considered, n = heap_select(ds, comp, t, p, &plain, s->n, tmp, &considered);
         for (size_t i = 0; i < s->n; i++)
             for (size_t x = 0; x < n; x++)
                 if (tmp[x].partner == s->hits[i].partner) { count[i]++; break; }
@@ -538,7 +524,7 @@ int cm_rank_block(const cm_model *m, const cm_profile *const *profiles, size_t n
                 hit->acceptability = -1;
             }
             free(fit);
-            if (o->stability && stability(ds, pq, pc, pt, p, o, s)) { cm_ioerror(d, NULL, "out of memory"); goto out; }
+            if (o->stability && stability(ds, pq, pc, p, o, s)) { cm_ioerror(d, NULL, "out of memory"); goto out; }
             qi++;
             continue;
         }
