@@ -9,6 +9,10 @@
  * Two re-rankings change the order, never the scores: with diversity > 0, maximal marginal
  * relevance over a candidate pool (so ten near-identical clusters in one county do not fill
  * the list); for partnerships, greedy xQuAD coverage of the members' needs.
+ *
+ * Every profile kind is scored by one path: a partnership's score for a partner is the mean
+ * of its members' scores (components and contributions likewise), a single profile's is its
+ * own; `rank`, `batch` and `explain` all go through it.
  */
 #ifndef CM_RANK_H
 #define CM_RANK_H
@@ -81,10 +85,12 @@ int cm_rank_block(const cm_model *m, const cm_profile *const *profiles, size_t n
 int cm_rank_one(const cm_model *m, const cm_profile *p, const cm_rank_opts *o,
                 cm_shortlist *out, cm_diags *d);
 
-/* The full breakdown for one pair, as `clustermatch explain` prints it: fills `hit` with
- * every reason (not only the strongest). */
+/* The full breakdown for one pair, as `clustermatch explain` prints it: fills `out` (release
+ * it) with one hit for `partner`, scored by the same code as cm_rank_block whatever the
+ * profile's kind, so its score is the one `rank` gives, with up to three sector reasons
+ * for each profile (rank keeps one). Filters do not apply. Returns 0 or -1. */
 int cm_explain_pair(const cm_model *m, const cm_profile *p, size_t partner,
-                    const cm_rank_opts *o, cm_hit *hit, cm_diags *d);
+                    const cm_rank_opts *o, cm_shortlist *out, cm_diags *d);
 
 /* Comparison used for ranking (see above); exposed for the tests. */
 int cm_hit_cmp(const cm_hit *a, const cm_hit *b, const cm_dataset *ds);

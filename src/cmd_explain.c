@@ -52,22 +52,15 @@ int cmd_explain(int argc, char **argv, cm_cli *cli)
         rc = CM_EXIT_INPUT;
         goto out;
     }
-    cm_hit hit;
-    cm_shortlist one = { .profile = &set.v[0], .ds = &ds, .n = 1, .hits = &hit };
-    if (cm_model_init(&m, &ds, &d) || cm_explain_pair(&m, &set.v[0], pid, &r.ro, &hit, &d)) {
+    cm_shortlist one = { 0 };
+    if (cm_model_init(&m, &ds, &d) || cm_explain_pair(&m, &set.v[0], pid, &r.ro, &one, &d)) {
         cli_report(&d);
         rc = cli_status(&d) ? cli_status(&d) : CM_EXIT_IO;
+        cm_shortlist_release(&one);
         goto out;
     }
-    /* The weights actually used, for the breakdown's weight column. */
-    cm_query q;
-    if (cm_query_init(&q, &m, &set.v[0], r.ro.weights, &d) == 0) {
-        memcpy(one.weights, q.w, sizeof one.weights);
-        memcpy(one.active, q.active, sizeof one.active);
-        cm_query_release(&q);
-    }
-    one.considered = ds.npartners;
-    if (cm_export_explain(&one, &hit, stdout)) rc = CM_EXIT_IO;
+    if (cm_export_explain(&one, &one.hits[0], stdout)) rc = CM_EXIT_IO;
+    cm_shortlist_release(&one);
 out:
     cm_model_release(&m);
     cm_profile_set_release(&set);

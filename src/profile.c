@@ -457,7 +457,8 @@ static int parse_profile(const pctx *x, const ynode *root, cm_profile *p, const 
         else if (sn->n == 0 && sn->type != YN_SCALAR)
             cm_error(d, c->file, sn->line, sn->col, "'sectors' is empty; name at least one sector");
     }
-    /* A partnership's own sector vector is the union of its members' (largest weight). */
+    /* A partnership's own sector vector is the union of its members' (largest weight): what
+     * the partnership offers the Chinese side. Its score is the members' mean (rank.c). */
     if (p->partnership && p->nmembers && d->nerrors == errs0) {
         size_t total = p->nsectors;
         for (size_t i = 0; i < p->nmembers; i++) total += p->members[i].nsectors;

@@ -353,13 +353,13 @@ static size_t select_top(const cm_model *m, const double *comp, const double *to
  * the weights in use (alpha = CM_STABILITY_CONCENTRATION x w over the active components),
  * and count how often each hit stays in the plain top k. The generator is seeded from the
  * seed and the profile id, so a profile gets the same figures alone or in a batch. */
-static int stability(const cm_dataset *ds, const cm_query *q, const double *comp,
+static int stability(const cm_dataset *ds, const double *wq, const double *comp,
                      const cm_profile *p, const cm_rank_opts *o, cm_shortlist *s)
 {
     size_t np = ds->npartners, K = 0, idx[CM_NCOMP];
     double alpha[CM_NCOMP], theta[CM_NCOMP];
     for (int c = 0; c < CM_NCOMP; c++)
-        if (q->w[c] > 0) { idx[K] = (size_t)c; alpha[K++] = CM_STABILITY_CONCENTRATION * q->w[c]; }
+        if (wq[c] > 0) { idx[K] = (size_t)c; alpha[K++] = CM_STABILITY_CONCENTRATION * wq[c]; }
     unsigned long seed = o->seed;
     for (const char *c = p->id; *c; c++) seed = seed * 131 + (unsigned char)*c;   /* FNV-like mix */
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -443,14 +443,157 @@ static size_t select_cover(const cm_dataset *ds, size_t M, const double *mtotal,
         h->partner = bj;
         h->score = mean[bj];
         memcpy(h->comp, comp + bj * CM_NCOMP, sizeof h->comp);
-        if ((h->member_score = malloc(M * sizeof *h->member_score)))
-            for (size_t m = 0; m < M; m++) h->member_score[m] = mtotal[m * np + bj];
     }
     free(unserved);
     free(top);
 #undef REL
     free(taken);
     return n;
+}
+
+/* ---- a profile's scores ------------------------------------------------------------ */
+
+/* Every profile kind is scored by one path. A profile speaks through its voices: a single
+ * profile is its own one voice, a partnership's voices are its members. Its score for a
+ * partner is the mean of its voices' totals, each component the mean of theirs and each
+ * contribution the mean of theirs, so the contributions add up to the score (for one voice
+ * the mean is that voice's value to the last bit). Reciprocity and the China side come from
+ * the profile's own query: what a partnership offers is what any of its members offers.
+ * docs/scoring.md gives the reasons for the mean. */
+typedef struct voiced {
+    const cm_profile *p;
+    const cm_query *own;        /* the profile's own query */
+    const cm_query *v;          /* its M voices' queries (== own for a single profile) */
+    size_t M;
+    const double *vtotal, *vcomp;   /* the voices' totals (M x np) and components */
+    double *total, *comp, *fit;     /* the profile's: total (after --mutual), components, fit */
+    double w[CM_NCOMP];         /* the weights in force: the voices' mean */
+    bool active[CM_NCOMP];
+} voiced;
+
+static void voiced_release(voiced *s)
+{
+    free(s->total);
+    free(s->comp);
+    free(s->fit);
+}
+
+/* Queries a profile needs: its own, then one per member of a partnership. */
+static size_t nqueries(const cm_profile *p) { return p->partnership ? p->nmembers + 1 : 1; }
+
+static int queries_init(const cm_model *m, const cm_profile *p, const cm_rank_opts *o, cm_query *q,
+                        size_t *made, cm_diags *d)
+{
+    if (cm_query_init(&q[*made], m, p, o->weights, d)) return -1;
+    ++*made;
+    for (size_t k = 0; p->partnership && k < p->nmembers; k++) {
+        if (cm_query_init(&q[*made], m, &p->members[k], o->weights, d)) return -1;
+        ++*made;
+    }
+    return 0;
+}
+
+/* Fill `s` for profile `p` from its queries `q` (as queries_init made them) and their
+ * scores. Returns 0 or -1 (out of memory). */
+static int voiced_init(voiced *s, const cm_model *m, const cm_profile *p, const cm_query *q,
+                       const double *qtotal, const double *qcomp, const cm_rank_opts *o, cm_diags *d)
+{
+    size_t np = m->np, skip = p->partnership ? 1 : 0;
+    memset(s, 0, sizeof *s);
+    s->p = p;
+    s->own = q;
+    s->v = q + skip;
+    s->M = nqueries(p) - skip;
+    s->vtotal = qtotal + skip * np;
+    s->vcomp = qcomp + skip * np * CM_NCOMP;
+    s->total = calloc(np ? np : 1, sizeof *s->total);
+    s->fit = calloc(np ? np : 1, sizeof *s->fit);
+    s->comp = calloc(np ? np * CM_NCOMP : 1, sizeof *s->comp);
+    if (!s->total || !s->fit || !s->comp) { voiced_release(s); return cm_ioerror(d, NULL, "out of memory"); }
+    double M = (double)s->M;
+    for (size_t v = 0; v < s->M; v++)
+        for (int c = 0; c < CM_NCOMP; c++) {
+            s->w[c] += s->v[v].w[c] / M;
+            s->active[c] |= s->v[v].active[c];
+        }
+    for (size_t j = 0; j < np; j++)
+        for (size_t v = 0; v < s->M; v++) {
+            s->fit[j] += s->vtotal[v * np + j] / M;
+            for (int c = 0; c < CM_NCOMP; c++)
+                s->comp[j * CM_NCOMP + c] += s->vcomp[(v * np + j) * CM_NCOMP + c] / M;
+        }
+    memcpy(s->total, s->fit, np * sizeof *s->total);
+    if (o->mutual)
+        for (size_t j = 0; j < np; j++) {
+            double f = s->fit[j] / 100.0, r = cm_reciprocity(m, s->own, j);
+            s->total[j] = f + r > 0 ? 100.0 * 2 * f * r / (f + r) : 0.0;
+        }
+    return 0;
+}
+
+/* Everything a hit says about partner h->partner: score, components, contributions, the
+ * reasons (up to `sector_pairs` sector terms for each voice), notes and the China side.
+ * A reason several voices share is one reason with their summed points, labelled with how
+ * many members gave it; a partnership's reasons name their member. */
+static int fill_hit(const cm_model *m, const voiced *s, cm_hit *h, size_t sector_pairs, cm_diags *d)
+{
+    size_t np = m->np, j = h->partner, M = s->M;
+    h->score = s->total[j];
+    h->fit = s->fit[j];
+    h->acceptability = -1;
+    memcpy(h->comp, s->comp + j * CM_NCOMP, sizeof h->comp);
+    memset(h->contrib, 0, sizeof h->contrib);
+    for (size_t v = 0; v < M; v++)
+        for (int c = 0; c < CM_NCOMP; c++)
+            h->contrib[c] += 100.0 * s->v[v].w[c] * s->vcomp[(v * np + j) * CM_NCOMP + c] / (double)M;
+    if (s->p->partnership && !h->member_score) {
+        if (!(h->member_score = malloc(M * sizeof *h->member_score))) return cm_ioerror(d, NULL, "out of memory");
+        for (size_t v = 0; v < M; v++) h->member_score[v] = s->vtotal[v * np + j];
+    }
+    /* Notes come from the voice this partner serves best. */
+    size_t best = 0;
+    for (size_t v = 1; v < M; v++)
+        if (s->vtotal[v * np + j] > s->vtotal[best * np + j]) best = v;
+    cm_reason *agg = malloc(M * CM_MAX_REASONS * sizeof *agg);
+    size_t *cnt = malloc(M * CM_MAX_REASONS * sizeof *cnt), *who = malloc(M * CM_MAX_REASONS * sizeof *who);
+    if (!agg || !cnt || !who) { free(agg); free(cnt); free(who); return cm_ioerror(d, NULL, "out of memory"); }
+    size_t nagg = 0;
+    for (size_t v = 0; v < M; v++) {
+        cm_hit one = *h;
+        memcpy(one.comp, s->vcomp + (v * np + j) * CM_NCOMP, sizeof one.comp);
+        explain_hit(m, &s->v[v], &one, sector_pairs);
+        for (size_t r = 0; r < one.nreasons; r++) {
+            size_t a = 0;
+            while (a < nagg && strcmp(agg[a].text, one.reasons[r].text) != 0) a++;
+            if (a == nagg) {
+                agg[nagg] = one.reasons[r];
+                agg[nagg].contrib = 0;
+                cnt[nagg] = 0;
+                who[nagg++] = v;
+            }
+            agg[a].contrib += one.reasons[r].contrib / (double)M;
+            cnt[a]++;
+        }
+        if (v == best) {
+            memcpy(h->notes, one.notes, sizeof h->notes);
+            h->nnotes = one.nnotes;
+        }
+    }
+    h->nreasons = 0;
+    for (size_t a = 0; a < nagg; a++) {
+        if (!s->p->partnership)
+            add_reason(h, agg[a].comp, agg[a].contrib, "%s", agg[a].text);
+        else if (cnt[a] == 1)
+            add_reason(h, agg[a].comp, agg[a].contrib, "%s [%s]", agg[a].text, s->p->members[who[a]].id);
+        else
+            add_reason(h, agg[a].comp, agg[a].contrib, "%s [%zu of %zu members]", agg[a].text, cnt[a], M);
+    }
+    free(agg);
+    free(cnt);
+    free(who);
+    h->recip = cm_reciprocity(m, s->own, j);
+    explain_partner_side(m, s->own, h);
+    return 0;
 }
 
 /* ---- the block ---------------------------------------------------------------------- */
@@ -465,134 +608,34 @@ int cm_rank_block(const cm_model *m, const cm_profile *const *profiles, size_t n
         memset(&out[i], 0, sizeof out[i]);
         out[i].profile = profiles[i];
         out[i].ds = ds;
-        nq += profiles[i]->partnership ? profiles[i]->nmembers + 1 : 1;
+        nq += nqueries(profiles[i]);
     }
     cm_query *q = calloc(nq ? nq : 1, sizeof *q);
     double *comp = malloc((nq > 0 && np > 0 ? nq * np : 1) * CM_NCOMP * sizeof *comp);
     double *total = malloc((nq > 0 && np > 0 ? nq * np : 1) * sizeof *total);
     if (!q || !comp || !total) { cm_ioerror(d, NULL, "out of memory ranking %zu profiles", n); goto out; }
-    /* Query order: each profile, then its members. */
-    for (size_t i = 0; i < n; i++) {
-        const cm_profile *p = profiles[i];
-        if (cm_query_init(&q[made], m, p, o->weights, d)) goto out;
-        made++;
-        for (size_t k = 0; p->partnership && k < p->nmembers; k++) {
-            if (cm_query_init(&q[made], m, &p->members[k], o->weights, d)) goto out;
-            made++;
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        if (queries_init(m, profiles[i], o, q, &made, d)) goto out;
     if (cm_score_block(m, q, nq, comp, total, d)) goto out;
-    size_t qi = 0;
-    for (size_t i = 0; i < n; i++) {
-        const cm_profile *p = profiles[i];
+    for (size_t i = 0, qi = 0; i < n; qi += nqueries(profiles[i]), i++) {
         cm_shortlist *s = &out[i];
-        size_t k = o->top;
-        if (!(s->hits = calloc(k ? k : 1, sizeof *s->hits))) { cm_ioerror(d, NULL, "out of memory"); goto out; }
-        const cm_query *pq = &q[qi];
-        memcpy(s->weights, pq->w, sizeof s->weights);
-        memcpy(s->active, pq->active, sizeof s->active);
-        if (p->partnership) {
-            /* The weights in force are the members' mean, as the score is. */
-            for (int c = 0; c < CM_NCOMP; c++) {
-                s->weights[c] = 0;
-                s->active[c] = false;
-                for (size_t mm = 0; mm < p->nmembers; mm++) {
-                    s->weights[c] += q[qi + 1 + mm].w[c] / (double)p->nmembers;
-                    s->active[c] |= q[qi + 1 + mm].active[c];
-                }
-            }
-        }
-        if (!p->partnership) {
-            const double *pc = comp + qi * np * CM_NCOMP;
-            double *pt = total + qi * np;
-            double *fit = malloc(np * sizeof *fit);
-            if (!fit) { cm_ioerror(d, NULL, "out of memory"); goto out; }
-            memcpy(fit, pt, np * sizeof *fit);
-            if (o->mutual)
-                for (size_t j = 0; j < np; j++) {
-                    double f = pt[j] / 100.0, r = cm_reciprocity(m, pq, j);
-                    pt[j] = f + r > 0 ? 100.0 * 2 * f * r / (f + r) : 0.0;
-                }
-            s->n = select_top(m, pc, pt, p, o, k, s->hits, &s->considered);
-            for (size_t h = 0; h < s->n; h++) {
-                cm_hit *hit = &s->hits[h];
-                explain_hit(m, pq, hit, 1);
-                for (int c = 0; c < CM_NCOMP; c++) hit->contrib[c] = 100.0 * pq->w[c] * hit->comp[c];
-                hit->fit = fit[hit->partner];
-                hit->recip = cm_reciprocity(m, pq, hit->partner);
-                explain_partner_side(m, pq, hit);
-                hit->acceptability = -1;
-            }
-            free(fit);
-            if (o->stability && stability(ds, pq, pc, p, o, s)) { cm_ioerror(d, NULL, "out of memory"); goto out; }
-            qi++;
-            continue;
-        }
-        /* Partnership: the score for a partner is the mean of its members' scores, and each
-         * component the mean of theirs; the order comes from the coverage re-ranking. */
-        size_t M = p->nmembers;
-        const double *mt = total + (qi + 1) * np, *mc = comp + (qi + 1) * np * CM_NCOMP;
-        double *mean = calloc(np, sizeof *mean), *mcomp = calloc(np * CM_NCOMP, sizeof *mcomp);
-        if (!mean || !mcomp) { free(mean); free(mcomp); cm_ioerror(d, NULL, "out of memory"); goto out; }
-        for (size_t j = 0; j < np; j++)
-            for (size_t mm = 0; mm < M; mm++) {
-                mean[j] += mt[mm * np + j] / (double)M;
-                for (int c = 0; c < CM_NCOMP; c++)
-                    mcomp[j * CM_NCOMP + c] += mc[(mm * np + j) * CM_NCOMP + c] / (double)M;
-            }
-        s->n = select_cover(ds, M, mt, mean, mcomp, p, o, k, s->hits, &s->considered);
-        /* Contributions: the mean of the members' contributions, so they add up to the score. */
-        for (size_t h = 0; h < s->n; h++) {
-            cm_hit *hit = &s->hits[h];
-            for (size_t mm = 0; mm < M; mm++)
-                for (int c = 0; c < CM_NCOMP; c++)
-                    hit->contrib[c] += 100.0 * q[qi + 1 + mm].w[c] * mc[(mm * np + hit->partner) * CM_NCOMP + c] / (double)M;
-            /* Reasons: every member's, each worth 1/M of its points because the score is
-             * the members' mean, labelled with the member; the strongest are kept. Notes
-             * come from the member this partner serves best. */
-            size_t bm = 0;
-            for (size_t mm = 1; mm < M; mm++)
-                if (hit->member_score[mm] > hit->member_score[bm]) bm = mm;
-            hit->nreasons = 0;
-            /* The same reason from several members is one reason with their summed points. */
-            cm_reason agg[64];
-            size_t nagg = 0, cnt[64], who[64];
-            for (size_t mm = 0; mm < M; mm++) {
-                cm_hit tmp = *hit;
-                memcpy(tmp.comp, mc + (mm * np + hit->partner) * CM_NCOMP, sizeof tmp.comp);
-                explain_hit(m, &q[qi + 1 + mm], &tmp, 1);
-                for (size_t r = 0; r < tmp.nreasons; r++) {
-                    size_t a = 0;
-                    while (a < nagg && strcmp(agg[a].text, tmp.reasons[r].text) != 0) a++;
-                    if (a == nagg) {
-                        if (nagg == 64) continue;
-                        agg[nagg] = tmp.reasons[r];
-                        agg[nagg].contrib = 0;
-                        cnt[nagg] = 0;
-                        who[nagg++] = mm;
-                    }
-                    agg[a].contrib += tmp.reasons[r].contrib / (double)M;
-                    cnt[a]++;
-                }
-                if (mm == bm) {
-                    memcpy(hit->notes, tmp.notes, sizeof hit->notes);
-                    hit->nnotes = tmp.nnotes;
-                }
-            }
-            for (size_t a = 0; a < nagg; a++) {
-                if (cnt[a] == 1)
-                    add_reason(hit, agg[a].comp, agg[a].contrib, "%s [%s]", agg[a].text, p->members[who[a]].id);
-                else
-                    add_reason(hit, agg[a].comp, agg[a].contrib, "%s [%zu of %zu members]", agg[a].text, cnt[a], M);
-            }
-            hit->fit = hit->score;
-            hit->recip = cm_reciprocity(m, &q[qi], hit->partner);
-            explain_partner_side(m, &q[qi], hit);
-            hit->acceptability = -1;
-        }
-        free(mean);
-        free(mcomp);
-        qi += M + 1;
+        voiced v;
+        if (!(s->hits = calloc(o->top ? o->top : 1, sizeof *s->hits))) { cm_ioerror(d, NULL, "out of memory"); goto out; }
+        if (voiced_init(&v, m, profiles[i], q + qi, total + qi * np, comp + qi * np * CM_NCOMP, o, d)) goto out;
+        memcpy(s->weights, v.w, sizeof s->weights);
+        memcpy(s->active, v.active, sizeof s->active);
+        /* The order: a partnership's list is re-ranked for coverage of all its members, any
+         * other by score with diversity; rank acceptability is the stability of that top k. */
+        int err = 0;
+        if (v.p->partnership)
+            s->n = select_cover(ds, v.M, v.vtotal, v.total, v.comp, v.p, o, o->top, s->hits, &s->considered);
+        else
+            s->n = select_top(m, v.comp, v.total, v.p, o, o->top, s->hits, &s->considered);
+        for (size_t h = 0; h < s->n && !err; h++) err = fill_hit(m, &v, &s->hits[h], 1, d);
+        if (!err && !v.p->partnership && o->stability && stability(ds, v.w, v.comp, v.p, o, s))
+            err = cm_ioerror(d, NULL, "out of memory");
+        voiced_release(&v);
+        if (err) goto out;
     }
     rc = 0;
 out:
@@ -609,25 +652,32 @@ int cm_rank_one(const cm_model *m, const cm_profile *p, const cm_rank_opts *o, c
 }
 
 int cm_explain_pair(const cm_model *m, const cm_profile *p, size_t partner, const cm_rank_opts *o,
-                    cm_hit *hit, cm_diags *d)
+                    cm_shortlist *out, cm_diags *d)
 {
-    cm_query q;
-    size_t np = m->np;
-    double *comp = malloc(np * CM_NCOMP * sizeof *comp), *total = malloc(np * sizeof *total);
+    size_t np = m->np, nq = nqueries(p), made = 0;
     int rc = -1;
-    memset(hit, 0, sizeof *hit);
-    if (!comp || !total) { free(comp); free(total); return cm_ioerror(d, NULL, "out of memory"); }
-    if (cm_query_init(&q, m, p, o->weights, d) == 0) {
-        if (cm_score_block(m, &q, 1, comp, total, d) == 0) {
-            hit->partner = partner;
-            hit->score = total[partner];
-            memcpy(hit->comp, comp + partner * CM_NCOMP, sizeof hit->comp);
-            for (int c = 0; c < CM_NCOMP; c++) hit->contrib[c] = 100.0 * q.w[c] * hit->comp[c];
-            explain_hit(m, &q, hit, 3);
-            rc = 0;
-        }
-        cm_query_release(&q);
-    }
+    memset(out, 0, sizeof *out);
+    out->profile = p;
+    out->ds = m->ds;
+    out->considered = m->ds->npartners;
+    cm_query *q = calloc(nq, sizeof *q);
+    double *comp = malloc((np ? nq * np : 1) * CM_NCOMP * sizeof *comp);
+    double *total = malloc((np ? nq * np : 1) * sizeof *total);
+    out->hits = calloc(1, sizeof *out->hits);
+    if (!q || !comp || !total || !out->hits) { cm_ioerror(d, NULL, "out of memory"); goto out; }
+    voiced v;
+    if (queries_init(m, p, o, q, &made, d) || cm_score_block(m, q, nq, comp, total, d) ||
+        voiced_init(&v, m, p, q, total, comp, o, d))
+        goto out;
+    memcpy(out->weights, v.w, sizeof out->weights);
+    memcpy(out->active, v.active, sizeof out->active);
+    out->hits[0] = (cm_hit){ .partner = partner, .acceptability = -1 };
+    out->n = 1;
+    rc = fill_hit(m, &v, &out->hits[0], 3, d);
+    voiced_release(&v);
+out:
+    for (size_t i = 0; i < made; i++) cm_query_release(&q[i]);
+    free(q);
     free(comp);
     free(total);
     return rc;

@@ -671,8 +671,9 @@ static void test_explain(void)
     cm_profile p = mkprof("renew", renew, 1);
     cm_rank_opts o;
     cm_rank_opts_init(&o, &ds);
-    cm_hit h;
-    CHECK(cm_explain_pair(&m2, &p, P_WIND, &o, &h, &d) == 0);
+    cm_shortlist one;
+    CHECK(cm_explain_pair(&m2, &p, P_WIND, &o, &one, &d) == 0 && one.n == 1);
+    cm_hit h = one.hits[0];
     CHECK_NEAR(h.comp[CM_C_SECTOR], 1.0 / sqrt(2.5));
     size_t nsec = 0;
     double pts = 0;
@@ -686,6 +687,7 @@ static void test_explain(void)
     }
     CHECK(nsec == 2 && wind && solar);
     CHECK(fabs(pts - h.contrib[CM_C_SECTOR]) < 1e-9);   /* the two terms are the whole value */
+    cm_shortlist_release(&one);
     cm_model_release(&m2);
     w->sector_w[1] = keep;
     cm_diags_release(&d);
