@@ -2,7 +2,7 @@
  *
  *   eval [--data DIR] [--profiles DIR]... [--judgments FILE]... [--diversity L] [-v]
  *        [--ablation] [--components] [--show PROFILE] [--min-ndcg X]
- *        [--accept] [--min-cndcg X] [--max-neg10 Y] [--check]
+ *        [--accept] [--min-cndcg X] [--max-neg10 Y] [--floor GROUP=X]... [--check]
  *
  * Reads every profile in the --profiles directories (tests/eval/profiles/ and the ESCP-4i
  * partnerships in profiles/escp-4i/) and the judgments in the --judgments files
@@ -49,8 +49,12 @@
  * clustermatch's condensed nDCG@10 >= 0.85 in every group and its mean neg@10 <= 0.3 over
  * all profiles.
  *
- * Exit status: 0; 1 when clustermatch's mean nDCG@10 is below --min-ndcg or it fails the
- * acceptance thresholds; 2 on bad input (an unknown partner, a profile without judgments).
+ * Regression floors (--floor GROUP=X, repeatable): clustermatch's condensed nDCG@10 in the
+ * group must be at least X.
+ *
+ * Exit status: 0; 1 when clustermatch's mean nDCG@10 is below --min-ndcg or a group is
+ * below its --floor; 2 on bad input (an unknown partner, a profile without judgments);
+ * 3 when only the acceptance thresholds are missed.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -678,7 +682,7 @@ static void usage(FILE *f)
 {
     fputs("usage: eval [--data DIR] [--profiles DIR]... [--judgments FILE]... [--diversity L] [-v]\n"
           "            [--ablation] [--components] [--show PROFILE] [--min-ndcg X]\n"
-          "            [--accept] [--min-cndcg X] [--max-neg10 Y] [--check]\n", f);
+          "            [--accept] [--min-cndcg X] [--max-neg10 Y] [--floor GROUP=X]... [--check]\n", f);
 }
 
 static void print_top(const cm_dataset *ds, const jset *js, const method *mt, const ranking *r)
@@ -701,6 +705,7 @@ int main(int argc, char **argv)
     size_t npdirs = 0, njpaths = 0;
     const char *show = NULL;
     double diversity = -1, floor_ndcg = -1, min_cndcg = -1, max_neg10 = -1;
+    double floors[NGROUPS] = { -1, -1, -1, -1 };
     bool verbose = false, ablation = false, components = false, accept = false, check_only = false;
     compstats cs;
     memset(&cs, 0, sizeof cs);
@@ -716,6 +721,22 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--profiles") && more && npdirs < MAXDIRS) pdirs[npdirs++] = argv[++i];
         else if (!strcmp(a, "--judgments") && more && njpaths < MAXJFILES) jpaths[njpaths++] = argv[++i];
         else if (!strcmp(a, "--show") && more) show = argv[++i];
+        else if (!strcmp(a, "--floor") && more) {
+            /* GROUP=X: condensed nDCG@10 of the group must not fall below X (a regression
+             * floor, exit 1), whatever the acceptance thresholds say. */
+            const char *v = argv[++i], *eq = strchr(v, '=');
+            int g = -1;
+            for (int k = 0; eq && k < NGROUPS; k++)
+                if (strlen(group_names[k]) == (size_t)(eq - v) && !strncmp(v, group_names[k], (size_t)(eq - v))) g = k;
+            char *end = NULL;
+            double x = eq ? strtod(eq + 1, &end) : -1;
+            if (g < 0 || !end || *end || end == eq + 1 || !(x >= 0 && x <= 1)) {
+                fprintf(stderr, "eval: --floor wants GROUP=X (GROUP one of single-sector, multi-sector, partnership, "
+                        "few-matches; X from 0 to 1), not '%s'\n", v);
+                return 2;
+            }
+            floors[g] = x;
+        }
         else if ((!strcmp(a, "--diversity") || !strcmp(a, "--min-ndcg") || !strcmp(a, "--min-cndcg")
                   || !strcmp(a, "--max-neg10")) && more) {
             char *end;
@@ -931,8 +952,16 @@ int main(int argc, char **argv)
     }
     rc = 0;
     if (floor_ndcg >= 0 && mean[0].ndcg < floor_ndcg) {
+        fflush(stdout);
         fprintf(stderr, "eval: clustermatch mean nDCG@10 %.3f is below the floor %.3f\n", mean[0].ndcg, floor_ndcg);
         rc = 1;
+    }
+    for (int g = 0; g < NGROUPS; g++) {
+        if (floors[g] < 0 || !nprof[g]) continue;
+        bool pass = gmean[g][0].cndcg >= floors[g];
+        printf("%s floor: condensed nDCG@10 %s %.3f >= %.3f\n", pass ? "ok  " : "FAIL", group_names[g],
+               gmean[g][0].cndcg, floors[g]);
+        if (!pass) rc = 1;
     }
     if (min_cndcg >= 0 || max_neg10 >= 0) {
         bool ok = true;
@@ -953,8 +982,9 @@ int main(int argc, char **argv)
         if (npending)
             printf("  note: %zu judgments are pending (catalogue zones not in the data) and not counted\n", npending);
         if (!ok) {
+            fflush(stdout);
             fprintf(stderr, "eval: clustermatch fails the acceptance thresholds\n");
-            rc = 1;
+            if (!rc) rc = 3;
         }
     }
 out:
