@@ -14,7 +14,7 @@ VERSION := 0.1.0
 
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS    := yaml-0.1 gsl jansson libutf8proc xlsxwriter
+PKGS    := yaml-0.1 gsl jansson libutf8proc xlsxwriter libmicrohttpd
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 OPT     ?= -O2 -g
@@ -22,7 +22,7 @@ CFLAGS  ?=
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude -DCM_VERSION='"$(VERSION)"' -DCM_DATADIR='"$(DATADIR)"'
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-LDLIBS  = $(PKG_LIBS) -lm
+LDLIBS  = $(PKG_LIBS) -lm -pthread
 
 ifeq ($(BLAS),openblas)
 LDLIBS := $(filter-out -lgslcblas,$(LDLIBS)) -lopenblas
@@ -56,6 +56,9 @@ clustermatch: $(BIN)
 
 $(BUILD)/%.o: src/%.c $(wildcard include/*.h src/*.h) | $(BUILD)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+# serve_assets.c builds the files of web/ into the binary (.incbin).
+$(BUILD)/serve_assets.o: $(wildcard web/*)
 
 $(BIN): $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)

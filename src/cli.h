@@ -68,6 +68,7 @@ int cmd_validate(int argc, char **argv, cm_cli *cli);
 int cmd_list(int argc, char **argv, cm_cli *cli);
 int cmd_data(int argc, char **argv, cm_cli *cli);
 int cmd_init(int argc, char **argv, cm_cli *cli);
+int cmd_serve(int argc, char **argv, cm_cli *cli);
 
 #endif
 

@@ -16,6 +16,7 @@ static const cm_command commands[] = {
     { "list",     cmd_list,     "list sectors, regions, priorities, goals or partners" },
     { "data",     cmd_data,     "check the data directory ('data check')" },
     { "init",     cmd_init,     "write a commented profile template" },
+    { "serve",    cmd_serve,    "serve the profile form on a web page (127.0.0.1:8080)" },
 };
 
 static void usage(FILE *out)

@@ -5,10 +5,10 @@
 # printed and the script fails, so `make` stops before a confusing compiler error.
 set -eu
 
-build="gcc make pkg-config libyaml-dev libgsl-dev uthash-dev libjansson-dev libxlsxwriter-dev libutf8proc-dev"
+build="gcc make pkg-config libyaml-dev libgsl-dev uthash-dev libjansson-dev libxlsxwriter-dev libutf8proc-dev libmicrohttpd-dev"
 case "${1:-build}" in
   build)   want="$build" ;;
-  check)   want="$build python3 python3-jsonschema unzip" ;;
+  check)   want="$build python3 python3-jsonschema unzip curl" ;;
   browser) want="chromium fonts-noto-cjk" ;;
   fuzz)    want="clang libclang-rt-14-dev" ;;
   valgrind) want="valgrind" ;;
