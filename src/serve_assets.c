@@ -1,9 +1,9 @@
 /* serve_assets.c: the files of web/ built into the binary.
  *
  * The assembler's .incbin copies each file into .rodata at build time (the Makefile makes
- * this object depend on the files in web/), so the server serves exactly what was built and never reads
- * a file at run time: no path from a request can reach the disk. Paths are relative to the
- * top of the source tree, where make runs the compiler.
+ * this object depend on the files in web/), so the server serves exactly what was built
+ * and never reads a file at run time: no path from a request can reach the disk. Paths are
+ * relative to the top of the source tree, where make runs the compiler.
  */
 #include <string.h>
 
