@@ -49,12 +49,20 @@ typedef struct cm_region {
 
 typedef struct cm_priority {
     char *id, *label;
+    char *label_zh;                  /* official Chinese wording, or NULL */
     size_t programme;                /* index into programmes */
     size_t *sectors; double *weights; size_t nsectors;
 } cm_priority;
 
 typedef enum { CM_ORIGIN_CHINA, CM_ORIGIN_EU, CM_ORIGIN_EU_CHINA } cm_origin;
-typedef struct cm_programme { char *id, *name; cm_origin origin; } cm_programme;
+typedef struct cm_programme {
+    char *id, *name;
+    char *name_zh;                   /* official Chinese name (中国制造2025, 十四五 ...), or NULL */
+    cm_origin origin;
+    int start, end;                  /* period: 'period: 2016-2020'; 0 when not given */
+    int ended;                       /* year the programme ended, 0 while it is current: an
+                                      * explanation that names it must say so */
+} cm_programme;
 
 typedef struct cm_goal { char *id, *label; } cm_goal;
 
@@ -62,6 +70,10 @@ typedef struct cm_note {
     char *id, *title, *text, *link;
     size_t *sectors; size_t nsectors;   /* empty: applies to every partner */
     unsigned kinds;                     /* bit mask of cm_kind; 0 = all */
+    int as_of;                          /* year the note describes; 0 if not given */
+    bool historical;                    /* outdated: kept for the record, never attached to
+                                         * a suggestion */
+    size_t superseded_by;               /* the note that replaces it, or CM_NONE */
 } cm_note;
 
 typedef struct cm_name_entry cm_name_entry;   /* private hash entry */

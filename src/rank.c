@@ -48,6 +48,7 @@ static bool passes(const cm_dataset *ds, const cm_profile *p, const cm_rank_opts
     const cm_partner *pa = &ds->partners[j];
     unsigned kinds = o->kinds ? o->kinds : p->kinds;
     if (kinds && !(kinds & (1u << pa->kind))) return false;
+    if (pa->ended && !o->include_ended) return false;
     if (o->region != CM_NONE) {
         size_t loc = pa->city != CM_NONE ? pa->city : pa->province;
         if (!cm_region_within(&ds->tax, loc, o->region) && !cm_region_within(&ds->tax, pa->province, o->region))
@@ -162,8 +163,12 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
         }
         if (best > 0) {
             const cm_priority *pr = &t->priorities[bq];
-            add_reason(h, CM_C_POLICY, 100.0 * q->w[CM_C_POLICY] * h->comp[CM_C_POLICY], "policy: %s, %s",
-                       t->programmes[pr->programme].name, pr->label);
+            const cm_programme *pg = &t->programmes[pr->programme];
+            /* An ended plan is named as such, never as current policy. */
+            char ended[24] = "";
+            if (pg->ended) snprintf(ended, sizeof ended, " (ended %d)", pg->ended);
+            add_reason(h, CM_C_POLICY, 100.0 * q->w[CM_C_POLICY] * h->comp[CM_C_POLICY], "policy: %s%s, %s",
+                       pg->name, ended, pr->label);
         }
     }
     if (q->w[CM_C_GOAL] > 0) {
@@ -191,7 +196,7 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
     int spec[CM_MAX_NOTES];
     for (size_t n = 0; n < t->nnotes; n++) {
         const cm_note *no = &t->notes[n];
-        if (no->kinds && !(no->kinds & (1u << pa->kind))) continue;
+        if (no->historical || (no->kinds && !(no->kinds & (1u << pa->kind)))) continue;
         int best = no->nsectors == 0 ? 0 : -1;
         for (size_t k = 0; k < no->nsectors; k++)
             for (size_t s = 0; s < pa->nsectors; s++)
@@ -242,9 +247,12 @@ static void explain_partner_side(const cm_model *m, const cm_query *q, cm_hit *h
             double v = gsl_matrix_get(m->Pi, h->partner, k) * gsl_matrix_get(m->MCS, k, bi);
             if (v > bv) { bv = v; bq = k; }
         }
+        const cm_programme *pg = &t->programmes[t->priorities[bq].programme];
+        char ended[64] = "";
+        if (pg->ended) snprintf(ended, sizeof ended, ", a priority of a plan that ended in %d", pg->ended);
         if (bv > 0)
-            snprintf(h->why_partner, sizeof h->why_partner, "China side: %s serves its priority '%s' (reciprocity %.2f)",
-                     t->sectors[bi].id, t->priorities[bq].label, h->recip);
+            snprintf(h->why_partner, sizeof h->why_partner, "China side: %s serves its priority '%s'%s (reciprocity %.2f)",
+                     t->sectors[bi].id, t->priorities[bq].label, ended, h->recip);
         else
             snprintf(h->why_partner, sizeof h->why_partner, "China side: %s meets its needs (reciprocity %.2f)",
                      t->sectors[bi].id, h->recip);

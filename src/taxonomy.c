@@ -109,11 +109,13 @@ void cm_taxonomy_release(cm_taxonomy *t)
     }
     free(t->regions);
     for (size_t i = 0; i < t->npriorities; i++) {
-        free(t->priorities[i].id); free(t->priorities[i].label);
+        free(t->priorities[i].id); free(t->priorities[i].label); free(t->priorities[i].label_zh);
         free(t->priorities[i].sectors); free(t->priorities[i].weights);
     }
     free(t->priorities);
-    for (size_t i = 0; i < t->nprogrammes; i++) { free(t->programmes[i].id); free(t->programmes[i].name); }
+    for (size_t i = 0; i < t->nprogrammes; i++) {
+        free(t->programmes[i].id); free(t->programmes[i].name); free(t->programmes[i].name_zh);
+    }
     free(t->programmes);
     for (size_t i = 0; i < t->ngoals; i++) { free(t->goals[i].id); free(t->goals[i].label); }
     free(t->goals);
@@ -680,6 +682,35 @@ static int read_sector_weights(const cm_taxonomy *t, const yctx *c, const ynode 
     return bad ? -1 : 0;
 }
 
+/* `period: 2016-2020` and `ended: 2020`. A programme whose period is over must say so with
+ * `ended`, so no explanation presents it as current policy: an `ended` before the period
+ * began, or a period that runs backwards, is an error. */
+static void read_period(const yctx *c, const ynode *e, cm_programme *p)
+{
+    const ynode *pn = ynode_get(e, "period");
+    if (pn && !ynode_is_null(pn)) {
+        int a = 0, b = 0, used = 0;
+        if (pn->type != YN_SCALAR || sscanf(pn->str, "%4d-%4d%n", &a, &b, &used) != 2 ||
+            pn->str[used] != '\0' || a < 1949 || b > 2100 || b < a)
+            cm_error(c->d, c->file, pn->line, pn->col,
+                     "'period' must be two years, the first not after the second, e.g. 2016-2020");
+        else
+            p->start = a, p->end = b;
+    }
+    double y;
+    bool has = false;
+    if (yf_num(c, e, "ended", false, 1949, 2100, &y, &has) == 0 && has) {
+        const ynode *en = ynode_get(e, "ended");
+        if (y != (int)y)
+            cm_error(c->d, c->file, en->line, en->col, "'ended' must be a year, e.g. 2020");
+        else if (p->start && (int)y < p->start)
+            cm_error(c->d, c->file, en->line, en->col, "programme '%s' ended in %d, before its period began (%d)",
+                     p->id, (int)y, p->start);
+        else
+            p->ended = (int)y;
+    }
+}
+
 static int load_priorities(cm_taxonomy *t, const char *dir, cm_diags *d)
 {
     ydoc_stream *s = NULL;
@@ -693,7 +724,8 @@ static int load_priorities(cm_taxonomy *t, const char *dir, cm_diags *d)
     t->programmes = calloc(pl->n ? pl->n : 1, sizeof *t->programmes);
     t->priorities = calloc(ql->n ? ql->n : 1, sizeof *t->priorities);
     if (!t->programmes || !t->priorities) { cm_ioerror(d, path, "out of memory"); goto out; }
-    static const char *const kprog[] = { "id", "name", "origin", "source", "description", "year", "aliases", NULL };
+    static const char *const kprog[] = { "id", "name", "name-zh", "origin", "period", "ended", "source",
+                                         "description", "year", "aliases", NULL };
     for (size_t i = 0; i < pl->n; i++) {
         const ynode *e = pl->items[i];
         cm_programme *p = &t->programmes[t->nprogrammes];
@@ -714,11 +746,14 @@ static int load_priorities(cm_taxonomy *t, const char *dir, cm_diags *d)
             }
         }
         free(origin);
+        yf_str(&c, e, "name-zh", false, &p->name_zh);
+        read_period(&c, e, p);
         t->nprogrammes++;
     }
     const char **ids = calloc(ql->n ? ql->n : 1, sizeof *ids);
     if (!ids) { cm_ioerror(d, path, "out of memory"); goto out; }
-    static const char *const kprio[] = { "id", "label", "programme", "sectors", "source", "aliases", "description", NULL };
+    static const char *const kprio[] = { "id", "label", "label-zh", "programme", "sectors", "source", "aliases",
+                                         "description", NULL };
     for (size_t i = 0; i < ql->n; i++) {
         const ynode *e = ql->items[i];
         cm_priority *q = &t->priorities[t->npriorities];
@@ -730,6 +765,7 @@ static int load_priorities(cm_taxonomy *t, const char *dir, cm_diags *d)
             continue;
         }
         free(src);
+        yf_str(&c, e, "label-zh", false, &q->label_zh);
         q->programme = CM_NONE;
         for (size_t k = 0; k < t->nprogrammes; k++)
             if (!strcmp(t->programmes[k].id, prog)) q->programme = k;
@@ -864,7 +900,8 @@ static int load_notes(cm_taxonomy *t, const char *dir, cm_diags *d)
     if (!(nl = get_list(&c, root, "notes"))) goto out;
     t->notes = calloc(nl->n ? nl->n : 1, sizeof *t->notes);
     if (!t->notes) { cm_ioerror(d, path, "out of memory"); goto out; }
-    static const char *const kn[] = { "id", "title", "text", "sectors", "kinds", "link", "source", "priorities", NULL };
+    static const char *const kn[] = { "id", "title", "text", "sectors", "kinds", "link", "source", "priorities",
+                                      "as-of", "historical", "superseded-by", NULL };
     for (size_t i = 0; i < nl->n; i++) {
         const ynode *e = nl->items[i];
         cm_note *n = &t->notes[t->nnotes];
@@ -885,6 +922,11 @@ static int load_notes(cm_taxonomy *t, const char *dir, cm_diags *d)
             else n->kinds |= 1u << kind;
         }
         yf_strlist_free(kinds, nk);
+        double year;
+        bool has_year = false;
+        if (yf_num(&c, e, "as-of", false, 1949, 2100, &year, &has_year) == 0 && has_year) n->as_of = (int)year;
+        yf_bool(&c, e, "historical", &n->historical);
+        n->superseded_by = CM_NONE;
         const ynode *sn = ynode_get(e, "sectors");
         if (sn && !ynode_is_null(sn)) {
             double *w = NULL;
@@ -895,6 +937,26 @@ static int load_notes(cm_taxonomy *t, const char *dir, cm_diags *d)
             free(w);
         }
         t->nnotes++;
+    }
+    /* superseded-by names a later note: resolved once all are read. */
+    for (size_t i = 0; i < nl->n; i++) {
+        const ynode *e = nl->items[i], *id = e->type == YN_MAP ? ynode_get(e, "id") : NULL;
+        const ynode *sb = e->type == YN_MAP ? ynode_get(e, "superseded-by") : NULL;
+        if (!sb || ynode_is_null(sb) || !id || id->type != YN_SCALAR) continue;
+        cm_note *n = NULL;
+        for (size_t k = 0; k < t->nnotes && !n; k++)
+            if (!strcmp(t->notes[k].id, id->str)) n = &t->notes[k];
+        if (!n) continue;           /* the note itself was rejected above */
+        if (!n->historical)
+            cm_error(d, path, sb->line, sb->col, "note '%s' is superseded but not marked 'historical: true'", n->id);
+        for (size_t j = 0; sb->type == YN_SCALAR && j < t->nnotes; j++)
+            if (!strcmp(t->notes[j].id, sb->str)) n->superseded_by = j;
+        if (n->superseded_by == CM_NONE)
+            cm_error(d, path, sb->line, sb->col, "unknown note '%s' in superseded-by",
+                     sb->type == YN_SCALAR ? sb->str : "?");
+        else if (t->notes[n->superseded_by].historical)
+            cm_error(d, path, sb->line, sb->col, "note '%s' is superseded by '%s', which is historical too",
+                     n->id, sb->str);
     }
     if (d->nerrors > errs0) goto out;
     rc = 0;
