@@ -32,6 +32,11 @@ typedef struct cm_partner {
     char *description, *website, *source;
     cm_figure *figures; size_t nfigures;
     int as_of;
+    int ended;                             /* 'status: ended' with 'ended: YEAR': the year it
+                                            * closed; 0 while active. Ended partners are left
+                                            * out of rankings unless asked for */
+    bool cross_sector;                     /* 'scope: cross-sector': a support body for any
+                                            * sector, not matched on sectors (nsectors may be 0) */
     char *file; unsigned line, col;        /* where it was defined */
 } cm_partner;
 

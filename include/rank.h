@@ -60,6 +60,7 @@ typedef struct cm_rank_opts {
     unsigned stability;         /* weight samples for rank acceptability; 0 = off */
     unsigned long seed;         /* for the stability samples */
     bool mutual;                /* score = harmonic mean of fit and reciprocity */
+    bool include_ended;         /* also rank partners with status ended (closed programmes) */
 } cm_rank_opts;
 
 #define CM_DIVERSITY_DEFAULT 0.3   /* MMR on by default: no ten near-identical partners */

@@ -10,7 +10,8 @@
 #include "yfield.h"
 
 enum { O_TOP = 'n', O_KIND = 'k', O_REGION = 'r', O_SECTOR = 's', O_FORMAT = 'f', O_OUTPUT = 'o',
-       O_EXPLAIN = 'e', O_WEIGHTS = 'w', O_MIN = 256, O_WEIGHT, O_DIVERSITY, O_STABILITY, O_SEED, O_MUTUAL };
+       O_EXPLAIN = 'e', O_WEIGHTS = 'w', O_MIN = 256, O_WEIGHT, O_DIVERSITY, O_STABILITY, O_SEED, O_MUTUAL,
+       O_INCLUDE_ENDED };
 
 const cm_opt cli_rank_opts[] = {
     { "top", O_TOP, "N", "number of suggestions (default 10)" },
@@ -27,6 +28,7 @@ const cm_opt cli_rank_opts[] = {
     { "stability", O_STABILITY, "N", "sample N weight vectors and report each suggestion's top-k share" },
     { "seed", O_SEED, "S", "seed for --stability (default 1)" },
     { "mutual", O_MUTUAL, NULL, "score the harmonic mean of your fit and the Chinese side's interest" },
+    { "include-ended", O_INCLUDE_ENDED, NULL, "also suggest partners that have ended (closed programmes)" },
     { 0 },
 };
 
@@ -48,6 +50,7 @@ int cli_rank_opt(int val, const char *arg, void *ctx)
     case O_STABILITY: r->stability = arg; break;
     case O_SEED: r->seed = arg; break;
     case O_MUTUAL: r->mutual = true; break;
+    case O_INCLUDE_ENDED: r->include_ended = true; break;
     default: return -1;
     }
     return 0;
@@ -121,6 +124,7 @@ int cli_rank_finish(const char *cmd, cm_rank_cli *r, const cm_dataset *ds)
         o->seed = (unsigned long)v;
     }
     o->mutual = r->mutual;
+    o->include_ended = r->include_ended;
     if (r->kinds) {
         char *copy = strdup(r->kinds), *save = NULL;
         if (!copy) return CM_EXIT_IO;

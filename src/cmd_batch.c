@@ -623,8 +623,11 @@ static void rank_capacity(batch *b, cm_profile_set *set)
         if (!ok[i]) continue;
         for (size_t h = 0; h < lists[i].n; h++) {
             /* Scores are positive so that keeping a pair always adds; a zero score still
-             * counts a little, so a shortlist is filled when it can be. */
-            pairs[x++] = (cm_assign_pair){ i, lists[i].hits[h].partner, lists[i].hits[h].score + 1e-6 };
+             * counts a little, so a shortlist is filled when it can be. Between equal scores
+             * the higher-ranked hit wins (a bonus far below any printed difference), so a
+             * limit that never binds changes nothing. */
+            pairs[x++] = (cm_assign_pair){ i, lists[i].hits[h].partner,
+                                           lists[i].hits[h].score + 1e-6 + 1e-10 * (double)(lists[i].n - h) };
             if (h < k) before += lists[i].hits[h].score;
         }
     }

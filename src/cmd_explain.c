@@ -10,6 +10,8 @@ int cmd_explain(int argc, char **argv, cm_cli *cli)
     static const cm_opt opts[] = {
         { "weights", 'w', "FILE", "component weights from a YAML file like data/weights.yaml" },
         { "weight", 257, "SPEC", "override weights, e.g. sector=0.5,keyword=0" },
+        /* the id of --include-ended in cli_rank_opts, so cli_rank_opt handles it */
+        { "include-ended", 262, NULL, "explain a partner that has ended (a closed programme)" },
         { 0 },
     };
     int first = cli_parse(argc, argv, "explain", "[OPTIONS] PROFILE PARTNER-ID",
@@ -39,6 +41,12 @@ int cmd_explain(int argc, char **argv, cm_cli *cli)
         if (sug) fprintf(stderr, "clustermatch explain: unknown partner '%s' (did you mean '%s'?)\n", argv[first + 1], sug);
         else fprintf(stderr, "clustermatch explain: unknown partner '%s' (see 'clustermatch list partners')\n", argv[first + 1]);
         free(ids);
+        rc = CM_EXIT_INPUT;
+        goto out;
+    }
+    if (ds.partners[pid].ended && !r.include_ended) {
+        fprintf(stderr, "clustermatch explain: partner '%s' ended in %d and is left out of rankings; "
+                "add --include-ended to explain it anyway\n", ds.partners[pid].id, ds.partners[pid].ended);
         rc = CM_EXIT_INPUT;
         goto out;
     }

@@ -140,12 +140,56 @@ static size_t region_ref(const cm_taxonomy *t, const yctx *c, const ynode *map, 
     return r;
 }
 
+/* `status: active|ended` with `ended: YEAR`, and `scope: sector|cross-sector`. */
+static void read_status_scope(const yctx *c, const ynode *e, cm_partner *p)
+{
+    static const char *const statuses[] = { "active", "ended" };
+    static const char *const scopes[] = { "sector", "cross-sector" };
+    cm_diags *d = c->d;
+    char *status = NULL, *scope = NULL;
+    bool ended = false;
+    if (yf_str(c, e, "status", false, &status) == 0 && status) {
+        const ynode *n = ynode_get(e, "status");
+        if (!strcmp(status, "ended")) ended = true;
+        else if (strcmp(status, "active") != 0) {
+            const char *sug = cm_suggest_among(statuses, 2, status);
+            cm_error(d, c->file, n->line, n->col, "unknown status '%s' (%s%s%s)", status,
+                     sug ? "did you mean '" : "one of active, ended", sug ? sug : "", sug ? "'?" : "");
+        }
+    }
+    double year;
+    bool has = false;
+    const ynode *en = ynode_get(e, "ended");
+    if (yf_num(c, e, "ended", false, 1949, 2100, &year, &has) == 0 && has) {
+        if (year != (int)year)
+            cm_error(d, c->file, en->line, en->col, "'ended' must be a year, e.g. 2021");
+        else if (!ended)
+            cm_error(d, c->file, en->line, en->col, "'ended' is given but status is not 'ended'");
+        else
+            p->ended = (int)year;
+    } else if (ended && !en) {
+        const ynode *n = ynode_get(e, "status");
+        cm_error(d, c->file, n->line, n->col, "status 'ended' needs 'ended: YEAR', the year it closed");
+    }
+    if (yf_str(c, e, "scope", false, &scope) == 0 && scope) {
+        const ynode *n = ynode_get(e, "scope");
+        if (!strcmp(scope, "cross-sector")) p->cross_sector = true;
+        else if (strcmp(scope, "sector") != 0) {
+            const char *sug = cm_suggest_among(scopes, 2, scope);
+            cm_error(d, c->file, n->line, n->col, "unknown scope '%s' (%s%s%s)", scope,
+                     sug ? "did you mean '" : "one of sector, cross-sector", sug ? sug : "", sug ? "'?" : "");
+        }
+    }
+    free(status);
+    free(scope);
+}
+
 static int load_partner(cm_dataset *ds, const yctx *c, const ynode *e, cm_partner *p)
 {
     static const char *const keys[] = {
         "id", "kind", "zone-type", "name", "name-zh", "name-zh-hans", "province", "city", "lat", "lon",
         "approximate", "sectors", "seeks", "priorities", "description", "website", "figures", "source",
-        "as-of", NULL };
+        "as-of", "status", "ended", "scope", NULL };
     static const char *const zone_types[] = { "high-tech-zone", "sez", "etdz", "ftz", "science-park", NULL };
     const cm_taxonomy *t = &ds->tax;
     cm_diags *d = c->d;
@@ -208,8 +252,12 @@ static int load_partner(cm_dataset *ds, const yctx *c, const ynode *e, cm_partne
     bool hy = false;
     if (yf_num(c, e, "as-of", true, 1949, 2100, &year, &hy) == 0 && hy) p->as_of = (int)year;
 
+    read_status_scope(c, e, p);
+
     const ynode *sn = ynode_get(e, "sectors");
-    if (!sn || ynode_is_null(sn)) {
+    if ((!sn || ynode_is_null(sn)) && p->cross_sector) {
+        /* A cross-sector support body is found by region, policy, goal and keywords. */
+    } else if (!sn || ynode_is_null(sn)) {
         cm_error(d, c->file, e->line, e->col, "missing required key 'sectors'");
     } else if ((sn->type != YN_MAP && sn->type != YN_SEQ) || sn->n == 0) {
         cm_error(d, c->file, sn->line, sn->col, "'sectors' must be a non-empty list or map of sector to weight");

@@ -881,7 +881,9 @@ int cm_export_explain(const cm_shortlist *one, const cm_hit *hit, FILE *out)
     }
     fprintf(out, "  kind          %s", cmx_kind_name(p->kind));
     if (p->zone_type) fprintf(out, " (%s)", p->zone_type);
+    if (p->cross_sector) fputs(", a cross-sector support body", out);
     fputc('\n', out);
+    if (p->ended) fprintf(out, "  status        ended in %d\n", p->ended);
     cmx_buf place = {0};
     put_place(&place, ds, p);
     fprintf(out, "  location      %s (%s N, %s E%s)\n", cmx_buf_str(&place),

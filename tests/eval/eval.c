@@ -28,7 +28,10 @@
  *                      and sector labels, queried with the profile's sector labels and
  *                      keywords (a partnership's: its members' sectors and keywords);
  *                      partners scoring 0 are not returned
- * The baselines honour the profile's partner-kinds and exclude lists, as clustermatch does.
+ * The baselines honour the profile's partner-kinds and exclude lists, as clustermatch does,
+ * and leave out ended partners (status ended), as clustermatch does by default. A judgment
+ * of an ended partner is not counted: it cannot be suggested, so it is not in the ideal
+ * ordering either (judgments from the 2019 briefing; the data describes 2026).
  *
  * Judgments: grade 3 (excellent), 2 (good), 1 (marginal), or negative (must not be in the
  * top 10). A judged `zone-<catalogue code>` is mapped through data/sources/zone-merges.csv
@@ -194,8 +197,10 @@ static size_t resolve(const cm_dataset *ds, const merges *m, const char *id, boo
  * two judgments meeting here are two ids of one record through zone-merges.csv (a zone
  * judged under its catalogue code and under its older record): they keep the higher grade,
  * unless one says relevant and the other negative. */
-static void jset_add(jset *js, size_t pi, int g, const ynode *pn, const char *path, cm_diags *d)
+static void jset_add(jset *js, size_t pi, int g, const ynode *pn, const char *path, cm_diags *d,
+                     const cm_dataset *ds)
 {
+    if (ds->partners[pi].ended) return;       /* see the header: not counted */
     for (size_t q = 0; q < js->n; q++) {
         if (js->v[q].partner != pi) continue;
         if ((g == 0) != (js->v[q].grade == 0)) {
@@ -299,7 +304,7 @@ static int jtable_load(jtable *t, const char *path, const cm_dataset *ds, const 
                         dup = o && o->type == YN_SCALAR && !strcmp(o->str, pn->str);
                     }
                 }
-                if (!dup) jset_add(js, pi, (int)g, pn, path, d);
+                if (!dup) jset_add(js, pi, (int)g, pn, path, d, ds);
             }
         }
     }
@@ -478,6 +483,7 @@ static bool eligible(const cm_dataset *ds, const cm_profile *p, size_t j)
 {
     const cm_partner *pa = &ds->partners[j];
     if (p->kinds && !(p->kinds & (1u << pa->kind))) return false;
+    if (pa->ended) return false;
     for (size_t k = 0; k < p->nexclude; k++)
         if (!strcmp(p->exclude[k], pa->id)) return false;
     return true;
