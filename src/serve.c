@@ -51,7 +51,7 @@ struct cm_server {
     void *log_ctx;
 };
 
-typedef enum { R_NONE = -1, R_FORM, R_ASSET, R_VOCAB, R_RANK, R_LOAD, R_DOWNLOAD } route;
+typedef enum { R_NONE = -1, R_FORM, R_ASSET, R_VOCAB, R_ICON, R_RANK, R_LOAD, R_DOWNLOAD } route;
 
 typedef struct sv_req {
     cm_server *s;
@@ -207,6 +207,7 @@ static route route_of(const char *url, bool *bad)
     sv_asset a;
     if (!strcmp(url, "/")) return R_FORM;
     if (!strcmp(url, "/vocab.json")) return R_VOCAB;
+    if (!strcmp(url, "/favicon.ico")) return R_ICON;   /* browsers ask; there is none */
     if (!strcmp(url, "/rank")) return R_RANK;
     if (!strcmp(url, "/load")) return R_LOAD;
     if (!strcmp(url, "/download")) return R_DOWNLOAD;
@@ -221,6 +222,11 @@ static enum MHD_Result answer_get(sv_req *r, struct MHD_Connection *c, const cha
     case R_FORM:
         if (sv_page_form(&r->s->ctx, &p)) return MHD_NO;
         return send_page(r, c, &p, false);
+    case R_ICON: {
+        sv_page empty = { .status = MHD_HTTP_NO_CONTENT, .type = "text/plain; charset=utf-8" };
+        if (!(empty.body = calloc(1, 1))) return MHD_NO;
+        return send_page(r, c, &empty, true);
+    }
     case R_VOCAB: {
         struct MHD_Response *resp = MHD_create_response_from_buffer(
             r->s->ctx.vocab_len, r->s->ctx.vocab_json, MHD_RESPMEM_PERSISTENT);

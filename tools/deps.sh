@@ -9,7 +9,8 @@ build="gcc make pkg-config libyaml-dev libgsl-dev uthash-dev libjansson-dev libx
 case "${1:-build}" in
   build)   want="$build" ;;
   check)   want="$build python3 python3-jsonschema unzip curl" ;;
-  browser) want="chromium fonts-noto-cjk" ;;
+  browser) want="chromium fonts-noto-cjk"   # + node and npm for puppeteer-core (tests/browser)
+           command -v npm >/dev/null 2>&1 || want="$want nodejs npm" ;;
   fuzz)    want="clang libclang-rt-14-dev" ;;
   valgrind) want="valgrind" ;;
   bench)   want="$build libopenblas-dev hyperfine" ;;

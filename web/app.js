@@ -13,6 +13,8 @@
     });
     vocab.regions.forEach(function (r) {
       r.keys = [r.id, r.name, r.zh, r.zht].filter(Boolean).map(fold);
+      // Shaanxi is Shanxi with a doubled vowel: whoever types one is shown both.
+      r.near = r.keys.map(function (k) { return k.replace(/aa/g, 'a'); });
       r.title = r.name + (r.zh ? ' ' + r.zh : '');
       r.sub = r.level + (r.in ? ' in ' + r.in : '') + ' · ' + r.id;
     });
@@ -31,6 +33,7 @@
         if (i === 0) best = Math.min(best, k === q ? 0 : 1);
         else if (i > 0) best = Math.min(best, 2);
       });
+      (e.near || []).forEach(function (k) { if (k.indexOf(q) >= 0) best = Math.min(best, 2); });
       if (best < 3) hits.push([best, e.title.length, e]);
     });
     hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
