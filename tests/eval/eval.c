@@ -17,7 +17,8 @@
  *
  * Methods:
  *   clustermatch       cm_rank_one with cm_rank_opts_init's defaults (the data's weights,
- *                      the shipped diversity), asked for the whole ranking
+ *                      the shipped diversity): the top 10 exactly as `rank` shows it, then
+ *                      the other partners it returns, in score order
  *   clustermatch div L the same with maximal marginal relevance at lambda = --diversity L;
  *                      by default the other side of the shipped setting (0 when diversity
  *                      ships on, 0.3 when it ships off); no row when L is the shipped value
@@ -566,24 +567,36 @@ static void compstats_print(const compstats *cs)
     }
 }
 
+/* clustermatch's ranking as a user meets it: the first CUT partners exactly as `rank`
+ * shows them with the method's options (its diversity re-ranking works on the pool of a
+ * top-10 request, its score floor applies), then every other partner the same options
+ * return, in score order, so that MRR and the condensed figures can look further down. */
 static int rank_cm(const cm_model *m, const cm_profile *p, const method *mt, ranking *r, cm_diags *d,
                    compstats *cs, const jset *js)
 {
-    cm_rank_opts o = mt->opts;
-    cm_shortlist s = { 0 };
-    o.top = m->ds->npartners;      /* the whole ranking, so MRR sees every partner */
-    o.min_score = 0;
-    int rc = cm_rank_one(m, p, &o, &s, d);
+    cm_rank_opts shown = mt->opts, rest = mt->opts;
+    cm_shortlist s = { 0 }, t = { 0 };
+    shown.top = CUT;
+    rest.top = m->ds->npartners;
+    rest.diversity = 0;
+    int rc = cm_rank_one(m, p, &shown, &s, d);
+    if (!rc) rc = cm_rank_one(m, p, &rest, &t, d);
     if (!rc) {
-        r->v = malloc((s.n ? s.n : 1) * sizeof *r->v);
+        r->v = malloc((s.n + t.n ? s.n + t.n : 1) * sizeof *r->v);
         if (!r->v) rc = -1;
         else {
-            r->n = s.n;
-            for (size_t i = 0; i < s.n; i++) r->v[i] = s.hits[i].partner;
+            r->n = 0;
+            for (size_t i = 0; i < s.n; i++) r->v[r->n++] = s.hits[i].partner;
+            for (size_t i = 0; i < t.n; i++) {
+                bool seen = false;
+                for (size_t k = 0; k < s.n && !seen; k++) seen = s.hits[k].partner == t.hits[i].partner;
+                if (!seen) r->v[r->n++] = t.hits[i].partner;
+            }
         }
-        if (cs) compstats_add(cs, &s, js);
+        if (cs) compstats_add(cs, &t, js);
     }
     cm_shortlist_release(&s);
+    cm_shortlist_release(&t);
     return rc;
 }
 
