@@ -30,9 +30,11 @@
  *                      keywords (a partnership's: its members' sectors and keywords);
  *                      partners scoring 0 are not returned
  * The baselines honour the profile's partner-kinds and exclude lists, as clustermatch does,
- * and leave out ended partners (status ended), as clustermatch does by default. A judgment
- * of an ended partner is not counted: it cannot be suggested, so it is not in the ideal
- * ordering either (judgments from the 2019 briefing; the data describes 2026).
+ * and leave out ended partners (status ended), as clustermatch does by default. A relevant
+ * judgment of an ended partner is not counted: it cannot be suggested, so it is not in the
+ * ideal ordering either (judgments from the 2019 briefing; the data describes 2026). A
+ * negative one is kept: should an ended programme reach a top 10 again (issue #13 failure
+ * mode 9), it counts against the method.
  *
  * Judgments: grade 3 (excellent), 2 (good), 1 (marginal), or negative (must not be in the
  * top 10). A judged `zone-<catalogue code>` is mapped through data/sources/zone-merges.csv
@@ -48,6 +50,8 @@
  *   P@5       share of the first five results with a grade >= 1
  *   neg@10    judged-negative partners among the first ten
  *   MRR       1 / rank of the first result with a grade >= 1 (0 if none is returned)
+ *   shown     how many suggestions the method's visible list holds (at most 10): below 10
+ *             when a relevance floor cuts the padding (issue #13 failure mode 2)
  *
  * Acceptance (--accept, the thresholds of issue #13; --min-cndcg and --max-neg10 set them):
  * clustermatch's condensed nDCG@10 >= 0.85 in every group and its mean neg@10 <= 0.3 over
@@ -201,7 +205,7 @@ static size_t resolve(const cm_dataset *ds, const merges *m, const char *id, boo
 static void jset_add(jset *js, size_t pi, int g, const ynode *pn, const char *path, cm_diags *d,
                      const cm_dataset *ds)
 {
-    if (ds->partners[pi].ended) return;       /* see the header: not counted */
+    if (ds->partners[pi].ended && g > 0) return;   /* see the header: not counted */
     for (size_t q = 0; q < js->n; q++) {
         if (js->v[q].partner != pi) continue;
         if ((g == 0) != (js->v[q].grade == 0)) {
@@ -477,7 +481,8 @@ typedef struct method {
     cm_rank_opts opts;             /* T_CM: cm_rank_opts_init's defaults, then the variant's changes */
 } method;
 
-typedef struct ranking { size_t *v; size_t n; } ranking;
+/* A method's ranking, best first; `shown` of them (at most CUT) make its visible list. */
+typedef struct ranking { size_t *v; size_t n, shown; } ranking;
 
 /* The profile's own filters, which every method applies: partner kinds and exclude. */
 static bool eligible(const cm_dataset *ds, const cm_profile *p, size_t j)
@@ -508,6 +513,7 @@ static int rank_by_key(const cm_dataset *ds, const cm_profile *p, const double *
         if (key[j] > 0 && eligible(ds, p, j)) r->v[r->n++] = j;
     sort_key = key;
     qsort(r->v, r->n, sizeof *r->v, by_key_then_index);
+    r->shown = r->n < CUT ? r->n : CUT;
     return 0;
 }
 
@@ -586,6 +592,7 @@ static int rank_cm(const cm_model *m, const cm_profile *p, const method *mt, ran
         if (!r->v) rc = -1;
         else {
             r->n = 0;
+            r->shown = s.n;
             for (size_t i = 0; i < s.n; i++) r->v[r->n++] = s.hits[i].partner;
             for (size_t i = 0; i < t.n; i++) {
                 bool seen = false;
@@ -602,7 +609,7 @@ static int rank_cm(const cm_model *m, const cm_profile *p, const method *mt, ran
 
 /* ---- metrics ------------------------------------------------------------------------ */
 
-typedef struct scores { double ndcg, cndcg, p5, mrr, neg10, kinds, provinces; } scores;
+typedef struct scores { double ndcg, cndcg, p5, mrr, neg10, shown, kinds, provinces; } scores;
 
 static double gain(int g) { return g > 0 ? (double)((1 << g) - 1) : 0.0; }
 
@@ -657,6 +664,7 @@ static scores measure(const cm_dataset *ds, const jset *js, const ranking *r)
     }
     for (unsigned k = kinds; k; k &= k - 1) s.kinds += 1;
     s.provinces = (double)nprov;
+    s.shown = (double)r->shown;
     return s;
 }
 
@@ -927,6 +935,7 @@ int main(int argc, char **argv)
             double n = (double)nmeasured, ng = (double)nprof[pj[i]->group];
             a->ndcg += s->ndcg / n; a->cndcg += s->cndcg / n; a->p5 += s->p5 / n; a->mrr += s->mrr / n;
             a->neg10 += s->neg10 / n; a->kinds += s->kinds / n; a->provinces += s->provinces / n;
+            a->shown += s->shown / n; g->shown += s->shown / ng;
             g->ndcg += s->ndcg / ng; g->cndcg += s->cndcg / ng; g->p5 += s->p5 / ng; g->mrr += s->mrr / ng;
             g->neg10 += s->neg10 / ng;
         }
@@ -942,16 +951,16 @@ int main(int argc, char **argv)
         putchar('\n');
     }
     printf("clustermatch as shipped: default weights, diversity %.2g\n\n", shipped);
-    printf("%-14s %4s  %-24s %8s %9s %6s %7s %6s\n", "group", "n", "method", "nDCG@10", "cnDCG@10", "P@5",
-           "neg@10", "MRR");
+    printf("%-14s %4s  %-24s %8s %9s %6s %7s %6s %6s\n", "group", "n", "method", "nDCG@10", "cnDCG@10", "P@5",
+           "neg@10", "MRR", "shown");
     for (int g = 0; g <= NGROUPS; g++) {
         if (g < NGROUPS && !nprof[g]) continue;
         for (size_t k = 0; k < nm; k++) {
             const scores *s = g < NGROUPS ? &gmean[g][k] : &mean[k];
             char n[16] = "";
             if (!k) snprintf(n, sizeof n, "%zu", g < NGROUPS ? nprof[g] : nmeasured);
-            printf("%-14s %4s  %-24s %8.3f %9.3f %6.3f %7.2f %6.3f\n", k ? "" : g < NGROUPS ? group_names[g] : "all",
-                   n, mt[k].name, s->ndcg, s->cndcg, s->p5, s->neg10, s->mrr);
+            printf("%-14s %4s  %-24s %8.3f %9.3f %6.3f %7.2f %6.3f %6.2f\n", k ? "" : g < NGROUPS ? group_names[g] : "all",
+                   n, mt[k].name, s->ndcg, s->cndcg, s->p5, s->neg10, s->mrr, s->shown);
         }
     }
     if (components) compstats_print(&cs);
