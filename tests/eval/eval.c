@@ -296,7 +296,8 @@ static int jtable_load(jtable *t, const char *path, const cm_dataset *ds, const 
                 size_t pi = resolve(ds, mg, pn->str, &pending);
                 if (pending) { js->npending++; continue; }
                 if (pi == CM_NONE) {
-                    cm_error(d, path, pn->line, pn->col, "unknown partner '%s'%s", pn->str,
+                    cm_error(d, path, pn->line, pn->col, "unknown partner '%s'%s; if the record was removed on purpose, "
+                             "delete or re-point this judgment", pn->str,
                              mg->present && !strncmp(pn->str, "zone-", 5)
                                  ? " (not a partner, and its code is not in zone-merges.csv)" : "");
                     continue;
