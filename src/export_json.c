@@ -13,7 +13,8 @@
 #include <math.h>
 #include <jansson.h>
 
-#include "export_int.h"
+#include "export_util.h"
+#include "export_writers.h"
 
 /* A JSON number, or null for a value that is not finite (JSON has no NaN). */
 static json_t *jnum(double v)

@@ -15,7 +15,8 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
-#include "export_int.h"
+#include "export_util.h"
+#include "export_writers.h"
 
 #define SHEET_MAX 31
 

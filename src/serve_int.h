@@ -9,7 +9,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "export_int.h"
+#include "export.h"
+#include "export_util.h"   /* cmx_buf */
 #include "profile.h"
 #include "score.h"
 

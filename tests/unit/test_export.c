@@ -17,7 +17,7 @@
 #include "export.h"
 #include "testhelp.h"
 
-/* Defined in export.c; declared here rather than through the private header. */
+/* Defined in export_util.c; declared here rather than through the private header. */
 size_t cmx_display_width(const char *s);
 
 /* ---- fixture --------------------------------------------------------------------- */

@@ -1,16 +1,18 @@
-/* export_int.h: private helpers shared by the writers (export*.c); not part of the API.
+/* export_util.h: private helpers shared by the writers (export_*.c); not part of the API.
+ * The bottom layer of the export code: it knows shortlists (rank.h) and nothing of the
+ * writers or the dispatch above it.
  *
  * Every helper reads the shortlist and dataset as they are and never allocates anything the
  * caller must free unless it says so. Numbers are formatted with '.' as the decimal point
  * whatever LC_NUMERIC says, so data files do not change with the user's locale.
  */
-#ifndef CM_EXPORT_INT_H
-#define CM_EXPORT_INT_H
+#ifndef CM_EXPORT_UTIL_H
+#define CM_EXPORT_UTIL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
-#include "export.h"
+#include "rank.h"
 
 #ifndef CM_VERSION
 #define CM_VERSION "unknown"
@@ -33,6 +35,15 @@ const cm_note *cmx_note(const cm_dataset *ds, size_t idx);
 size_t cmx_note_first(const cm_shortlist *s, size_t note);
 /* `s`, or "" for NULL. */
 const char *cmx_str(const char *s);
+/* A profile's name, else its id; "" for NULL. */
+const char *cmx_profile_label(const cm_profile *p);
+
+/* One CSV field, RFC 4180: quoted when it holds a comma, a double quote, CR or LF, with the
+ * quotes doubled. NULL is an empty field. */
+void cmx_csv_field(FILE *out, const char *s);
+/* Text escaped for HTML content and attribute values (& < > " '); control characters other
+ * than tab and line feed become spaces. NULL is empty. */
+void cmx_html_text(FILE *out, const char *s);
 
 /* Format `v` with `prec` decimals into `buf` (at least 48 bytes), C locale. */
 char *cmx_num(char *buf, size_t len, double v, int prec);
@@ -48,16 +59,5 @@ void cmx_buf_printf(cmx_buf *b, const char *fmt, ...) __attribute__((format(prin
 void cmx_buf_release(cmx_buf *b);
 /* The buffer's text ("" if empty), valid until the next change. */
 const char *cmx_buf_str(const cmx_buf *b);
-
-/* Writers behind cm_export_stream/cm_export_file. They return 0, or -1 when memory ran
- * out or the library failed (a message in `d`); write errors on `out` are found by the
- * caller with ferror. */
-int cmx_write_json(const cm_shortlist *lists, size_t n, const cm_export_opts *o, FILE *out,
-                   cm_diags *d, const char *name);
-int cmx_write_html(const cm_shortlist *lists, size_t n, const cm_export_opts *o, FILE *out,
-                   cm_diags *d, const char *name);
-/* xlsx is written to `path` directly (not atomically: cm_export_file wraps it). */
-int cmx_write_xlsx(const cm_shortlist *lists, size_t n, const cm_export_opts *o,
-                   const char *path, cm_diags *d, const char *name);
 
 #endif

@@ -1,0 +1,627 @@
+/* export_text.c: the text writers (table, tsv, csv, md) and the single-pair breakdown of
+ * `clustermatch explain`.
+ *
+ * Writers print the fields of cm_shortlist and cm_hit as they are: no writer computes,
+ * filters or reorders anything, so every format shows the same hits in the same order with
+ * the same scores. Precision per format (docs/exports.md):
+ *   table, md     score and points %.1f, component values %.3f (explain only)
+ *   tsv, csv      score %.2f, component values %.4f, points (csv only) %.2f
+ *   json, xlsx    full double precision
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "export_util.h"
+#include "export_writers.h"
+
+/* ---- small local helpers ------------------------------------------------------------ */
+
+/* Copy `s` with tabs, CR and LF (and other C0 controls) turned into spaces. */
+static void put_clean(cmx_buf *b, const char *s)
+{
+    for (const char *p = cmx_str(s); *p; p++) {
+        char c = *p;
+        if ((unsigned char)c < 0x20 || c == 0x7f) c = ' ';
+        cmx_buf_putn(b, &c, 1);
+    }
+}
+
+static char *dup_clean(const char *s)
+{
+    cmx_buf b = {0};
+    put_clean(&b, s);
+    if (b.oom) { cmx_buf_release(&b); return NULL; }
+    if (!b.s) return strdup("");
+    return b.s;
+}
+
+/* "Zhejiang / Xiaoshan", or the province alone. */
+static void put_place(cmx_buf *b, const cm_dataset *ds, const cm_partner *p)
+{
+    put_clean(b, cmx_region_name(ds, p->province));
+    const char *city = cmx_region_name(ds, p->city);
+    if (*city && p->city != p->province) {
+        cmx_buf_puts(b, " / ");
+        put_clean(b, city);
+    }
+}
+
+static void put_reasons(cmx_buf *b, const cm_hit *h, size_t max, const char *sep)
+{
+    for (size_t i = 0; i < h->nreasons && i < max && i < CM_MAX_REASONS; i++) {
+        if (i) cmx_buf_puts(b, sep);
+        put_clean(b, h->reasons[i].text);
+    }
+}
+
+
+/* ---- table ------------------------------------------------------------------------ */
+
+enum { T_RANK, T_SCORE, T_STAB, T_KIND, T_NAME, T_ZH, T_PLACE, T_WHY, T_NCOLS };
+static const char *const t_head[T_NCOLS] = {
+    "#", "score", "stable", "kind", "name", "Chinese name", "province / city", "why",
+};
+static const bool t_right[T_NCOLS] = { true, true, true, false, false, false, false, false };
+/* Narrowest a flexible column is shrunk to; 0 = fixed. */
+static const size_t t_min[T_NCOLS] = { 0, 0, 0, 0, 12, 6, 8, 10 };
+
+/* Write `s` in `w` columns: truncated with "…" if wider, padded unless `last`. */
+static void put_cell(FILE *out, const char *s, size_t w, bool right, bool last)
+{
+    size_t sw = cmx_display_width(s);
+    if (sw <= w) {
+        if (right) for (size_t i = sw; i < w; i++) fputc(' ', out);
+        fputs(s, out);
+        if (!right && !last) for (size_t i = sw; i < w; i++) fputc(' ', out);
+        return;
+    }
+    if (w == 0) return;
+    /* Keep whole codepoints while they fit in w - 1 columns, then the ellipsis. */
+    size_t len = strlen(s), i = 0, used = 0;
+    while (i < len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        size_t cw = 1;
+        if (k <= 0) k = 1;
+        else cw = utf8proc_charwidth(cp) > 0 ? (size_t)utf8proc_charwidth(cp) : 0;
+        if (used + cw > w - 1) break;
+        used += cw;
+        i += (size_t)k;
+    }
+    fwrite(s, 1, i, out);
+    fputs("\xe2\x80\xa6", out);              /* U+2026, one column */
+    used++;
+    if (!last) for (; used < w; used++) fputc(' ', out);
+}
+
+/* Write "<indent><label padded to 8> text", word-wrapped to `width` columns (0 = no wrap). */
+static void put_wrapped(FILE *out, const char *label, const char *text, int width)
+{
+    const size_t indent = 4 + 9;
+    fprintf(out, "    %-8s ", label);
+    if (width <= 0 || (size_t)width <= indent + 10) {
+        fputs(text, out);
+        fputc('\n', out);
+        return;
+    }
+    size_t avail = (size_t)width - indent, col = 0;
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ') p++;
+        if (!*p) break;
+        const char *e = p;
+        while (*e && *e != ' ') e++;
+        char *word = strndup(p, (size_t)(e - p));
+        size_t ww = word ? cmx_display_width(word) : (size_t)(e - p);
+        if (col > 0 && col + 1 + ww > avail) {
+            fprintf(out, "\n%*s", (int)indent, "");
+            col = 0;
+        } else if (col > 0) {
+            fputc(' ', out);
+            col++;
+        }
+        fwrite(p, 1, (size_t)(e - p), out);
+        col += ww;
+        free(word);
+        p = e;
+    }
+    fputc('\n', out);
+}
+
+static void table_explain(const cm_shortlist *s, size_t r, const cm_export_opts *o, FILE *out)
+{
+    const cm_hit *h = &s->hits[r];
+    const cm_dataset *ds = s->ds;
+    char num[48];
+    cmx_buf b = {0};
+    for (size_t c = 0; c < CM_NCOMP; c++) {
+        if (c) cmx_buf_puts(&b, "  ");
+        cmx_buf_printf(&b, "%s %s", cmx_comp_name(c),
+                       s->active[c] ? cmx_num(num, sizeof num, h->contrib[c], 1) : "-");
+    }
+    if (o->color) fputs("\033[2m", out);
+    fprintf(out, "    %-8s %s\n", "points", cmx_buf_str(&b));
+    for (size_t i = 0; i < h->nreasons && i < CM_MAX_REASONS; i++) {
+        b.n = 0;
+        if (b.s) b.s[0] = '\0';
+        put_clean(&b, h->reasons[i].text);
+        cmx_buf_printf(&b, " (+%s)", cmx_num(num, sizeof num, h->reasons[i].contrib, 1));
+        put_wrapped(out, i == 0 ? "why" : "", cmx_buf_str(&b), o->width);
+    }
+    for (size_t i = 0; i < h->nnotes && i < CM_MAX_NOTES; i++) {
+        const cm_note *nt = cmx_note(ds, h->notes[i]);
+        if (!nt) continue;
+        b.n = 0;
+        if (b.s) b.s[0] = '\0';
+        put_clean(&b, nt->title);
+        size_t first = cmx_note_first(s, h->notes[i]);
+        if (first < r) {
+            cmx_buf_printf(&b, " (see #%zu)", first + 1);
+        } else {
+            cmx_buf_puts(&b, ": ");
+            put_clean(&b, nt->text);
+        }
+        put_wrapped(out, "note", cmx_buf_str(&b), o->width);
+    }
+    if (h->why_partner[0]) put_wrapped(out, "china", h->why_partner, o->width);
+    if (h->member_score && s->profile) {
+        b.n = 0;
+        if (b.s) b.s[0] = '\0';
+        for (size_t m = 0; m < s->profile->nmembers; m++) {
+            if (m) cmx_buf_puts(&b, "; ");
+            put_clean(&b, cmx_profile_label(&s->profile->members[m]));
+            cmx_buf_printf(&b, " %s", cmx_num(num, sizeof num, h->member_score[m], 1));
+        }
+        put_wrapped(out, "members", cmx_buf_str(&b), o->width);
+    }
+    if (o->color) fputs("\033[0m", out);
+    cmx_buf_release(&b);
+}
+
+/* Column widths for a table of `rows` rows (the header first). With a `width` limit, the
+ * widest flexible column loses one column at a time down to its minimum; if the minimums
+ * still do not fit, the reasons, Chinese name and place columns are dropped in that order;
+ * if even that does not fit, the line overflows. */
+static void fit_columns(char **cell, size_t rows, bool show[T_NCOLS], size_t w[T_NCOLS],
+                        int width)
+{
+    static const size_t drop[] = { T_WHY, T_ZH, T_PLACE };
+    for (size_t k = 0;; k++) {
+        for (size_t c = 0; c < T_NCOLS; c++) {
+            w[c] = 0;
+            if (!show[c]) continue;
+            for (size_t r = 0; r < rows; r++) {
+                size_t cw = cmx_display_width(cell[r * T_NCOLS + c]);
+                if (cw > w[c]) w[c] = cw;
+            }
+        }
+        if (width <= 0) return;
+        for (;;) {
+            size_t total = 0;
+            for (size_t c = 0; c < T_NCOLS; c++)
+                if (show[c]) total += w[c] + (total ? 2 : 0);
+            if (total <= (size_t)width) return;
+            /* Shrink the widest column, counting the partner's name at 60% of its width:
+             * the name is what a reader scans, so it keeps more than the others. */
+            size_t best = T_NCOLS;
+            double bw = 0;
+            for (size_t c = 0; c < T_NCOLS; c++) {
+                double eff = (double)w[c] * (c == T_NAME ? 0.6 : 1.0);
+                if (show[c] && t_min[c] && w[c] > t_min[c] && (best == T_NCOLS || eff > bw)) {
+                    best = c;
+                    bw = eff;
+                }
+            }
+            if (best == T_NCOLS) break;
+            w[best]--;
+        }
+        if (k == sizeof drop / sizeof drop[0]) return;    /* overflow */
+        show[drop[k]] = false;
+    }
+}
+
+static void table_title(const cm_shortlist *s, FILE *out, bool color)
+{
+    const cm_profile *p = s->profile;
+    if (color) fputs("\033[1m", out);
+    fputs(cmx_profile_label(p), out);
+    if (p && p->id && p->name && strcmp(p->id, p->name) != 0) fprintf(out, " (%s)", p->id);
+    if (color) fputs("\033[0m", out);
+    if (s->n)
+        fprintf(out, ": top %zu of %zu partner%s considered\n", s->n, s->considered,
+                s->considered == 1 ? "" : "s");
+    else
+        fprintf(out, ": no match among %zu partner%s considered\n", s->considered,
+                s->considered == 1 ? "" : "s");
+}
+
+int cmx_write_table(const cm_shortlist *s, const cm_export_opts *o, FILE *out,
+                       cm_diags *d, const char *name)
+{
+    int rc = -1;
+    size_t rows = s->n + 1;
+    char **cell = calloc(rows * T_NCOLS, sizeof *cell);
+    if (!cell) return cm_ioerror(d, name, "out of memory");
+    char num[48];
+    for (size_t c = 0; c < T_NCOLS; c++)
+        if (!(cell[c] = strdup(t_head[c]))) goto oom;
+    for (size_t r = 0; r < s->n; r++) {
+        const cm_hit *h = &s->hits[r];
+        const cm_partner *p = cmx_partner(s, h);
+        char **row = cell + (r + 1) * T_NCOLS;
+        cmx_buf place = {0}, why = {0};
+        put_place(&place, s->ds, p);
+        put_reasons(&why, h, 2, "; ");
+        snprintf(num, sizeof num, "%zu", r + 1);
+        row[T_RANK] = strdup(num);
+        row[T_SCORE] = strdup(cmx_num(num, sizeof num, h->score, 1));
+        /* Empty without --stability, and an empty column is not shown. */
+        if (h->acceptability >= 0) snprintf(num, sizeof num, "%.0f%%", 100.0 * h->acceptability);
+        else num[0] = '\0';
+        row[T_STAB] = strdup(num);
+        row[T_KIND] = strdup(cmx_kind_name(p->kind));
+        row[T_NAME] = dup_clean(p->name);
+        row[T_ZH] = dup_clean(cmx_name_zh(p));
+        row[T_PLACE] = place.oom ? NULL : strdup(cmx_buf_str(&place));
+        row[T_WHY] = why.oom ? NULL : strdup(cmx_buf_str(&why));
+        cmx_buf_release(&place);
+        cmx_buf_release(&why);
+        for (size_t c = 0; c < T_NCOLS; c++)
+            if (!row[c]) goto oom;
+    }
+
+    /* A flexible column with nothing in it (no Chinese names at all, say) is left out. */
+    bool show[T_NCOLS];
+    for (size_t c = 0; c < T_NCOLS; c++) {
+        show[c] = true;
+        if (!t_min[c] && c != T_STAB) continue;
+        bool empty = true;
+        for (size_t r = 1; r < rows && empty; r++) empty = cell[r * T_NCOLS + c][0] == '\0';
+        show[c] = !empty;
+    }
+    size_t w[T_NCOLS];
+    fit_columns(cell, rows, show, w, o->width);
+
+    table_title(s, out, o->color);
+    if (s->n == 0) { rc = 0; goto out; }
+    for (size_t r = 0; r < rows; r++) {
+        if (r == 0 && o->color) fputs("\033[1m", out);
+        size_t lastc = 0;
+        for (size_t c = 0; c < T_NCOLS; c++)
+            if (show[c]) lastc = c;
+        for (size_t c = 0; c < T_NCOLS; c++) {
+            if (!show[c]) continue;
+            if (c) fputs("  ", out);
+            put_cell(out, cell[r * T_NCOLS + c], w[c], t_right[c], c == lastc);
+        }
+        if (r == 0 && o->color) fputs("\033[0m", out);
+        fputc('\n', out);
+        if (r > 0 && o->explain) table_explain(s, r - 1, o, out);
+    }
+    rc = 0;
+    goto out;
+oom:
+    cm_ioerror(d, name, "out of memory");
+out:
+    for (size_t i = 0; i < rows * T_NCOLS; i++) free(cell[i]);
+    free(cell);
+    return rc;
+}
+
+/* ---- tsv and csv -------------------------------------------------------------------- */
+
+static const char *const row_head[] = {
+    "profile_id", "rank", "score", "partner_id", "kind", "name", "name_zh", "province", "city",
+    "sector", "region", "policy", "goal", "keyword", "reasons", "reciprocity", "stability",
+    "china_side", "members",
+};
+#define ROW_NHEAD (sizeof row_head / sizeof row_head[0])
+
+/* The common columns of tsv and csv for one hit, as raw (uncleaned) strings. */
+typedef struct row_fields { char *v[ROW_NHEAD]; } row_fields;
+
+static int row_fill(row_fields *f, const cm_shortlist *s, size_t r)
+{
+    const cm_hit *h = &s->hits[r];
+    const cm_partner *p = cmx_partner(s, h);
+    char num[48];
+    cmx_buf why = {0};
+    memset(f, 0, sizeof *f);
+    put_reasons(&why, h, CM_MAX_REASONS, "; ");
+    snprintf(num, sizeof num, "%zu", r + 1);
+    f->v[0] = strdup(s->profile ? cmx_str(s->profile->id) : "");
+    f->v[1] = strdup(num);
+    f->v[2] = strdup(cmx_num(num, sizeof num, h->score, 2));
+    f->v[3] = strdup(cmx_str(p->id));
+    f->v[4] = strdup(cmx_kind_name(p->kind));
+    f->v[5] = strdup(cmx_str(p->name));
+    f->v[6] = strdup(cmx_name_zh(p));
+    f->v[7] = strdup(cmx_region_name(s->ds, p->province));
+    f->v[8] = strdup(cmx_region_name(s->ds, p->city));
+    for (size_t c = 0; c < CM_NCOMP; c++)
+        f->v[9 + c] = strdup(cmx_num(num, sizeof num, h->comp[c], 4));
+    f->v[14] = why.oom ? NULL : strdup(cmx_buf_str(&why));
+    cmx_buf_release(&why);
+    f->v[15] = strdup(cmx_num(num, sizeof num, h->recip, 4));
+    /* Stability is empty unless --stability was asked for. */
+    f->v[16] = strdup(h->acceptability >= 0 ? cmx_num(num, sizeof num, h->acceptability, 4) : "");
+    f->v[17] = strdup(h->why_partner);
+    /* Partnerships: each member's score for this partner, "member-id 72.3; ...". */
+    cmx_buf mem = {0};
+    for (size_t m = 0; h->member_score && s->profile && m < s->profile->nmembers; m++)
+        cmx_buf_printf(&mem, "%s%s %s", m ? "; " : "", cmx_str(s->profile->members[m].id),
+                       cmx_num(num, sizeof num, h->member_score[m], 1));
+    f->v[18] = mem.oom ? NULL : strdup(cmx_buf_str(&mem));
+    cmx_buf_release(&mem);
+    for (size_t i = 0; i < ROW_NHEAD; i++)
+        if (!f->v[i]) return -1;
+    return 0;
+}
+
+static void row_release(row_fields *f)
+{
+    for (size_t i = 0; i < ROW_NHEAD; i++) free(f->v[i]);
+    memset(f, 0, sizeof *f);
+}
+
+static void tsv_field(FILE *out, const char *s)
+{
+    for (const char *p = s; *p; p++)
+        fputc(((unsigned char)*p < 0x20 || *p == 0x7f) ? ' ' : *p, out);
+}
+
+int cmx_write_tsv(const cm_shortlist *lists, size_t n, bool header, FILE *out, cm_diags *d,
+                     const char *name)
+{
+    for (size_t i = 0; header && i < ROW_NHEAD; i++)
+        fprintf(out, "%s%s", i ? "\t" : "", row_head[i]);
+    if (header) fputc('\n', out);
+    for (size_t l = 0; l < n; l++) {
+        for (size_t r = 0; r < lists[l].n; r++) {
+            row_fields f;
+            if (row_fill(&f, &lists[l], r) != 0) {
+                row_release(&f);
+                return cm_ioerror(d, name, "out of memory");
+            }
+            for (size_t i = 0; i < ROW_NHEAD; i++) {
+                if (i) fputc('\t', out);
+                tsv_field(out, f.v[i]);
+            }
+            fputc('\n', out);
+            row_release(&f);
+        }
+    }
+    return 0;
+}
+
+int cmx_write_csv(const cm_shortlist *lists, size_t n, bool header, FILE *out, cm_diags *d,
+                     const char *name)
+{
+    char num[48];
+    if (header) {
+        for (size_t i = 0; i < ROW_NHEAD; i++) fprintf(out, "%s%s", i ? "," : "", row_head[i]);
+        fputs(",website", out);
+        for (size_t c = 0; c < CM_NCOMP; c++) fprintf(out, ",%s_points", cmx_comp_name(c));
+        fputs("\r\n", out);
+    }
+    for (size_t l = 0; l < n; l++) {
+        const cm_shortlist *s = &lists[l];
+        for (size_t r = 0; r < s->n; r++) {
+            row_fields f;
+            if (row_fill(&f, s, r) != 0) {
+                row_release(&f);
+                return cm_ioerror(d, name, "out of memory");
+            }
+            for (size_t i = 0; i < ROW_NHEAD; i++) {
+                if (i) fputc(',', out);
+                cmx_csv_field(out, f.v[i]);
+            }
+            row_release(&f);
+            fputc(',', out);
+            cmx_csv_field(out, cmx_str(cmx_partner(s, &s->hits[r])->website));
+            for (size_t c = 0; c < CM_NCOMP; c++)
+                fprintf(out, ",%s", cmx_num(num, sizeof num, s->hits[r].contrib[c], 2));
+            fputs("\r\n", out);
+        }
+    }
+    return 0;
+}
+
+/* ---- markdown ------------------------------------------------------------------------ */
+
+/* Backslash-escape what GitHub Markdown would read as markup in a table cell. */
+static void md_text(FILE *out, const char *s)
+{
+    for (const char *p = cmx_str(s); *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7f) { fputc(' ', out); continue; }
+        if (strchr("\\|*_`[]<>#~", c)) fputc('\\', out);
+        fputc(c, out);
+    }
+}
+
+int cmx_write_md(const cm_shortlist *s, const cm_export_opts *o, FILE *out)
+{
+    char num[48];
+    const cm_profile *p = s->profile;
+    fputs("## ", out);
+    md_text(out, cmx_profile_label(p));
+    if (p && p->id && p->name && strcmp(p->id, p->name) != 0) {
+        fputs(" (", out);
+        md_text(out, p->id);
+        fputc(')', out);
+    }
+    fputs("\n\n", out);
+    if (s->n == 0) {
+        fprintf(out, "No match among %zu partners considered.\n", s->considered);
+        return 0;
+    }
+    fprintf(out, "Top %zu of %zu partners considered.\n\n", s->n, s->considered);
+    fputs("| # | score | kind | name | Chinese name | province / city | why |\n", out);
+    fputs("| ---: | ---: | --- | --- | --- | --- | --- |\n", out);
+    for (size_t r = 0; r < s->n; r++) {
+        const cm_hit *h = &s->hits[r];
+        const cm_partner *pt = cmx_partner(s, h);
+        cmx_buf place = {0}, why = {0};
+        put_place(&place, s->ds, pt);
+        put_reasons(&why, h, 2, "; ");
+        fprintf(out, "| %zu | %s | %s | ", r + 1, cmx_num(num, sizeof num, h->score, 1),
+                cmx_kind_name(pt->kind));
+        md_text(out, pt->name);
+        fputs(" | ", out);
+        md_text(out, cmx_name_zh(pt));
+        fputs(" | ", out);
+        md_text(out, cmx_buf_str(&place));
+        fputs(" | ", out);
+        md_text(out, cmx_buf_str(&why));
+        fputs(" |\n", out);
+        cmx_buf_release(&place);
+        cmx_buf_release(&why);
+    }
+    if (!o->explain) return 0;
+    fputs("\n### Why\n", out);
+    for (size_t r = 0; r < s->n; r++) {
+        const cm_hit *h = &s->hits[r];
+        fprintf(out, "\n**%zu. ", r + 1);
+        md_text(out, cmx_partner(s, h)->name);
+        fputs("**: ", out);
+        for (size_t c = 0; c < CM_NCOMP; c++)
+            fprintf(out, "%s%s %s", c ? " · " : "", cmx_comp_name(c),
+                    s->active[c] ? cmx_num(num, sizeof num, h->contrib[c], 1) : "-");
+        fputs("\n\n", out);
+        for (size_t i = 0; i < h->nreasons && i < CM_MAX_REASONS; i++) {
+            fputs("- ", out);
+            md_text(out, h->reasons[i].text);
+            fprintf(out, " (+%s)\n", cmx_num(num, sizeof num, h->reasons[i].contrib, 1));
+        }
+        for (size_t i = 0; i < h->nnotes && i < CM_MAX_NOTES; i++) {
+            const cm_note *nt = cmx_note(s->ds, h->notes[i]);
+            if (!nt) continue;
+            fputs("- *Note:* ", out);
+            md_text(out, nt->title);
+            size_t first = cmx_note_first(s, h->notes[i]);
+            if (first < r) {
+                fprintf(out, " (see %zu above)\n", first + 1);
+                continue;
+            }
+            fputs(": ", out);
+            md_text(out, nt->text);
+            fputc('\n', out);
+        }
+        if (h->member_score && p) {
+            fputs("- Members: ", out);
+            for (size_t m = 0; m < p->nmembers; m++) {
+                if (m) fputs("; ", out);
+                md_text(out, cmx_profile_label(&p->members[m]));
+                fprintf(out, " %s", cmx_num(num, sizeof num, h->member_score[m], 1));
+            }
+            fputc('\n', out);
+        }
+    }
+    return 0;
+}
+
+/* ---- explain --------------------------------------------------------------------------- */
+
+/* `s` with control characters (tabs, line breaks) as spaces. */
+static void fput_clean(FILE *out, const char *s)
+{
+    for (const char *p = cmx_str(s); *p; p++)
+        fputc(((unsigned char)*p < 0x20 || *p == 0x7f) ? ' ' : *p, out);
+}
+
+int cm_export_explain(const cm_shortlist *one, const cm_hit *hit, FILE *out)
+{
+    const cm_dataset *ds = one->ds;
+    const cm_partner *p = cmx_partner(one, hit);
+    const cm_profile *prof = one->profile;
+    char num[48], num2[48], num3[48];
+
+    fprintf(out, "%s (%s)\n", cmx_str(p->name), cmx_str(p->id));
+    const char *zh = cmx_name_zh(p);
+    if (*zh) {
+        fprintf(out, "  Chinese name  %s", zh);
+        if (p->name_zh && p->name_zh_hans && strcmp(p->name_zh, p->name_zh_hans) != 0)
+            fprintf(out, " (as printed: %s)", p->name_zh);
+        fputc('\n', out);
+    }
+    fprintf(out, "  kind          %s", cmx_kind_name(p->kind));
+    if (p->zone_type) fprintf(out, " (%s)", p->zone_type);
+    if (p->cross_sector) fputs(", a cross-sector support body", out);
+    fputc('\n', out);
+    if (p->ended) fprintf(out, "  status        ended in %d\n", p->ended);
+    cmx_buf place = {0};
+    put_place(&place, ds, p);
+    fprintf(out, "  location      %s (%s N, %s E%s)\n", cmx_buf_str(&place),
+            cmx_num(num, sizeof num, p->lat, 2), cmx_num(num2, sizeof num2, p->lon, 2),
+            p->approximate ? ", approximate" : "");
+    cmx_buf_release(&place);
+    if (p->nsectors) {
+        fputs("  sectors       ", out);
+        for (size_t i = 0; i < p->nsectors; i++) {
+            size_t si = p->sectors[i];
+            const char *lab = si < ds->tax.nsectors ? cmx_str(ds->tax.sectors[si].id) : "?";
+            fprintf(out, "%s%s", i ? ", " : "", lab);
+            if (p->sector_w && p->sector_w[i] != 1.0)
+                fprintf(out, " %s", cmx_num(num, sizeof num, p->sector_w[i], 2));
+        }
+        fputc('\n', out);
+    }
+    if (p->website) fprintf(out, "  website       %s\n", p->website);
+    if (p->source) fprintf(out, "  source        %s\n", p->source);
+    if (p->as_of) fprintf(out, "  as of         %d\n", p->as_of);
+    if (p->description) {
+        fputs("  description   ", out);
+        fput_clean(out, p->description);
+        fputc('\n', out);
+    }
+
+    fprintf(out, "\nprofile %s", cmx_profile_label(prof));
+    if (prof && prof->file) fprintf(out, " (%s)", prof->file);
+    fprintf(out, "\nscore   %s of 100\n\n", cmx_num(num, sizeof num, hit->score, 1));
+
+    fputs("  component   value  weight  points\n", out);
+    for (size_t c = 0; c < CM_NCOMP; c++) {
+        if (!one->active[c]) {
+            fprintf(out, "  %-9s       -       -       -  (inactive)\n", cmx_comp_name(c));
+            continue;
+        }
+        fprintf(out, "  %-9s  %6s  %6s  %6s\n", cmx_comp_name(c),
+                cmx_num(num, sizeof num, hit->comp[c], 3),
+                cmx_num(num2, sizeof num2, one->weights[c], 3),
+                cmx_num(num3, sizeof num3, hit->contrib[c], 1));
+    }
+    fprintf(out, "  %-9s  %6s  %6s  %6s\n", "total", "", "",
+            cmx_num(num, sizeof num, hit->score, 1));
+
+    fputs("\nreasons\n", out);
+    if (hit->nreasons == 0) fputs("  (none)\n", out);
+    for (size_t i = 0; i < hit->nreasons && i < CM_MAX_REASONS; i++) {
+        fprintf(out, "  %6s  ", cmx_num(num, sizeof num, hit->reasons[i].contrib, 1));
+        fput_clean(out, hit->reasons[i].text);
+        fputc('\n', out);
+    }
+
+    if (hit->nnotes) {
+        fputs("\npolicy notes\n", out);
+        for (size_t i = 0; i < hit->nnotes && i < CM_MAX_NOTES; i++) {
+            const cm_note *nt = cmx_note(ds, hit->notes[i]);
+            if (!nt) continue;
+            fputs("  - ", out);
+            fput_clean(out, nt->title);
+            fputs(": ", out);
+            fput_clean(out, nt->text);
+            fputc('\n', out);
+            if (nt->link) fprintf(out, "    %s\n", nt->link);
+        }
+    }
+    if (hit->member_score && prof && prof->nmembers) {
+        fputs("\nmembers\n", out);
+        for (size_t m = 0; m < prof->nmembers; m++)
+            fprintf(out, "  %6s  %s\n", cmx_num(num, sizeof num, hit->member_score[m], 1),
+                    cmx_profile_label(&prof->members[m]));
+    }
+    return ferror(out) ? -1 : 0;
+}
