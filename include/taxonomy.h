@@ -16,11 +16,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "diag.h"
+#include "suggest.h"   /* cm_fold, cm_suggest_among: names are looked up folded */
 #include "ydoc.h"
 
 #define CM_NONE ((size_t)-1)
 
-typedef enum { CM_KIND_CLUSTER, CM_KIND_ZONE, CM_KIND_ORGANISATION, CM_KIND_PROGRAMME, CM_NKINDS } cm_kind;
+/* Vocabulary tables as X-macros: TABLE(X, SEP) applies X(ID, "name") to every entry with SEP
+ * between them, so the enum, the name array and the lists in messages and help all come
+ * from one place. CM_NAME_ picks the name; pass CM_COMMA_ as SEP for an initialiser, or a
+ * string literal such as ", " for one literal listing every name. */
+#define CM_NAME_(id, name) name
+#define CM_COMMA_ ,
+
+/* The partner kinds. */
+#define CM_KINDS(X, SEP) \
+    X(CLUSTER, "cluster") SEP X(ZONE, "zone") SEP X(ORGANISATION, "organisation") SEP X(PROGRAMME, "programme")
+#define CM_KIND_ENUM_(id, name) CM_KIND_##id
+typedef enum { CM_KINDS(CM_KIND_ENUM_, CM_COMMA_), CM_NKINDS } cm_kind;
+#define CM_KIND_LIST CM_KINDS(CM_NAME_, ", ")      /* "cluster, zone, organisation, programme" */
 extern const char *const cm_kind_names[CM_NKINDS];
 /* Index of a kind name, or -1. */
 int cm_kind_parse(const char *s);
@@ -107,8 +120,6 @@ size_t cm_goal_find(const cm_taxonomy *t, const char *name);
 typedef enum { CM_VOCAB_SECTOR, CM_VOCAB_REGION, CM_VOCAB_PRIORITY, CM_VOCAB_GOAL } cm_vocab;
 /* The id closest to an unknown `name` (edit distance, prefixes), or NULL if none is close. */
 const char *cm_suggest(const cm_taxonomy *t, cm_vocab v, const char *name);
-/* The closest of `n` candidate strings to `name`, or NULL: shared with key checking. */
-const char *cm_suggest_among(const char *const *cands, size_t n, const char *name);
 
 /* Steps from sector `a` up to its ancestor `b` (0 if a == b), or -1 if b is not above a. */
 int cm_sector_ancestor_dist(const cm_taxonomy *t, size_t a, size_t b);
@@ -120,8 +131,5 @@ bool cm_region_within(const cm_taxonomy *t, size_t inner, size_t outer);
  * 'x' (did you mean 'y'?)" (or a wrong type) at the node and return CM_NONE. Shared by the
  * loaders of every data file that names sectors. */
 size_t cm_sector_at(const cm_taxonomy *t, const char *file, const ynode *n, cm_diags *d);
-
-/* Fold a name to its lookup key (see above). Returns a malloc'd string. */
-char *cm_fold(const char *s);
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "taxonomy.h"
+#include "suggest.h"
 
 int yf_check_keys(const yctx *c, const ynode *map, const char *const *allowed, const char *what)
 {
