@@ -40,9 +40,22 @@ typedef struct cm_partner {
     char *file; unsigned line, col;        /* where it was defined */
 } cm_partner;
 
-typedef enum { CM_C_SECTOR, CM_C_REGION, CM_C_POLICY, CM_C_GOAL, CM_C_KEYWORD, CM_NCOMP } cm_component;
-extern const char *const cm_component_names[CM_NCOMP];
+/* The score components (see CM_KINDS in taxonomy.h for the X-macro form). */
+#define CM_COMPONENTS(X, SEP) \
+    X(SECTOR, "sector") SEP X(REGION, "region") SEP X(POLICY, "policy") SEP X(GOAL, "goal") SEP X(KEYWORD, "keyword")
+#define CM_COMPONENT_ENUM_(id, name) CM_C_##id
+typedef enum { CM_COMPONENTS(CM_COMPONENT_ENUM_, CM_COMMA_), CM_NCOMP } cm_component;
+#define CM_COMPONENT_LIST CM_COMPONENTS(CM_NAME_, ", ")   /* "sector, region, policy, goal, keyword" */
+/* The names, and a NULL after them so the array is also a key list for yf_check_keys. */
+extern const char *const cm_component_names[CM_NCOMP + 1];
 int cm_component_parse(const char *s);
+
+/* Read the `weights:` mapping of a weights file (data/weights.yaml, or `--weights FILE`)
+ * into `w`. With `complete` (the data's own file, read with the data limits) every
+ * component must be given and not all may be zero; without (an override file, read with the
+ * profile limits) the components given replace those in `w` and the others are kept.
+ * Returns 0, or -1 with errors in `d`. */
+int cm_weights_load(const char *path, bool complete, double w[CM_NCOMP], cm_diags *d);
 
 typedef struct cm_dataset {
     char *dir;

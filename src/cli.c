@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <stdarg.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +110,37 @@ int cli_load_dataset(const cm_cli *cli, cm_dataset *ds)
     return rc;
 }
 
+int cli_number(const char *s, bool whole, double lo, double hi, double *x, unsigned long long *u)
+{
+    char *end;
+    errno = 0;
+    if (whole) {
+        const char *d = *s == '+' ? s + 1 : s;
+        if (*d < '0' || *d > '9') return -1;
+        unsigned long long v = strtoull(d, &end, 10);
+        if (*end || errno || (double)v < lo || (double)v > hi) return -1;
+        if (u) *u = v;
+        *x = (double)v;
+        return 0;
+    }
+    double v = strtod(s, &end);
+    if (end == s || *end || !(v >= lo && v <= hi)) return -1;
+    *x = v;
+    return 0;
+}
+
+int cli_number_opt(const char *cmd, const char *opt, const char *s, bool whole, double lo, double hi,
+                   double *x, unsigned long long *u)
+{
+    if (cli_number(s, whole, lo, hi, x, u) == 0) return 0;
+    if (whole && lo == 0 && hi >= 18446744073709551615.0)
+        cli_usage_error(cmd, "%s wants a non-negative whole number, not '%s'", opt, s);
+    else
+        cli_usage_error(cmd, "%s wants a %s from %.15g to %.15g, not '%s'", opt, whole ? "whole number" : "number",
+                        lo, hi, s);
+    return -1;
+}
+
 int cli_parse_weights(const char *cmd, const char *spec, double w[CM_NCOMP], bool set[CM_NCOMP])
 {
     char *copy = strdup(spec), *save = NULL;
@@ -120,12 +152,11 @@ int cli_parse_weights(const char *cmd, const char *spec, double w[CM_NCOMP], boo
         *eq = '\0';
         int c = cm_component_parse(tok);
         if (c < 0) {
-            cli_usage_error(cmd, "unknown weight '%s' (one of sector, region, policy, goal, keyword)", tok);
+            cli_usage_error(cmd, "unknown weight '%s' (one of " CM_COMPONENT_LIST ")", tok);
             goto out;
         }
-        char *end;
-        double x = strtod(eq + 1, &end);
-        if (end == eq + 1 || *end || !(x >= 0 && x <= 1e6)) {
+        double x;
+        if (cli_number(eq + 1, false, 0, 1e6, &x, NULL) != 0) {
             cli_usage_error(cmd, "weight %s=%s must be a non-negative number", tok, eq + 1);
             goto out;
         }

@@ -58,6 +58,16 @@ int cli_status(const cm_diags *d);
 /* Resolve and load the data directory; on failure prints and returns the exit status. */
 int cli_load_dataset(const cm_cli *cli, cm_dataset *ds);
 
+/* The one number parser of the command line. `s` must be a whole number (decimal digits,
+ * an optional leading '+') when `whole`, else a decimal number, and lie in [lo, hi].
+ * Returns 0 with the value in *x (and, for a whole number, exactly in *u if `u` is not
+ * NULL: seeds use all 64 bits), or -1 and prints nothing. */
+int cli_number(const char *s, bool whole, double lo, double hi, double *x, unsigned long long *u);
+/* cli_number for option `opt` of `cmd`; on a bad value prints "OPT wants a whole number
+ * from LO to HI, not 'S'" and returns -1. */
+int cli_number_opt(const char *cmd, const char *opt, const char *s, bool whole, double lo, double hi,
+                   double *x, unsigned long long *u);
+
 /* Parse "sector=0.5,region=0.2"; returns 0 or -1 (message printed for `cmd`). */
 int cli_parse_weights(const char *cmd, const char *spec, double w[CM_NCOMP], bool set[CM_NCOMP]);
 
@@ -69,8 +79,6 @@ int cmd_list(int argc, char **argv, cm_cli *cli);
 int cmd_data(int argc, char **argv, cm_cli *cli);
 int cmd_init(int argc, char **argv, cm_cli *cli);
 int cmd_serve(int argc, char **argv, cm_cli *cli);
-
-#endif
 
 /* ---- shared by rank, batch and explain ---- */
 #include "export.h"
@@ -94,3 +102,5 @@ int cli_rank_finish(const char *cmd, cm_rank_cli *rc, const cm_dataset *ds);
 int cli_pick_format(const char *cmd, const char *format, const char *output, bool tty);
 /* Export options for stdout: colour and width from the terminal. */
 void cli_export_opts(const cm_cli *cli, bool explain, cm_export_opts *eo);
+
+#endif

@@ -1,5 +1,4 @@
 /* cli_rank.c: the ranking options rank and batch share, resolved against the dataset. */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +14,7 @@ enum { O_TOP = 'n', O_KIND = 'k', O_REGION = 'r', O_SECTOR = 's', O_FORMAT = 'f'
 
 const cm_opt cli_rank_opts[] = {
     { "top", O_TOP, "N", "number of suggestions (default 10)" },
-    { "kind", O_KIND, "KINDS", "only these partner kinds, comma-separated: cluster,zone,organisation,programme" },
+    { "kind", O_KIND, "KINDS", "only these partner kinds, comma-separated: " CM_KINDS(CM_NAME_, ",") },
     { "region", O_REGION, "REGION", "only partners in this region (province, city, city cluster, macro-region)" },
     { "sector", O_SECTOR, "SECTOR", "only partners in this sector or below it" },
     { "min-score", O_MIN, "X", "only suggestions scoring at least X (0-100)" },
@@ -59,23 +58,12 @@ int cli_rank_opt(int val, const char *arg, void *ctx)
 static int load_weights_file(const char *path, double w[CM_NCOMP])
 {
     cm_diags d;
-    ydoc_stream *s = NULL;
-    int rc = CM_EXIT_OK;
     cm_diags_init(&d);
-    yctx c = { path, &d };
-    static const char *const keys[] = { "sector", "region", "policy", "goal", "keyword", NULL };
-    if (ydoc_load_file(path, &YLIMITS_PROFILE, &s, &d) == 0) {
-        const ynode *root = s->ndocs ? s->docs[0] : NULL;
-        const ynode *wn = root && root->type == YN_MAP ? ynode_get(root, "weights") : NULL;
-        if (!wn) cm_error(&d, path, 1, 1, "expected a mapping with a 'weights' mapping");
-        else if (yf_expect_map(&c, wn, "'weights'") == 0 && yf_check_keys(&c, wn, keys, "weights") == 0)
-            for (int i = 0; i < CM_NCOMP; i++) yf_num(&c, wn, keys[i], false, 0, 1e6, &w[i], NULL);
-    }
-    if (d.nerrors) {
+    int rc = CM_EXIT_OK;
+    if (cm_weights_load(path, false, w, &d) != 0) {
         cli_report(&d);
         rc = cli_status(&d);
     }
-    ydoc_stream_free(s);
     cm_diags_release(&d);
     return rc;
 }
@@ -85,44 +73,20 @@ int cli_rank_finish(const char *cmd, cm_rank_cli *r, const cm_dataset *ds)
     cm_rank_opts *o = &r->ro;
     const cm_taxonomy *t = &ds->tax;
     cm_rank_opts_init(o, ds);
-    if (r->top) {
-        char *end;
-        errno = 0;
-        long n = strtol(r->top, &end, 10);
-        if (end == r->top || *end || errno || n < 1 || n > 10000)
-            return cli_usage_error(cmd, "--top wants a whole number from 1 to 10000, not '%s'", r->top);
-        o->top = (size_t)n;
-    }
-    if (r->min_score) {
-        char *end;
-        double x = strtod(r->min_score, &end);
-        if (end == r->min_score || *end || !(x >= 0 && x <= 100))
-            return cli_usage_error(cmd, "--min-score wants a number from 0 to 100, not '%s'", r->min_score);
-        o->min_score = x;
-    }
-    if (r->diversity) {
-        char *end;
-        double x = strtod(r->diversity, &end);
-        if (end == r->diversity || *end || !(x >= 0 && x <= 1))
-            return cli_usage_error(cmd, "--diversity wants a number from 0 to 1, not '%s'", r->diversity);
-        o->diversity = x;
-    }
-    if (r->stability) {
-        char *end;
-        errno = 0;
-        long n = strtol(r->stability, &end, 10);
-        if (end == r->stability || *end || errno || n < 1 || n > 100000)
-            return cli_usage_error(cmd, "--stability wants a whole number from 1 to 100000, not '%s'", r->stability);
-        o->stability = (unsigned)n;
-    }
-    if (r->seed) {
-        char *end;
-        errno = 0;
-        unsigned long long v = strtoull(r->seed, &end, 10);
-        if (end == r->seed || *end || errno || r->seed[0] == '-')
-            return cli_usage_error(cmd, "--seed wants a non-negative whole number, not '%s'", r->seed);
-        o->seed = (unsigned long)v;
-    }
+    double x;
+    unsigned long long seed;
+    if (r->top && cli_number_opt(cmd, "--top", r->top, true, 1, 10000, &x, NULL)) return CM_EXIT_USAGE;
+    if (r->top) o->top = (size_t)x;
+    if (r->min_score && cli_number_opt(cmd, "--min-score", r->min_score, false, 0, 100, &o->min_score, NULL))
+        return CM_EXIT_USAGE;
+    if (r->diversity && cli_number_opt(cmd, "--diversity", r->diversity, false, 0, 1, &o->diversity, NULL))
+        return CM_EXIT_USAGE;
+    if (r->stability && cli_number_opt(cmd, "--stability", r->stability, true, 1, 100000, &x, NULL))
+        return CM_EXIT_USAGE;
+    if (r->stability) o->stability = (unsigned)x;
+    if (r->seed && cli_number_opt(cmd, "--seed", r->seed, true, 0, 18446744073709551615.0, &x, &seed))
+        return CM_EXIT_USAGE;
+    if (r->seed) o->seed = (unsigned long)seed;
     o->mutual = r->mutual;
     o->include_ended = r->include_ended;
     if (r->kinds) {
@@ -133,7 +97,7 @@ int cli_rank_finish(const char *cmd, cm_rank_cli *r, const cm_dataset *ds)
             if (kind < 0) {
                 const char *sug = cm_suggest_among(cm_kind_names, CM_NKINDS, k);
                 int rc = sug ? cli_usage_error(cmd, "unknown kind '%s' (did you mean '%s'?)", k, sug)
-                             : cli_usage_error(cmd, "unknown kind '%s' (one of cluster, zone, organisation, programme)", k);
+                             : cli_usage_error(cmd, "unknown kind '%s' (one of " CM_KIND_LIST ")", k);
                 free(copy);
                 return rc;
             }
@@ -199,5 +163,6 @@ void cli_export_opts(const cm_cli *cli, bool explain, cm_export_opts *eo)
         if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) eo->width = ws.ws_col;
     }
     const char *cols = getenv("COLUMNS");
-    if (!eo->width && cols && atoi(cols) > 0) eo->width = atoi(cols);
+    double w;
+    if (!eo->width && cols && cli_number(cols, true, 1, 100000, &w, NULL) == 0) eo->width = (int)w;
 }

@@ -16,7 +16,6 @@
  * the command line only: the file walk is in files.c, the --out directory in
  * export_batch.c and the --capacity policy in rank_capacity.c.
  */
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,27 +346,17 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
     if (first == -2) return CM_EXIT_OK;
     if (first < 0) return CM_EXIT_USAGE;
     if (first >= argc) return cli_usage_error("batch", "missing profile files or directories");
-    size_t chunk = BATCH_CHUNK;
-    if (a.chunk) {
-        char *end;
-        errno = 0;
-        long n = strtol(a.chunk, &end, 10);
-        if (end == a.chunk || *end || errno || n < 1 || n > BATCH_CHUNK_MAX)
-            return cli_usage_error("batch", "--chunk wants a whole number from 1 to %d, not '%s'",
-                                   BATCH_CHUNK_MAX, a.chunk);
-        chunk = (size_t)n;
-    }
+    size_t chunk = BATCH_CHUNK, capacity = 0;
+    double x;
+    if (a.chunk && cli_number_opt("batch", "--chunk", a.chunk, true, 1, BATCH_CHUNK_MAX, &x, NULL))
+        return CM_EXIT_USAGE;
+    if (a.chunk) chunk = (size_t)x;
     if (a.resume && !a.out) return cli_usage_error("batch", "--resume needs --out DIR");
-    size_t capacity = 0;
     if (a.capacity) {
-        char *end;
-        errno = 0;
-        long n = strtol(a.capacity, &end, 10);
-        if (end == a.capacity || *end || errno || n < 1 || n > 1000000)
-            return cli_usage_error("batch", "--capacity wants a whole number from 1 to 1000000, not '%s'", a.capacity);
+        if (cli_number_opt("batch", "--capacity", a.capacity, true, 1, 1000000, &x, NULL)) return CM_EXIT_USAGE;
         if (a.r.stability)
             return cli_usage_error("batch", "--capacity and --stability cannot be combined");
-        capacity = (size_t)n;
+        capacity = (size_t)x;
     }
     if (a.out && !*a.out) return cli_usage_error("batch", "--out wants a directory");
     int fmt = a.out && !a.r.format ? CM_FMT_CSV

@@ -8,7 +8,7 @@
 enum { OPT_KIND = 'k', OPT_LEVEL = 'l' };
 
 static const cm_opt opts[] = {
-    { "kind", OPT_KIND, "KIND", "partners: only this kind (cluster, zone, organisation, programme)" },
+    { "kind", OPT_KIND, "KIND", "partners: only this kind (" CM_KIND_LIST ")" },
     { "level", OPT_LEVEL, "LEVEL", "regions: only macro, province, city or cluster" },
     { 0 },
 };
@@ -58,7 +58,7 @@ int cmd_list(int argc, char **argv, cm_cli *cli)
     }
     int kind = -1;
     if (o.kind && (kind = cm_kind_parse(o.kind)) < 0)
-        return cli_usage_error("list", "unknown kind '%s' (one of cluster, zone, organisation, programme)", o.kind);
+        return cli_usage_error("list", "unknown kind '%s' (one of " CM_KIND_LIST ")", o.kind);
     static const char *const levels[] = { "macro", "province", "city", "cluster" };
     int level = -1;
     if (o.level) {

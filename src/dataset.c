@@ -13,7 +13,7 @@
 
 #include "yfield.h"
 
-const char *const cm_component_names[CM_NCOMP] = { "sector", "region", "policy", "goal", "keyword" };
+const char *const cm_component_names[CM_NCOMP + 1] = { CM_COMPONENTS(CM_NAME_, CM_COMMA_), NULL };
 
 int cm_component_parse(const char *s)
 {
@@ -86,36 +86,38 @@ char *cm_data_dir_resolve(const char *opt)
     return strdup("data");
 }
 
+int cm_weights_load(const char *path, bool complete, double w[CM_NCOMP], cm_diags *d)
+{
+    ydoc_stream *s = NULL;
+    size_t errs0 = d->nerrors;
+    yctx c = { path, d };
+    if (ydoc_load_file(path, complete ? &YLIMITS_DATA : &YLIMITS_PROFILE, &s, d)) return -1;
+    const ynode *root = s->ndocs ? s->docs[0] : NULL;
+    const ynode *wn = root && root->type == YN_MAP ? ynode_get(root, "weights") : NULL;
+    if (!wn) {
+        cm_error(d, path, root ? root->line : 1, root ? root->col : 1, "expected a mapping with a 'weights' mapping");
+    } else if (yf_expect_map(&c, wn, "'weights'") == 0 && yf_check_keys(&c, wn, cm_component_names, "weights") == 0) {
+        double sum = 0;
+        for (int i = 0; i < CM_NCOMP; i++) {
+            if (yf_num(&c, wn, cm_component_names[i], complete, 0, 1e6, &w[i], NULL) == 0) sum += w[i];
+        }
+        if (complete && d->nerrors == errs0 && !(sum > 0))
+            cm_error(d, path, wn->line, wn->col, "weights are all zero");
+    }
+    ydoc_stream_free(s);
+    return d->nerrors > errs0 ? -1 : 0;
+}
+
 static int read_weights(cm_dataset *ds, cm_diags *d)
 {
     size_t len = strlen(ds->dir) + 16;
     char *path = malloc(len);
-    ydoc_stream *s = NULL;
-    int rc = -1;
     if (!path) return cm_ioerror(d, ds->dir, "out of memory");
     snprintf(path, len, "%s/weights.yaml", ds->dir);
-    yctx c = { path, d };
-    if (ydoc_load_file(path, &YLIMITS_DATA, &s, d)) goto out;
-    const ynode *root = s->ndocs ? s->docs[0] : NULL;
-    if (yf_expect_map(&c, root, "weights.yaml")) goto out;
-    const ynode *w = ynode_get(root, "weights");
-    if (!w) { cm_error(d, path, root->line, root->col, "missing required key 'weights'"); goto out; }
-    if (yf_expect_map(&c, w, "'weights'")) goto out;
-    static const char *const keys[] = { "sector", "region", "policy", "goal", "keyword", NULL };
-    if (yf_check_keys(&c, w, keys, "weights")) goto out;
-    double sum = 0;
-    for (int i = 0; i < CM_NCOMP; i++) {
-        if (yf_num(&c, w, cm_component_names[i], true, 0, 1e6, &ds->weights[i], NULL)) goto out;
-        sum += ds->weights[i];
-    }
-    if (!(sum > 0)) { cm_error(d, path, w->line, w->col, "weights are all zero"); goto out; }
-    rc = 0;
-out:
-    ydoc_stream_free(s);
+    int rc = cm_weights_load(path, true, ds->weights, d);
     free(path);
     return rc;
 }
-
 
 static size_t region_ref(const cm_taxonomy *t, const yctx *c, const ynode *map, const char *key,
                          cm_region_level want)

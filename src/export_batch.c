@@ -140,7 +140,7 @@ int cm_batchout_open(cm_batchout *bo, const char *dir, cm_format fmt, const cm_e
     if (open_afile(bo, &bo->summary, "summary.csv", d) || open_afile(bo, &bo->failures, "failures.csv", d))
         goto out;
     if (fmt == CM_FMT_HTML && open_afile(bo, &bo->index, "index.html", d)) goto out;
-    fputs("profile_id,profile_name,rank,partner_id,partner_name,score,sector,region,policy,goal,keyword\r\n",
+    fputs("profile_id,profile_name,rank,partner_id,partner_name,score," CM_COMPONENTS(CM_NAME_, ",") "\r\n",
           bo->summary.fp);
     fputs("file,line,col,message\r\n", bo->failures.fp);
     if (bo->index.fp) fputs(index_head, bo->index.fp);

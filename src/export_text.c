@@ -314,7 +314,7 @@ out:
 
 static const char *const row_head[] = {
     "profile_id", "rank", "score", "partner_id", "kind", "name", "name_zh", "province", "city",
-    "sector", "region", "policy", "goal", "keyword", "reasons", "reciprocity", "stability",
+    CM_COMPONENTS(CM_NAME_, CM_COMMA_), "reasons", "reciprocity", "stability",
     "china_side", "members",
 };
 #define ROW_NHEAD (sizeof row_head / sizeof row_head[0])

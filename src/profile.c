@@ -407,7 +407,7 @@ static int parse_profile(const pctx *x, const ynode *root, cm_profile *p, const 
             if (k < 0) {
                 const char *sug = cm_suggest_among(cm_kind_names, CM_NKINDS, kinds[i]);
                 if (sug) cm_error(d, c->file, n->line, n->col, "unknown partner kind '%s' (did you mean '%s'?)", kinds[i], sug);
-                else cm_error(d, c->file, n->line, n->col, "unknown partner kind '%s' (one of cluster, zone, organisation, programme)", kinds[i]);
+                else cm_error(d, c->file, n->line, n->col, "unknown partner kind '%s' (one of " CM_KIND_LIST ")", kinds[i]);
             } else {
                 p->kinds |= 1u << k;
             }

@@ -48,7 +48,7 @@ const char cm_profile_template[] =
     "# sourcing, investment, technology-transfer, joint-venture, business-support.\n"
     "goals: [market-access, technology-transfer]\n"
     "\n"
-    "# Only these kinds of partner: cluster, zone, organisation, programme. Default: all.\n"
+    "# Only these kinds of partner: " CM_KIND_LIST ". Default: all.\n"
     "# partner-kinds: [cluster, zone]\n"
     "\n"
     "# Partner ids never to suggest (see `clustermatch list partners`).\n"
