@@ -6,10 +6,13 @@
 set -eu
 
 build="gcc make pkg-config libyaml-dev libgsl-dev uthash-dev libjansson-dev libxlsxwriter-dev libutf8proc-dev libmicrohttpd-dev"
+browser="chromium fonts-noto-cjk"
 case "${1:-build}" in
   build)   want="$build" ;;
-  check)   want="$build python3 python3-jsonschema unzip curl" ;;
-  browser) want="chromium fonts-noto-cjk"   # + node and npm for puppeteer-core (tests/browser)
+  # check: the HTML test (t504) drives headless Chromium and needs the CJK fonts, so a
+  # fresh machine runs it instead of skipping it.
+  check)   want="$build python3 python3-jsonschema unzip curl $browser" ;;
+  browser) want="$browser"   # + node and npm for puppeteer-core (tests/browser)
            command -v npm >/dev/null 2>&1 || want="$want nodejs npm" ;;
   fuzz)    want="clang libclang-rt-14-dev" ;;
   valgrind) want="valgrind" ;;

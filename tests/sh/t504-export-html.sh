@@ -6,7 +6,12 @@ set -eu
 : "${CM_BIN:?CM_BIN must name the clustermatch binary}"
 ROOT=${CM_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-[ -x "$CHROMIUM" ] || { echo "skip: chromium is not installed (sh tools/deps.sh browser)"; exit 77; }
+# `make check` installs chromium (tools/deps.sh check). Without it the test is skipped, but
+# on CI (CI set) that would hide a missing install step: fail there.
+if [ ! -x "$CHROMIUM" ]; then
+    [ -n "${CI:-}" ] && { echo "FAIL: chromium is not installed on CI (tools/deps.sh check installs it)"; exit 1; }
+    echo "skip: chromium is not installed (sh tools/deps.sh check)"; exit 77
+fi
 command -v timeout >/dev/null 2>&1 || { echo "skip: timeout is not installed"; exit 77; }
 T=$(mktemp -d "${TMPDIR:-/tmp}/t504.XXXXXX")
 trap 'rm -rf "$T"' EXIT

@@ -1,8 +1,9 @@
 /* test_taxonomy.c: name resolution and dataset invariants on the real data/.
  *
  * The data directory is $CM_ROOT/data (tests/run.sh sets CM_ROOT), else ./data: tests run
- * from the repository root. The EOCIC sector names come from ../shared/vocab/eocic-sectors.txt
- * beside the checkout (CI has a copy there); a missing file is a failure, not a skip.
+ * from the repository root. The EOCIC sector names come from tests/fixtures/vocab/eocic-sectors.txt
+ * (vendored with its source, see tests/fixtures/vocab/README.md); a missing file is a
+ * failure, not a skip.
  * Expected facts are from the ECCP briefing (2019): Table 2 (Annex A.3), Table 3 (Annex A.4)
  * and §3.1 (19 city clusters, three of them world-class).
  */
@@ -106,12 +107,11 @@ static void test_region_names(void)
 static void test_eocic(const char *root)
 {
     char path[1200];
-    snprintf(path, sizeof path, "%s/../shared/vocab/eocic-sectors.txt", root);
+    snprintf(path, sizeof path, "%s/tests/fixtures/vocab/eocic-sectors.txt", root);
     FILE *fp = fopen(path, "r");
     if (!fp) {
-        fprintf(stderr, "test_taxonomy: cannot open %s: the EOCIC sector names must be in ../shared beside "
-                        "the checkout\n", path);
-        CHECK(!"../shared/vocab/eocic-sectors.txt is readable");
+        fprintf(stderr, "test_taxonomy: cannot open %s\n", path);
+        CHECK(!"tests/fixtures/vocab/eocic-sectors.txt is readable");
         return;
     }
     char line[512];
