@@ -65,29 +65,8 @@ typedef struct sv_req {
     bool too_big, bad_body;
 } sv_req;
 
-size_t sv_yaml_limit(void) { return YLIMITS_PROFILE.max_bytes; }
 /* URL-encoding can triple a byte; multipart adds a header per field. */
 static size_t body_limit(void) { return 3 * sv_yaml_limit() + SV_FORM_OVERHEAD; }
-
-/* ---- fields ---------------------------------------------------------------------------- */
-
-void sv_fields_release(sv_fields *f)
-{
-    for (size_t i = 0; i < f->n; i++) {
-        free(f->v[i].key);
-        free(f->v[i].val);
-        free(f->v[i].filename);
-    }
-    free(f->v);
-    memset(f, 0, sizeof *f);
-}
-
-const char *sv_get(const sv_fields *f, const char *key)
-{
-    for (size_t i = 0; i < f->n; i++)
-        if (!strcmp(f->v[i].key, key)) return f->v[i].val;
-    return NULL;
-}
 
 void sv_page_release(sv_page *p)
 {

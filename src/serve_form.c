@@ -27,6 +27,29 @@
 #define SV_MIN_REGION_ROWS 3
 #define FMT_YAML CM_NFORMATS        /* the profile itself, not a shortlist format */
 
+/* ---- the submitted fields (serve.c fills them; kept here, below serve.c, which calls
+ * the pages, so the two files do not call each other) ---------------------------------- */
+
+size_t sv_yaml_limit(void) { return YLIMITS_PROFILE.max_bytes; }
+
+void sv_fields_release(sv_fields *f)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        free(f->v[i].key);
+        free(f->v[i].val);
+        free(f->v[i].filename);
+    }
+    free(f->v);
+    memset(f, 0, sizeof *f);
+}
+
+const char *sv_get(const sv_fields *f, const char *key)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (!strcmp(f->v[i].key, key)) return f->v[i].val;
+    return NULL;
+}
+
 static const char html_type[] = "text/html; charset=utf-8";
 
 /* ---- HTML ------------------------------------------------------------------------------ */
