@@ -5,7 +5,7 @@
 # prints the table. docs/performance.md explains every line.
 
 BENCH_BUILD := $(BUILD)/bench
-BENCH_TOOLS := $(BENCH_BUILD)/timeit $(BENCH_BUILD)/parseonly $(BENCH_BUILD)/gen \
+BENCH_TOOLS := $(BENCH_BUILD)/serveload $(BENCH_BUILD)/timeit $(BENCH_BUILD)/parseonly $(BENCH_BUILD)/gen \
                $(BENCH_BUILD)/kernel-gsl $(BENCH_BUILD)/kernel-openblas
 # The kernel twice: GSL's own CBLAS, and OpenBLAS in its place (as `make BLAS=openblas`).
 BENCH_GSL_LIBS      = $(PKG_LIBS) -lm
@@ -19,6 +19,13 @@ bench:
 	$(MAKE) --no-print-directory BLAS=openblas build/openblas/clustermatch
 	@BIN=$(abspath $(BIN)) BIN_OPENBLAS=$(abspath build/openblas/clustermatch) \
 	  BENCH_BUILD=$(abspath $(BENCH_BUILD)) BENCH_QUICK=$(BENCH_QUICK) sh bench/run.sh
+	@BIN=$(abspath $(BIN)) BENCH_BUILD=$(abspath $(BENCH_BUILD)) BENCH_QUICK=$(BENCH_QUICK) sh bench/serve.sh
+
+# The load test of `clustermatch serve` alone (also the last part of `make bench`).
+.PHONY: bench-serve
+bench-serve:
+	$(MAKE) --no-print-directory $(BIN) $(BENCH_BUILD)/serveload
+	@BIN=$(abspath $(BIN)) BENCH_BUILD=$(abspath $(BENCH_BUILD)) BENCH_QUICK=$(BENCH_QUICK) sh bench/serve.sh
 
 bench-tools: $(BENCH_TOOLS)
 
@@ -27,6 +34,9 @@ $(BENCH_BUILD):
 
 $(BENCH_BUILD)/timeit: bench/timeit.c | $(BENCH_BUILD)
 	$(CC) $(CFLAGS) -o $@ $<
+
+$(BENCH_BUILD)/serveload: bench/serveload.c | $(BENCH_BUILD)
+	$(CC) $(CFLAGS) -o $@ $< -pthread
 
 $(BENCH_BUILD)/parseonly: bench/parseonly.c | $(BENCH_BUILD)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< -lyaml
