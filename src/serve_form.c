@@ -237,8 +237,37 @@ static int form_init(form *f, const cm_taxonomy *t)
     return f->goal ? 0 : -1;
 }
 
-/* The form from submitted fields. Rows pair the n-th `sector` with the n-th
- * `sector-weight`; empty rows are dropped. */
+/* A term or weight field of a row list. A row is a term followed by its weight, in
+ * document order; a weight with no term before it (a browser may leave an empty field out)
+ * starts a row of its own, so the pairs never shift. */
+static int row_field(row **v, size_t *n, const char *term, const char *w)
+{
+    if (w && *n && !(*v)[*n - 1].w) {
+        (*v)[*n - 1].w = dup_trim(w);
+        return (*v)[*n - 1].w ? 0 : -1;
+    }
+    row *nv = realloc(*v, (*n + 1) * sizeof *nv);
+    if (!nv) return -1;
+    *v = nv;
+    nv[*n].term = dup_trim(term ? term : "");
+    nv[*n].w = w ? dup_trim(w) : NULL;
+    (*n)++;
+    return nv[*n - 1].term ? 0 : -1;
+}
+
+/* Drop the rows without a term (the form's spare rows); blank weights become "". */
+static void rows_compact(row *v, size_t *n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (blank(v[i].term)) { free(v[i].term); free(v[i].w); continue; }
+        if (!v[i].w) v[i].w = calloc(1, 1);
+        v[k++] = v[i];
+    }
+    *n = k;
+}
+
+/* The form from submitted fields. */
 static int form_from_fields(form *f, const cm_taxonomy *t, const sv_fields *in)
 {
     if (form_init(f, t)) return -1;
@@ -249,15 +278,13 @@ static int form_from_fields(form *f, const cm_taxonomy *t, const sv_fields *in)
     f->seeks = dup_trim(sv_get(in, "seeks"));
     f->keywords = dup_trim(sv_get(in, "keywords"));
     f->top = dup_trim(sv_get(in, "top"));
-    size_t si = 0, sw = 0, ri = 0, rw = 0;
-    const char *sterm[SV_MAX_FIELDS], *sweight[SV_MAX_FIELDS];
-    const char *rterm[SV_MAX_FIELDS], *rweight[SV_MAX_FIELDS];
     for (size_t i = 0; i < in->n; i++) {
         const sv_field *x = &in->v[i];
-        if (!strcmp(x->key, "sector") && si < SV_MAX_FIELDS) sterm[si++] = x->val;
-        else if (!strcmp(x->key, "sector-weight") && sw < SV_MAX_FIELDS) sweight[sw++] = x->val;
-        else if (!strcmp(x->key, "region") && ri < SV_MAX_FIELDS) rterm[ri++] = x->val;
-        else if (!strcmp(x->key, "region-weight") && rw < SV_MAX_FIELDS) rweight[rw++] = x->val;
+        int rc = 0;
+        if (!strcmp(x->key, "sector")) rc = row_field(&f->sectors, &f->nsectors, x->val, NULL);
+        else if (!strcmp(x->key, "sector-weight")) rc = row_field(&f->sectors, &f->nsectors, NULL, x->val);
+        else if (!strcmp(x->key, "region")) rc = row_field(&f->regions, &f->nregions, x->val, NULL);
+        else if (!strcmp(x->key, "region-weight")) rc = row_field(&f->regions, &f->nregions, NULL, x->val);
         else if (!strcmp(x->key, "goal")) {
             size_t g = cm_goal_find(t, x->val);
             if (g != CM_NONE) f->goal[g] = true;
@@ -265,25 +292,17 @@ static int form_from_fields(form *f, const cm_taxonomy *t, const sv_fields *in)
                 char **v = realloc(f->other_goals, (f->nother + 1) * sizeof *v);
                 if (!v) return -1;
                 f->other_goals = v;
-                v[f->nother++] = dup_trim(x->val);
+                if (!(v[f->nother] = dup_trim(x->val))) return -1;
+                f->nother++;
             }
         } else if (!strcmp(x->key, "kind")) {
             int k = cm_kind_parse(x->val);
             if (k >= 0) f->kinds |= 1u << k;
         }
+        if (rc) return -1;
     }
-    for (size_t i = 0; i < si; i++) {
-        char *term = dup_trim(sterm[i]);
-        bool empty = blank(term);
-        free(term);
-        if (!empty && row_add(&f->sectors, &f->nsectors, sterm[i], i < sw ? sweight[i] : NULL)) return -1;
-    }
-    for (size_t i = 0; i < ri; i++) {
-        char *term = dup_trim(rterm[i]);
-        bool empty = blank(term);
-        free(term);
-        if (!empty && row_add(&f->regions, &f->nregions, rterm[i], i < rw ? rweight[i] : NULL)) return -1;
-    }
+    rows_compact(f->sectors, &f->nsectors);
+    rows_compact(f->regions, &f->nregions);
     return 0;
 }
 

@@ -107,6 +107,13 @@ check "json download" test "$(code -X POST "$U/download" --data-urlencode "yaml@
 check "json parses" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/body"
 check "unknown download format 400" test "$(code -X POST "$U/download" --data-urlencode "yaml@$EX" -d format=exe)" = 400
 
+# An empty row in the middle (sent empty, or left out by a browser) does not shift weights.
+check "rows with a gap" test "$(code -X POST "$U/rank" -d name=Gap -d sector=packaging -d sector-weight=0.9 \
+    -d sector= -d sector-weight=1 -d sector=paper -d sector-weight=0.4 -d region-weight=1 -d region=zhejiang -d region-weight=0.7)" = 200
+check "gap: packaging keeps 0.9" grep -q 'packaging: 0.9&#10;' "$T/body"
+check "gap: paper keeps 0.4" grep -q 'paper: 0.4&#10;' "$T/body"
+check "gap: a weight before any region is dropped with its empty row" grep -q 'zhejiang: 0.7&#10;' "$T/body"
+
 # ---- errors: the messages of `clustermatch validate`
 check "unknown sector 422" test "$(code -X POST "$U/rank" -d name=X -d sector=packag -d region=shanxii)" = 422
 printf 'id: x\nname: X\nsectors:\n  packag: 1\nregions:\n  shanxii: 1\n' >"$T/same.yaml"
