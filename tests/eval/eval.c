@@ -945,6 +945,14 @@ int main(int argc, char **argv)
     if (nmerged) printf(", %zu met another through zone-merges.csv", nmerged);
     printf("\n%zu judgments pending: catalogue zones not yet in the data%s\n", npending,
            mg.present ? "" : " (no data/sources/zone-merges.csv yet)");
+    if (npending) {
+        size_t gp[NGROUPS] = { 0 };
+        for (size_t i = 0; i < set.n; i++) gp[pj[i]->group] += pj[i]->npending;
+        printf("pending per group:");
+        for (int g = 0; g < NGROUPS; g++)
+            if (gp[g]) printf(" %s %zu", group_names[g], gp[g]);
+        putchar('\n');
+    }
     if (nwaiting) {
         printf("%zu profiles wait for them (every relevant partner judged is pending) and are left out:", nwaiting);
         for (size_t i = 0; i < set.n; i++)
