@@ -89,9 +89,12 @@ int cmd_list(int argc, char **argv, cm_cli *cli)
         }
         break;
     case 2:
-        for (size_t i = 0; i < t->npriorities; i++)
-            printf("%-40s %-26s %s\n", t->priorities[i].id, t->programmes[t->priorities[i].programme].id,
-                   t->priorities[i].label);
+        for (size_t i = 0; i < t->npriorities; i++) {
+            const cm_programme *pg = &t->programmes[t->priorities[i].programme];
+            printf("%-40s %-26s %s", t->priorities[i].id, pg->id, t->priorities[i].label);
+            if (pg->ended) printf(" (plan ended %d)", pg->ended);
+            putchar('\n');
+        }
         break;
     case 3:
         for (size_t i = 0; i < t->ngoals; i++) {
