@@ -10,9 +10,15 @@ set -eu
 ROOT=${CM_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-[ -x "$CHROMIUM" ] || { echo "skip: chromium is not installed (sh tools/deps.sh browser)"; exit 77; }
+# Skipped without Chromium, node/npm or the npm registry, except on CI (CI set), where a
+# skip would hide a missing install step.
+skip() {
+    [ -n "${CI:-}" ] && { echo "FAIL on CI: $1"; exit 1; }
+    echo "skip: $1"; exit 77
+}
+[ -x "$CHROMIUM" ] || skip "chromium is not installed (sh tools/deps.sh check)"
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
-    { echo "skip: node and npm are not installed (sh tools/deps.sh browser)"; exit 77; }
+    skip "node and npm are not installed (sh tools/deps.sh browser)"
 T=$(mktemp -d "${TMPDIR:-/tmp}/t902.XXXXXX")
 PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$T"' EXIT
@@ -28,8 +34,7 @@ if ! cmp -s "$ROOT/tests/browser/package-lock.json" "$NM/package-lock.json" || [
     if ! (cd "$NM" && npm ci --no-audit --no-fund --loglevel=error) >"$T/npm.log" 2>&1; then
         cat "$T/npm.log"
         rm -f "$NM/package-lock.json"
-        echo "skip: npm ci failed (no registry?): puppeteer-core not installed"
-        exit 77
+        skip "npm ci failed (no registry?): puppeteer-core not installed"
     fi
 fi
 cp "$ROOT/tests/browser/serve.test.mjs" "$NM/"
