@@ -9,6 +9,15 @@
  * Names resolve through one folded form: ASCII case folded, and spaces, apostrophes,
  * hyphens, underscores and dots removed, so `Xi'an`, `xian` and `XI-AN` are one key.
  * Chinese names are matched as written, simplified and traditional both listed in the data.
+ *
+ * Regions are the one vocabulary where two entries may share a name: China has three
+ * Yunchengs (运城 in Shanxi, 云城 in Guangdong, 郓城 in Shandong). An id, written exactly,
+ * always names its one region; so does a 6-digit GB/T 2260 code. A shared name resolves only
+ * when exactly one of its regions is a province, macro-region or city cluster ("Jilin" is the
+ * province; the city is `jilin-jilin`); otherwise it resolves to nothing and
+ * cm_region_miss() lists the candidates. data/regions.yaml (hand-curated) and
+ * data/regions-divisions.yaml (generated, every prefecture- and county-level division) are
+ * loaded as one vocabulary.
  */
 #ifndef CM_TAXONOMY_H
 #define CM_TAXONOMY_H
@@ -52,6 +61,7 @@ typedef struct cm_region {
     cm_region_level level;
     char *subtype;                   /* province type or city level, for display */
     char *zh_hans, *zh_hant;
+    char *code;                      /* GB/T 2260 code of a division, or NULL */
     size_t province;                 /* provinces and cities: the province index; else CM_NONE */
     size_t parent;                   /* cities: enclosing city, or CM_NONE */
     size_t macro;                    /* provinces and cities: macro-region index */
@@ -103,6 +113,7 @@ typedef struct cm_taxonomy {
     /* ancestor closure: anc[i*nsectors+j] = number of steps from i up to j, or 0xff */
     unsigned char *anc;
     cm_name_entry *sector_names, *region_names, *priority_names, *goal_names;
+    cm_name_entry *region_ids;          /* exact region ids, for id references */
 } cm_taxonomy;
 
 void cm_taxonomy_init(cm_taxonomy *t);
@@ -115,6 +126,17 @@ size_t cm_sector_find(const cm_taxonomy *t, const char *name);
 size_t cm_region_find(const cm_taxonomy *t, const char *name);
 size_t cm_priority_find(const cm_taxonomy *t, const char *name);
 size_t cm_goal_find(const cm_taxonomy *t, const char *name);
+
+/* Every region a name could mean: writes up to `cap` indexes to `out` (by index order) and
+ * returns how many there are. An exact id or code gives 1. */
+size_t cm_region_candidates(const cm_taxonomy *t, const char *name, size_t *out, size_t cap);
+/* The message for a region name cm_region_find() did not resolve, `what` naming the field
+ * ("region", "city"): the candidates of an ambiguous name with their provinces, else "unknown"
+ * with a did-you-mean. Returns a malloc'd string, or NULL when out of memory. */
+char *cm_region_miss(const cm_taxonomy *t, const char *what, const char *name);
+/* One line a user can tell a region by: "Yuncheng 运城, prefecture-level division in Shanxi
+ * 山西". Writes at most `cap` bytes to `buf` (always terminated) and returns `buf`. */
+const char *cm_region_describe(const cm_taxonomy *t, size_t idx, char *buf, size_t cap);
 
 /* Vocabulary for did-you-mean: which table to search. */
 typedef enum { CM_VOCAB_SECTOR, CM_VOCAB_REGION, CM_VOCAB_PRIORITY, CM_VOCAB_GOAL } cm_vocab;

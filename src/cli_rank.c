@@ -106,9 +106,10 @@ int cli_rank_finish(const char *cmd, cm_rank_cli *r, const cm_dataset *ds)
         free(copy);
     }
     if (r->region && (o->region = cm_region_find(t, r->region)) == CM_NONE) {
-        const char *sug = cm_suggest(t, CM_VOCAB_REGION, r->region);
-        return sug ? cli_usage_error(cmd, "unknown region '%s' (did you mean '%s'?)", r->region, sug)
-                   : cli_usage_error(cmd, "unknown region '%s' (see 'clustermatch list regions')", r->region);
+        char *m = cm_region_miss(t, "region", r->region);
+        int rc = cli_usage_error(cmd, "%s", m ? m : "unknown region (out of memory)");
+        free(m);
+        return rc;
     }
     if (r->sector && (o->sector = cm_sector_find(t, r->sector)) == CM_NONE) {
         const char *sug = cm_suggest(t, CM_VOCAB_SECTOR, r->sector);

@@ -130,9 +130,10 @@ static size_t region_ref(const cm_taxonomy *t, const yctx *c, const ynode *map, 
     }
     size_t r = cm_region_find(t, n->str);
     if (r == CM_NONE) {
-        const char *sug = cm_suggest(t, CM_VOCAB_REGION, n->str);
-        if (sug) cm_error(c->d, c->file, n->line, n->col, "unknown %s '%s' (did you mean '%s'?)", key, n->str, sug);
-        else cm_error(c->d, c->file, n->line, n->col, "unknown %s '%s'", key, n->str);
+        char *m = cm_region_miss(t, key, n->str);
+        if (m) cm_error(c->d, c->file, n->line, n->col, "%s", m);
+        else cm_ioerror(c->d, c->file, "out of memory");
+        free(m);
     } else if (t->regions[r].level != want) {
         cm_error(c->d, c->file, n->line, n->col, "'%s' is a %s, not a %s", n->str,
                  t->regions[r].level == CM_REG_CITY ? "city" : t->regions[r].level == CM_REG_PROVINCE ? "province"

@@ -104,6 +104,12 @@ static int item_string(const pctx *x, const ynode *n, const char *key)
 
 static int unknown_term(const pctx *x, const ynode *n, const char *what, cm_vocab v)
 {
+    if (v == CM_VOCAB_REGION) {
+        char *m = cm_region_miss(&x->ds->tax, what, n->str);
+        int rc = m ? cm_error(x->c.d, x->c.file, n->line, n->col, "%s", m) : cm_ioerror(x->c.d, x->c.file, "out of memory");
+        free(m);
+        return rc;
+    }
     const char *sug = cm_suggest(&x->ds->tax, v, n->str);
     if (sug)
         return cm_error(x->c.d, x->c.file, n->line, n->col, "unknown %s '%s' (did you mean '%s'?)", what, n->str, sug);

@@ -53,8 +53,10 @@ size_t cm_name_distance(const char *q, const char *cand)
     size_t stem = lq > 4 && q[lq - 1] == 's' ? lq - 1 : lq;
     if (stem >= 4 && strncmp(cand, q, stem) == 0) return 1;
     size_t lc = strlen(cand);
-    if (lc >= 4 && lq > lc && strncmp(q, cand, lc) == 0) return 2;
     size_t d = edit_distance(q, cand);
+    /* A query that extends a name ("xiaoshang") is 2 away, or less if it is a plain typo:
+     * else a neighbour one edit away ("xiaochang") would win. */
+    if (lc >= 4 && lq > lc && strncmp(q, cand, lc) == 0) return d < 2 ? d : 2;
     size_t limit = lq <= 4 ? 1 : lq <= 8 ? 2 : 3;
     return d <= limit ? d : (size_t)-1;
 }

@@ -2,11 +2,14 @@
  *
  * Each vocabulary has one name table (uthash, keyed by the folded form of every id, label,
  * alias, pinyin and Chinese name). A folded key that two different entries claim is an
- * error at load time, so lookups can never be ambiguous later.
+ * error at load time, so lookups can never be ambiguous later; except for regions, where
+ * places really do share names: there the key keeps every region that has it, and lookups
+ * decide (see taxonomy.h).
  */
 #include "taxonomy.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +28,10 @@ int cm_kind_parse(const char *s)
 }
 
 struct cm_name_entry {
-    char *key;          /* folded */
+    char *key;          /* folded (exact for region ids) */
     size_t idx;
+    size_t *also;       /* regions only: further entries with this name, ascending */
+    size_t nalso;
     UT_hash_handle hh;
 };
 
@@ -37,6 +42,7 @@ static void names_free(cm_name_entry **h)
     HASH_ITER(hh, *h, e, tmp) {
         HASH_DEL(*h, e);
         free(e->key);
+        free(e->also);
         free(e);
     }
 }
@@ -69,7 +75,36 @@ static int names_add(cm_name_entry **h, const char *name, size_t idx, const char
         return cm_error(c->d, c->file, line, col, "name '%s' of %s '%s' clashes with %s '%s'",
                         name, what, ids[idx], what, ids[e->idx]);
     }
-    if (!(e = malloc(sizeof *e))) { free(k); return cm_ioerror(c->d, c->file, "out of memory"); }
+    if (!(e = calloc(1, sizeof *e))) { free(k); return cm_ioerror(c->d, c->file, "out of memory"); }
+    e->key = k;
+    e->idx = idx;
+    HASH_ADD_KEYPTR(hh, *h, e->key, strlen(e->key), e);
+    return 0;
+}
+
+/* Register region name `name` for region `idx`; a name other regions have too is kept for
+ * all of them. `exact` registers an id as written, in t->region_ids. */
+static int region_name_add(cm_taxonomy *t, const yctx *c, const char *name, size_t idx, bool exact,
+                           unsigned line, unsigned col)
+{
+    char *k = exact ? strdup(name) : cm_fold(name);
+    if (!k) return cm_ioerror(c->d, c->file, "out of memory");
+    if (!*k) {
+        free(k);
+        return cm_error(c->d, c->file, line, col, "empty name for region '%s'", t->regions[idx].id);
+    }
+    cm_name_entry **h = exact ? &t->region_ids : &t->region_names, *e = NULL;
+    HASH_FIND_STR(*h, k, e);
+    if (e) {
+        free(k);
+        if (e->idx == idx || (e->nalso && e->also[e->nalso - 1] == idx)) return 0;
+        size_t *a = realloc(e->also, (e->nalso + 1) * sizeof *a);
+        if (!a) return cm_ioerror(c->d, c->file, "out of memory");
+        e->also = a;
+        e->also[e->nalso++] = idx;
+        return 0;
+    }
+    if (!(e = calloc(1, sizeof *e))) { free(k); return cm_ioerror(c->d, c->file, "out of memory"); }
     e->key = k;
     e->idx = idx;
     HASH_ADD_KEYPTR(hh, *h, e->key, strlen(e->key), e);
@@ -90,7 +125,7 @@ void cm_taxonomy_release(cm_taxonomy *t)
     for (size_t i = 0; i < t->nregions; i++) {
         cm_region *r = &t->regions[i];
         free(r->id); free(r->name); free(r->subtype); free(r->zh_hans); free(r->zh_hant);
-        free(r->members);
+        free(r->code); free(r->members);
     }
     free(t->regions);
     for (size_t i = 0; i < t->npriorities; i++) {
@@ -114,13 +149,53 @@ void cm_taxonomy_release(cm_taxonomy *t)
     free(t->anc);
     names_free(&t->sector_names);
     names_free(&t->region_names);
+    names_free(&t->region_ids);
     names_free(&t->priority_names);
     names_free(&t->goal_names);
     memset(t, 0, sizeof *t);
 }
 
 size_t cm_sector_find(const cm_taxonomy *t, const char *n) { return names_find(t->sector_names, n); }
-size_t cm_region_find(const cm_taxonomy *t, const char *n) { return names_find(t->region_names, n); }
+
+/* The name-table entry for a region name, after the exact id table. */
+static const cm_name_entry *region_entry(const cm_taxonomy *t, const char *name)
+{
+    cm_name_entry *e = NULL;
+    HASH_FIND_STR(t->region_ids, name, e);
+    if (e) return e;
+    char *k = cm_fold(name);
+    if (!k) return NULL;
+    HASH_FIND_STR(t->region_names, k, e);
+    free(k);
+    return e;
+}
+
+static bool region_upper(const cm_taxonomy *t, size_t i) { return t->regions[i].level != CM_REG_CITY; }
+
+size_t cm_region_find(const cm_taxonomy *t, const char *name)
+{
+    const cm_name_entry *e = region_entry(t, name);
+    if (!e) return CM_NONE;
+    if (!e->nalso) return e->idx;
+    /* A province's name beats the cities named after it (Jilin, Hainan). */
+    size_t up = region_upper(t, e->idx) ? e->idx : CM_NONE;
+    for (size_t i = 0; i < e->nalso; i++)
+        if (region_upper(t, e->also[i])) {
+            if (up != CM_NONE) return CM_NONE;
+            up = e->also[i];
+        }
+    return up;
+}
+
+size_t cm_region_candidates(const cm_taxonomy *t, const char *name, size_t *out, size_t cap)
+{
+    const cm_name_entry *e = region_entry(t, name);
+    if (!e) return 0;
+    if (cap) out[0] = e->idx;
+    for (size_t i = 0; i < e->nalso; i++)
+        if (i + 1 < cap) out[i + 1] = e->also[i];
+    return 1 + e->nalso;
+}
 size_t cm_priority_find(const cm_taxonomy *t, const char *n) { return names_find(t->priority_names, n); }
 size_t cm_goal_find(const cm_taxonomy *t, const char *n) { return names_find(t->goal_names, n); }
 
@@ -129,8 +204,108 @@ size_t cm_goal_find(const cm_taxonomy *t, const char *n) { return names_find(t->
 /* The generic part (folding, distance, cm_suggest_among) is in suggest.c. */
 static size_t closeness(const char *q, const char *cand) { return cm_name_distance(q, cand); }
 
+/* The closest region name to `name`: its entry, or NULL. Among equally close names a
+ * province (or macro-region, city cluster) comes first, so "Sandong" suggests Shandong
+ * rather than the city of Dandong; then the shorter id, then byte order, so the answer does
+ * not depend on hash order. */
+static const cm_name_entry *region_suggest(const cm_taxonomy *t, const char *name)
+{
+    char *q = cm_fold(name);
+    if (!q) return NULL;
+    const cm_name_entry *best = NULL;
+    size_t bestd = (size_t)-1;
+    for (const cm_name_entry *e = t->region_names; e; e = e->hh.next) {
+        size_t d = closeness(q, e->key);
+        if (d == (size_t)-1 || d > bestd) continue;
+        if (d < bestd) { best = e; bestd = d; continue; }
+        bool ue = region_upper(t, e->idx), ub = region_upper(t, best->idx);
+        const char *ie = t->regions[e->idx].id, *ib = t->regions[best->idx].id;
+        if (ue != ub ? ue : strlen(ie) != strlen(ib) ? strlen(ie) < strlen(ib) : strcmp(ie, ib) < 0)
+            best = e;
+    }
+    free(q);
+    return best;
+}
+
+const char *cm_region_describe(const cm_taxonomy *t, size_t idx, char *buf, size_t cap)
+{
+    const cm_region *r = &t->regions[idx];
+    const cm_region *p = r->province != CM_NONE && r->province != idx ? &t->regions[r->province] : NULL;
+    const cm_region *up = r->parent != CM_NONE ? &t->regions[r->parent] : NULL;
+    const char *kind = r->level == CM_REG_MACRO ? "macro-region" : r->level == CM_REG_CLUSTER ? "city cluster"
+                     : r->subtype && !strcmp(r->subtype, "prefecture") ? "prefecture-level division"
+                     : r->subtype ? r->subtype : r->level == CM_REG_PROVINCE ? "province" : "city";
+    int n = snprintf(buf, cap, "%s%s%s, %s", r->name, r->zh_hans ? " " : "", r->zh_hans ? r->zh_hans : "", kind);
+    if (n >= 0 && (size_t)n < cap && up)
+        n += snprintf(buf + n, cap - (size_t)n, " of %s", up->name);
+    if (n >= 0 && (size_t)n < cap && p)
+        snprintf(buf + n, cap - (size_t)n, "%s %s%s%s", up ? "," : " in", p->name, p->zh_hans ? " " : "",
+                 p->zh_hans ? p->zh_hans : "");
+    return buf;
+}
+
+/* Append to a growing message; returns false when out of memory. */
+static bool msg_add(char **m, size_t *len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static bool msg_add(char **m, size_t *len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) return false;
+    char *g = realloc(*m, *len + (size_t)n + 1);
+    if (!g) return false;
+    *m = g;
+    va_start(ap, fmt);
+    vsnprintf(*m + *len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    *len += (size_t)n;
+    return true;
+}
+
+/* "a (Description), b (Description) or c (Description)" for the regions of entry `e`. */
+static bool list_candidates(const cm_taxonomy *t, const cm_name_entry *e, char **m, size_t *len)
+{
+    char buf[256];
+    bool ok = true;
+    for (size_t i = 0; ok && i <= e->nalso; i++) {
+        size_t k = i ? e->also[i - 1] : e->idx;
+        ok = msg_add(m, len, "%s%s (%s)", i == 0 ? "" : i == e->nalso ? " or " : ", ", t->regions[k].id,
+                     cm_region_describe(t, k, buf, sizeof buf));
+    }
+    return ok;
+}
+
+char *cm_region_miss(const cm_taxonomy *t, const char *what, const char *name)
+{
+    char *m = NULL;
+    size_t len = 0;
+    const cm_name_entry *e = region_entry(t, name);
+    bool ok;
+    if (e && e->nalso) {
+        ok = msg_add(&m, &len, "%s '%s' is ambiguous: it may be ", what, name) && list_candidates(t, e, &m, &len)
+             && msg_add(&m, &len, "; write the id (or the 6-digit code) of the one you mean");
+    } else if ((e = region_suggest(t, name)) && e->nalso && cm_region_find(t, e->key) == CM_NONE) {
+        ok = msg_add(&m, &len, "unknown %s '%s' (did you mean one of ", what, name) && list_candidates(t, e, &m, &len)
+             && msg_add(&m, &len, "?)");
+    } else if (e) {
+        size_t k = e->nalso ? cm_region_find(t, e->key) : e->idx;
+        ok = msg_add(&m, &len, "unknown %s '%s' (did you mean '%s'?)", what, name, t->regions[k].id);
+    } else {
+        ok = msg_add(&m, &len, "unknown %s '%s' (see 'clustermatch list regions')", what, name);
+    }
+    if (!ok) { free(m); return NULL; }
+    return m;
+}
+
 const char *cm_suggest(const cm_taxonomy *t, cm_vocab v, const char *name)
 {
+    if (v == CM_VOCAB_REGION) {
+        const cm_name_entry *e = region_suggest(t, name);
+        if (!e) return NULL;
+        size_t k = e->nalso ? cm_region_find(t, e->key) : e->idx;
+        return t->regions[k == CM_NONE ? e->idx : k].id;
+    }
     cm_name_entry *h = v == CM_VOCAB_SECTOR ? t->sector_names : v == CM_VOCAB_REGION ? t->region_names
                      : v == CM_VOCAB_PRIORITY ? t->priority_names : t->goal_names;
     char *q = cm_fold(name);
@@ -363,28 +538,27 @@ out:
 
 /* ---- regions ------------------------------------------------------------------------ */
 
-typedef struct region_src { const ynode *node; } region_src;
+/* The two region files: one region's entry and the file it came from. */
+typedef struct region_src { const ynode *node; const yctx *c; } region_src;
 
-static int add_region_names(cm_taxonomy *t, const yctx *c, const ynode *e, size_t idx,
-                            const char *const *ids)
+static void add_region_names(cm_taxonomy *t, const yctx *c, const ynode *e, size_t idx)
 {
-    static const char *const single[] = { "id", "name", "zh-hans", "zh-hant" };
+    static const char *const single[] = { "id", "name", "zh-hans", "zh-hant", "code" };
     static const char *const lists[] = { "pinyin", "aliases" };
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < 5; i++) {
         const ynode *n = ynode_get(e, single[i]);
         if (n && n->type == YN_SCALAR && !ynode_is_null(n))
-            names_add(&t->region_names, n->str, idx, ids, "region", c, n->line, n->col);
+            region_name_add(t, c, n->str, idx, false, n->line, n->col);
     }
     for (size_t i = 0; i < 2; i++) {
         const ynode *l = ynode_get(e, lists[i]);
         if (!l || ynode_is_null(l)) continue;
         if (l->type == YN_SCALAR) {
-            names_add(&t->region_names, l->str, idx, ids, "region", c, l->line, l->col);
+            region_name_add(t, c, l->str, idx, false, l->line, l->col);
         } else if (l->type == YN_SEQ) {
             for (size_t k = 0; k < l->n; k++)
                 if (l->items[k]->type == YN_SCALAR)
-                    names_add(&t->region_names, l->items[k]->str, idx, ids, "region", c,
-                              l->items[k]->line, l->items[k]->col);
+                    region_name_add(t, c, l->items[k]->str, idx, false, l->items[k]->line, l->items[k]->col);
                 else
                     cm_error(c->d, c->file, l->items[k]->line, l->items[k]->col,
                              "items of '%s' must be strings", lists[i]);
@@ -392,9 +566,9 @@ static int add_region_names(cm_taxonomy *t, const yctx *c, const ynode *e, size_
             cm_error(c->d, c->file, l->line, l->col, "'%s' must be a list of strings", lists[i]);
         }
     }
-    return 0;
 }
 
+/* A reference by id (the data files refer to regions by id, exactly). */
 static size_t region_ref(const cm_taxonomy *t, const yctx *c, const ynode *n, const char *key,
                          int want_level, const char *what)
 {
@@ -402,13 +576,14 @@ static size_t region_ref(const cm_taxonomy *t, const yctx *c, const ynode *n, co
         if (n) cm_error(c->d, c->file, n->line, n->col, "'%s' must be a region id", key);
         return CM_NONE;
     }
-    for (size_t i = 0; i < t->nregions; i++) {
-        if (strcmp(t->regions[i].id, n->str) != 0) continue;
-        if (want_level >= 0 && t->regions[i].level != (cm_region_level)want_level) {
+    cm_name_entry *e = NULL;
+    HASH_FIND_STR(t->region_ids, n->str, e);
+    if (e) {
+        if (want_level >= 0 && t->regions[e->idx].level != (cm_region_level)want_level) {
             cm_error(c->d, c->file, n->line, n->col, "'%s' is not %s", n->str, what);
             return CM_NONE;
         }
-        return i;
+        return e->idx;
     }
     const char *sug = cm_suggest(t, CM_VOCAB_REGION, n->str);
     if (sug)
@@ -439,105 +614,146 @@ static int read_coords(const yctx *c, const ynode *e, cm_region *r, bool require
     return 0;
 }
 
+/* A division code: six digits, the GB/T 2260 form. */
+static int read_code(const yctx *c, const ynode *e, cm_region *r)
+{
+    if (yf_str(c, e, "code", false, &r->code)) return -1;
+    if (!r->code) return 0;
+    size_t n = strlen(r->code);
+    bool ok = n == 6;
+    for (size_t i = 0; ok && i < n; i++) ok = isdigit((unsigned char)r->code[i]) != 0;
+    if (!ok) {
+        const ynode *cn = ynode_get(e, "code");
+        cm_error(c->d, c->file, cn->line, cn->col, "code '%s' must be a 6-digit GB/T 2260 code", r->code);
+    }
+    return 0;
+}
+
+enum { SEC_MACRO, SEC_PROV, SEC_CITY, SEC_CLUSTER, SEC_DIVISION, NSECTIONS };
+
+/* Read the entries of one section into t->regions (pass 1: ids, names, coordinates). */
+static void read_region_section(cm_taxonomy *t, const yctx *c, const ynode *list, int sct, region_src *src)
+{
+    static const char *const kmacro[] = { "id", "name", "aliases", "pinyin", "zh-hans", "zh-hant", "source", NULL };
+    static const char *const kprov[] = { "id", "name", "type", "macro-region", "pinyin", "zh-hans", "zh-hant",
+                                         "aliases", "lat", "lon", "approximate", "source", "capital", NULL };
+    static const char *const kcity[] = { "id", "name", "level", "province", "parent", "code", "pinyin", "zh-hans",
+                                         "zh-hant", "aliases", "lat", "lon", "approximate", "source", NULL };
+    static const char *const kclus[] = { "id", "name", "world-class", "provinces", "cities", "aliases",
+                                         "pinyin", "zh-hans", "zh-hant", "source", "notes", NULL };
+    static const char *const *const kk[] = { kmacro, kprov, kcity, kclus, kcity };
+    static const char *const what[] = { "macro-region", "province", "city", "city cluster", "division" };
+    cm_diags *d = c->d;
+    for (size_t i = 0; i < list->n; i++) {
+        const ynode *e = list->items[i];
+        if (yf_expect_map(c, e, what[sct]) || yf_check_keys(c, e, kk[sct], what[sct])) continue;
+        cm_region *r = &t->regions[t->nregions];
+        r->level = sct == SEC_DIVISION ? CM_REG_CITY : (cm_region_level)sct;
+        r->province = r->parent = r->macro = CM_NONE;
+        char *srcs = NULL;
+        if (read_id(c, e, &r->id) || yf_str(c, e, "name", true, &r->name) ||
+            yf_str(c, e, "zh-hans", false, &r->zh_hans) || yf_str(c, e, "zh-hant", false, &r->zh_hant) ||
+            yf_str(c, e, sct == SEC_PROV ? "type" : "level", false, &r->subtype) ||
+            yf_str(c, e, "source", true, &srcs) || read_code(c, e, r) ||
+            read_coords(c, e, r, sct == SEC_PROV || sct == SEC_CITY || sct == SEC_DIVISION)) {
+            free(srcs);
+            free(r->id); free(r->name); free(r->zh_hans); free(r->zh_hant); free(r->subtype); free(r->code);
+            memset(r, 0, sizeof *r);
+            continue;
+        }
+        free(srcs);
+        bool wc = false;
+        if (sct == SEC_CLUSTER && yf_bool(c, e, "world-class", &wc) == 0) r->world_class = wc;
+        size_t idx = t->nregions;
+        cm_name_entry *dup = NULL;
+        HASH_FIND_STR(t->region_ids, r->id, dup);
+        if (dup) {
+            const ynode *n = ynode_get(e, "id");
+            cm_error(d, c->file, n->line, n->col, "duplicate region id '%s'", r->id);
+        }
+        t->nregions++;
+        src[idx] = (region_src){ e, c };
+        if (!dup) region_name_add(t, c, r->id, idx, true, e->line, e->col);
+    }
+}
+
 static int load_regions(cm_taxonomy *t, const char *dir, cm_diags *d)
 {
-    ydoc_stream *s = NULL;
-    const ynode *root;
-    char *path = NULL;
+    ydoc_stream *s = NULL, *s2 = NULL;
+    const ynode *root, *root2 = NULL;
+    char *path = NULL, *path2 = NULL;
     int rc = -1;
-    const char **ids = NULL;
+    region_src *src = NULL;
     if (load_file(dir, "regions.yaml", &s, &root, "provinces", d, &path)) goto out;
-    yctx c = { path, d };
+    yctx c = { path, d }, c2 = { NULL, d };
     size_t errs0 = d->nerrors;
     static const char *const sections[] = { "macro-regions", "provinces", "cities", "city-clusters" };
     static const char *const top[] = { "macro-regions", "provinces", "cities", "city-clusters", NULL };
     yf_check_keys(&c, root, top, "regions.yaml");
-    const ynode *lists[4];
+    const ynode *lists[NSECTIONS] = { 0 };
     size_t total = 0;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < SEC_DIVISION; i++) {
         if (!(lists[i] = get_list(&c, root, sections[i]))) goto out;
         total += lists[i]->n;
     }
-    t->regions = calloc(total ? total : 1, sizeof *t->regions);
-    ids = calloc(total ? total : 1, sizeof *ids);
-    const ynode **src = calloc(total ? total : 1, sizeof *src);
-    if (!t->regions || !ids || !src) { free(src); cm_ioerror(d, path, "out of memory"); goto out; }
-    static const char *const kmacro[] = { "id", "name", "aliases", "pinyin", "zh-hans", "zh-hant", "source", NULL };
-    static const char *const kprov[] = { "id", "name", "type", "macro-region", "pinyin", "zh-hans", "zh-hant",
-                                         "aliases", "lat", "lon", "approximate", "source", "capital", NULL };
-    static const char *const kcity[] = { "id", "name", "level", "province", "parent", "pinyin", "zh-hans",
-                                         "zh-hant", "aliases", "lat", "lon", "approximate", "source", NULL };
-    static const char *const kclus[] = { "id", "name", "world-class", "provinces", "cities", "aliases",
-                                         "pinyin", "zh-hans", "zh-hant", "source", "notes", NULL };
-    static const char *const *const kk[] = { kmacro, kprov, kcity, kclus };
-    static const char *const what[] = { "macro-region", "province", "city", "city cluster" };
-    /* Pass 1: ids, names, coordinates; references need every id first. */
-    for (int sct = 0; sct < 4; sct++) {
-        for (size_t i = 0; i < lists[sct]->n; i++) {
-            const ynode *e = lists[sct]->items[i];
-            if (yf_expect_map(&c, e, what[sct]) || yf_check_keys(&c, e, kk[sct], what[sct])) continue;
-            cm_region *r = &t->regions[t->nregions];
-            r->level = (cm_region_level)sct;
-            r->province = r->parent = r->macro = CM_NONE;
-            char *srcs = NULL;
-            if (read_id(&c, e, &r->id) || yf_str(&c, e, "name", true, &r->name) ||
-                yf_str(&c, e, "zh-hans", false, &r->zh_hans) || yf_str(&c, e, "zh-hant", false, &r->zh_hant) ||
-                yf_str(&c, e, sct == 1 ? "type" : "level", false, &r->subtype) ||
-                yf_str(&c, e, "source", true, &srcs) ||
-                read_coords(&c, e, r, sct == 1 || sct == 2)) {
-                free(srcs);
-                free(r->id); free(r->name); free(r->zh_hans); free(r->zh_hant); free(r->subtype);
-                memset(r, 0, sizeof *r);
-                continue;
-            }
-            free(srcs);
-            bool wc = false;
-            if (sct == 3 && yf_bool(&c, e, "world-class", &wc) == 0) r->world_class = wc;
-            size_t idx = t->nregions++;
-            ids[idx] = r->id;
-            src[idx] = e;
-            for (size_t j = 0; j < idx; j++)
-                if (!strcmp(t->regions[j].id, r->id)) {
-                    const ynode *n = ynode_get(e, "id");
-                    cm_error(d, path, n->line, n->col, "duplicate region id '%s'", r->id);
-                    break;
-                }
-        }
+    /* Every division, generated by tools/regions; a data set without it (a test fixture)
+     * has just the curated places. */
+    size_t len2 = strlen(dir) + sizeof "/regions-divisions.yaml";
+    if (!(path2 = malloc(len2))) { cm_ioerror(d, dir, "out of memory"); goto out; }
+    snprintf(path2, len2, "%s/regions-divisions.yaml", dir);
+    FILE *probe = fopen(path2, "r");
+    if (probe) {
+        fclose(probe);
+        free(path2);
+        path2 = NULL;
+        if (load_file(dir, "regions-divisions.yaml", &s2, &root2, "divisions", d, &path2)) goto out;
+        c2.file = path2;
+        static const char *const top2[] = { "divisions", "as-of", NULL };
+        yf_check_keys(&c2, root2, top2, "regions-divisions.yaml");
+        if (!(lists[SEC_DIVISION] = get_list(&c2, root2, "divisions"))) goto out;
+        total += lists[SEC_DIVISION]->n;
     }
+    t->regions = calloc(total ? total : 1, sizeof *t->regions);
+    src = calloc(total ? total : 1, sizeof *src);
+    if (!t->regions || !src) { cm_ioerror(d, path, "out of memory"); goto out; }
+    /* Pass 1: ids, names, coordinates; references need every id first. */
+    for (int sct = 0; sct < NSECTIONS; sct++)
+        if (lists[sct]) read_region_section(t, sct == SEC_DIVISION ? &c2 : &c, lists[sct], sct, src);
     for (size_t i = 0; i < t->nregions; i++)
-        add_region_names(t, &c, src[i], i, ids);
+        add_region_names(t, src[i].c, src[i].node, i);
     /* Pass 2: references. */
     for (size_t i = 0; i < t->nregions; i++) {
         cm_region *r = &t->regions[i];
-        const ynode *e = src[i];
+        const ynode *e = src[i].node;
+        const yctx *ci = src[i].c;
         if (r->level == CM_REG_PROVINCE) {
             r->province = i;
-            r->macro = region_ref(t, &c, ynode_get(e, "macro-region"), "macro-region", CM_REG_MACRO, "macro-region");
+            r->macro = region_ref(t, ci, ynode_get(e, "macro-region"), "macro-region", CM_REG_MACRO, "macro-region");
             if (!ynode_get(e, "macro-region"))
-                cm_error(d, path, e->line, e->col, "missing required key 'macro-region'");
+                cm_error(d, ci->file, e->line, e->col, "missing required key 'macro-region'");
         } else if (r->level == CM_REG_CITY) {
             if (!ynode_get(e, "province"))
-                cm_error(d, path, e->line, e->col, "missing required key 'province'");
-            r->province = region_ref(t, &c, ynode_get(e, "province"), "province", CM_REG_PROVINCE, "province");
+                cm_error(d, ci->file, e->line, e->col, "missing required key 'province'");
+            r->province = region_ref(t, ci, ynode_get(e, "province"), "province", CM_REG_PROVINCE, "province");
             if (ynode_get(e, "parent") && !ynode_is_null(ynode_get(e, "parent")))
-                r->parent = region_ref(t, &c, ynode_get(e, "parent"), "parent", CM_REG_CITY, "city");
+                r->parent = region_ref(t, ci, ynode_get(e, "parent"), "parent", CM_REG_CITY, "city");
         } else if (r->level == CM_REG_CLUSTER) {
             static const char *const mk[] = { "provinces", "cities" };
             for (int m = 0; m < 2; m++) {
                 const ynode *l = ynode_get(e, mk[m]);
                 if (!l || ynode_is_null(l)) continue;
-                if (l->type != YN_SEQ) { cm_error(d, path, l->line, l->col, "'%s' must be a list", mk[m]); continue; }
+                if (l->type != YN_SEQ) { cm_error(d, ci->file, l->line, l->col, "'%s' must be a list", mk[m]); continue; }
                 size_t *mem = realloc(r->members, (r->nmembers + l->n + 1) * sizeof *mem);
-                if (!mem) { cm_ioerror(d, path, "out of memory"); goto out2; }
+                if (!mem) { cm_ioerror(d, ci->file, "out of memory"); goto out; }
                 r->members = mem;
                 for (size_t k = 0; k < l->n; k++) {
-                    size_t x = region_ref(t, &c, l->items[k], mk[m], m ? CM_REG_CITY : CM_REG_PROVINCE,
+                    size_t x = region_ref(t, ci, l->items[k], mk[m], m ? CM_REG_CITY : CM_REG_PROVINCE,
                                           m ? "city" : "province");
                     if (x != CM_NONE) r->members[r->nmembers++] = x;
                 }
             }
             if (!r->nmembers)
-                cm_error(d, path, e->line, e->col, "city cluster '%s' has no member provinces or cities", r->id);
+                cm_error(d, ci->file, e->line, e->col, "city cluster '%s' has no member provinces or cities", r->id);
         }
     }
     /* Cities inherit the macro-region of their province; a parent must be in the same
@@ -546,26 +762,27 @@ static int load_regions(cm_taxonomy *t, const char *dir, cm_diags *d)
         cm_region *r = &t->regions[i];
         if (r->level != CM_REG_CITY || r->province == CM_NONE) continue;
         r->macro = t->regions[r->province].macro;
+        const region_src *si = &src[i];
         /* Report the cities on a cycle; one that only leads into it stops quietly. */
         size_t steps = 0;
         for (size_t p = r->parent; p != CM_NONE && ++steps <= t->nregions; p = t->regions[p].parent)
             if (p == i) {
-                cm_error(d, path, src[i]->line, src[i]->col, "cycle in city parents at '%s'", r->id);
+                cm_error(d, si->c->file, si->node->line, si->node->col, "cycle in city parents at '%s'", r->id);
                 break;
             }
         if (r->parent != CM_NONE && t->regions[r->parent].province != r->province)
-            cm_error(d, path, src[i]->line, src[i]->col, "city '%s' is in '%s' but its parent '%s' is in '%s'",
+            cm_error(d, si->c->file, si->node->line, si->node->col, "city '%s' is in '%s' but its parent '%s' is in '%s'",
                      r->id, t->regions[r->province].id, t->regions[r->parent].id,
                      t->regions[r->parent].province != CM_NONE ? t->regions[t->regions[r->parent].province].id : "?");
     }
-out2:
-    free(src);
     if (d->nerrors > errs0) goto out;
     rc = 0;
 out:
-    free(ids);
+    free(src);
     ydoc_stream_free(s);
+    ydoc_stream_free(s2);
     free(path);
+    free(path2);
     return rc;
 }
 

@@ -42,6 +42,85 @@ static const char *sector_id(const char *name)
 
 /* ---- names --------------------------------------------------------------------- */
 
+/* The ids of the candidates of `name`, sorted and joined with spaces. */
+static const char *candidates(const char *name)
+{
+    static char buf[512];
+    size_t c[16], n = cm_region_candidates(T, name, c, 16);
+    const char *ids[16];
+    for (size_t i = 0; i < n && i < 16; i++) ids[i] = T->regions[c[i]].id;
+    for (size_t i = 1; i < n && i < 16; i++)       /* insertion sort: a handful of ids */
+        for (size_t j = i; j > 0 && strcmp(ids[j - 1], ids[j]) > 0; j--) {
+            const char *x = ids[j]; ids[j] = ids[j - 1]; ids[j - 1] = x;
+        }
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && i < 16; i++) {
+        if (i) strcat(buf, " ");
+        strcat(buf, ids[i]);
+    }
+    return buf;
+}
+
+static void test_region_divisions(void)
+{
+    /* Every prefecture- and county-level division of the NBS list of 2023-06-30 is there
+     * (development zones and the Sansha island groups left out): 333 and 2,846. */
+    size_t npref = 0, ncounty = 0, ncode = 0;
+    for (size_t i = 0; i < T->nregions; i++) {
+        const cm_region *r = &T->regions[i];
+        if (!r->code) continue;
+        ncode++;
+        if (!strcmp(r->code + 4, "00")) npref++;
+        else ncounty++;
+        CHECK(r->level == CM_REG_CITY && r->has_coords && r->approximate && r->zh_hans && r->zh_hant);
+    }
+    CHECK(npref == 333);
+    CHECK(ncounty == 2846);
+
+    /* Ambiguous names resolve to nothing and list every candidate */
+    CHECK_REGION("Yuncheng", "(none)");
+    CHECK(!strcmp(candidates("Yuncheng"), "yuncheng yuncheng-shandong yuncheng-shanxi"));
+    CHECK_REGION("Fuyang", "(none)");
+    CHECK(!strcmp(candidates("Fuyang"), "fuyang fuyang-anhui"));
+    CHECK_REGION("Suzhou", "(none)");
+    CHECK(!strcmp(candidates("Suzhou"), "suzhou suzhou-anhui suzhou-gansu"));
+    char *m = cm_region_miss(T, "region", "Yuncheng");
+    CHECK(m && strstr(m, "ambiguous") && strstr(m, "yuncheng-shanxi (Yuncheng 运城, prefecture-level division in Shanxi 山西)")
+          && strstr(m, "yuncheng (Yuncheng 云城, district of Yunfu, Guangdong 广东)"));
+    free(m);
+    /* ... and an existing id keeps naming its place, written exactly */
+    CHECK_REGION("fuyang", "fuyang");
+    CHECK(!strcmp(T->regions[cm_region_find(T, "fuyang")].zh_hans, "富阳"));
+    CHECK_REGION("yuncheng", "yuncheng");
+    CHECK(!strcmp(T->regions[cm_region_find(T, "yuncheng")].zh_hans, "云城"));
+    /* The qualified forms, the code and the Chinese names are unambiguous */
+    CHECK_REGION("yuncheng-shanxi", "yuncheng-shanxi");
+    CHECK_REGION("Yuncheng Shanxi", "yuncheng-shanxi");
+    CHECK_REGION("140800", "yuncheng-shanxi");
+    CHECK_REGION("运城", "yuncheng-shanxi");
+    CHECK_REGION("運城市", "yuncheng-shanxi");
+    CHECK_REGION("341200", "fuyang-anhui");
+    CHECK_REGION("阜阳", "fuyang-anhui");
+    CHECK_REGION("330111", "fuyang");
+    CHECK(!strcmp(T->regions[cm_region_find(T, "yuncheng-shanxi")].code, "140800"));
+    /* A province's name beats the cities named after it */
+    CHECK_REGION("Jilin", "jilin");
+    CHECK(T->regions[cm_region_find(T, "Jilin")].level == CM_REG_PROVINCE);
+    CHECK_REGION("Hainan", "hainan");
+    CHECK_REGION("220200", "jilin-jilin");
+    /* Parents: a county lies in its prefecture and province */
+    CHECK(cm_region_within(T, cm_region_find(T, "yuncheng-shandong"), cm_region_find(T, "Shandong")));
+    CHECK(cm_region_within(T, cm_region_find(T, "郓城县"), cm_region_find(T, "菏泽")));
+
+    /* Did you mean: a province before a city as close ("Sandong" is one edit from both) */
+    CHECK(!strcmp(cm_suggest(T, CM_VOCAB_REGION, "Sandong"), "shandong"));
+    CHECK(!strcmp(cm_suggest(T, CM_VOCAB_REGION, "Dandon"), "dandong"));
+    CHECK(!strcmp(cm_suggest(T, CM_VOCAB_REGION, "Guangdon"), "guangdong"));
+    m = cm_region_miss(T, "region", "Sandong");
+    CHECK(m && !strcmp(m, "unknown region 'Sandong' (did you mean 'shandong'?)"));
+    free(m);
+}
+
 static void test_region_names(void)
 {
     /* Shanxi and Shaanxi are two provinces, in every script */
@@ -79,14 +158,20 @@ static void test_region_names(void)
     CHECK_REGION("Xinjiang Uyghur Autonomous Region", "xinjiang");
     CHECK_REGION("新疆", "xinjiang");
 
-    CHECK_REGION("Xi'an", "xian");
-    CHECK_REGION("Xian", "xian");
-    CHECK_REGION("XI'AN", "xian");
-    CHECK_REGION("xi-an", "xian");
-    CHECK_REGION("Xi\xE2\x80\x99" "an", "xian");       /* typographic apostrophe U+2019 */
-    CHECK_REGION("西安", "xian");
-    CHECK(T->regions[cm_region_find(T, "Xian")].level == CM_REG_CITY);
-    CHECK(!strcmp(T->regions[T->regions[cm_region_find(T, "Xian")].province].id, "shaanxi"));
+    /* Spellings of one name fold together (六安 is the only Lu'an) */
+    CHECK_REGION("Lu'an", "luan");
+    CHECK_REGION("Luan", "luan");
+    CHECK_REGION("LU'AN", "luan");
+    CHECK_REGION("lu-an", "luan");
+    CHECK_REGION("Lu\xE2\x80\x99" "an", "luan");       /* typographic apostrophe U+2019 */
+    CHECK_REGION("六安", "luan");
+    /* Xi'an is also a district of Liaoyuan and of Mudanjiang: the id and the full Chinese
+     * name of the city are unambiguous, the bare name is not */
+    CHECK_REGION("xian", "xian");
+    CHECK_REGION("西安市", "xian");
+    CHECK_REGION("Xi'an", "(none)");
+    CHECK(T->regions[cm_region_find(T, "xian")].level == CM_REG_CITY);
+    CHECK(!strcmp(T->regions[T->regions[cm_region_find(T, "xian")].province].id, "shaanxi"));
 
     CHECK_REGION("蕭山", "xiaoshan");      /* traditional, as Table 3 prints it */
     CHECK_REGION("萧山", "xiaoshan");      /* simplified */
@@ -358,6 +443,7 @@ int main(void)
     cm_diags_release(&d);
     T = &ds.tax;
     test_region_names();
+    test_region_divisions();
     test_eocic(root);
     test_sector_names();
     test_table3();
