@@ -20,8 +20,8 @@
     });
   }
 
-  // Best first: a key that starts with the query, then one that contains it; shorter
-  // (more general) entries first within each group.
+  // Best first: a key that starts with the query, then one that contains it; within each
+  // group, regions above city level first, then shorter (more general) entries.
   function search(list, q) {
     q = fold(q);
     if (!q) return [];
@@ -34,10 +34,12 @@
         else if (i > 0) best = Math.min(best, 2);
       });
       (e.near || []).forEach(function (k) { if (k.indexOf(q) >= 0) best = Math.min(best, 2); });
-      if (best < 3) hits.push([best, e.title.length, e]);
+      // Among equal matches provinces come before the 3,000 cities and counties, so
+      // "shanxi" still shows Shaanxi.
+      if (best < 3) hits.push([best, e.level === 'city' ? 1 : 0, e.title.length, e]);
     });
-    hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
-    return hits.slice(0, 8).map(function (h) { return h[2]; });
+    hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]; });
+    return hits.slice(0, 8).map(function (h) { return h[3]; });
   }
 
   var uid = 0;
