@@ -35,9 +35,17 @@ int yf_num(const yctx *c, const ynode *map, const char *key, bool required,
            double lo, double hi, double *out, bool *present);
 int yf_bool(const yctx *c, const ynode *map, const char *key, bool *out);
 
-/* A weight as a node (map value): finite, in (0, 1]. */
+/* The smallest weight accepted (see yf_weight). */
+#define YF_WEIGHT_MIN 0.001
+
+/* A weight as a node (map value): finite, in [YF_WEIGHT_MIN, 1]; 0 and negative weights
+ * are reported as outside (0, 1], tiny positive ones as too small to matter. */
 int yf_weight(const yctx *c, const ynode *n, const char *what, double *out);
 
 void yf_strlist_free(char **v, size_t n);
+
+/* x as the shortest decimal (%g style) that reads back as x;
+ * returns buf. */
+const char *yf_fmt_num(double x, char buf[32]);
 
 #endif

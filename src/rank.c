@@ -343,6 +343,7 @@ static size_t select_top(const cm_model *m, const double *comp, const double *to
             double v = (1 - o->diversity) * buf[i].score / 100.0 - o->diversity * maxsim[i];
             if (v > bv + SCORE_EPS) { bv = v; best = i; }
         }
+        if (best == (size_t)-1) break;   /* only if a score were NaN: never index with it */
         used[best] = true;
         out[n++] = buf[best];
         for (size_t i = 0; i < h.n; i++)

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -419,7 +420,10 @@ int cm_query_init(cm_query *q, const cm_model *m, const cm_profile *p, const dou
         return gsl_fail(d, "profile priority vector", st);
     }
     double nrm = gsl_blas_dnrm2(q->pi);
-    if (nrm > 0) gsl_vector_scale(q->pi, 1.0 / nrm);
+    /* Divide rather than scale by 1/nrm: a subnormal norm has no finite reciprocal, while
+     * |pi_i| <= nrm keeps every quotient in [0, 1]. */
+    if (nrm > 0)
+        for (size_t i = 0; i < m->nq; i++) gsl_vector_set(q->pi, i, gsl_vector_get(q->pi, i) / nrm);
 
     qtok_ctx qt = { .ix = m->kw };
     for (size_t i = 0; i < p->nkeywords; i++) tokenize(p->keywords[i], add_query_token, &qt);
@@ -546,12 +550,15 @@ double cm_keyword_score(const cm_model *m, const cm_query *q, size_t partner)
     return v;
 }
 
-static double clamp01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
+/* NaN goes to 0, so a component is in [0, 1] whatever its inputs: every score is finite
+ * by construction (the weights sum to 1). */
+static double clamp01(double x) { return x > 0 ? (x < 1 ? x : 1) : 0; }
 
 static double total_of(const cm_query *q, const double *comp)
 {
     double s = 0;
     for (int c = 0; c < CM_NCOMP; c++) s += q->w[c] * comp[c];
+    assert(isfinite(s));
     return 100.0 * s;
 }
 
@@ -605,7 +612,7 @@ int cm_score_block(const cm_model *m, const cm_query *q, size_t nq, double *comp
             }
             c[CM_C_POLICY] = clamp01(po[j]);
             c[CM_C_GOAL] = goal[kind[j]];
-            c[CM_C_KEYWORD] = kw[j];
+            c[CM_C_KEYWORD] = clamp01(kw[j]);
             total[i * np + j] = total_of(qi, c);
         }
     }
@@ -677,6 +684,6 @@ void cm_score_pair_loop(const cm_model *m, const cm_query *q, size_t j, double c
     comp[CM_C_REGION] = q->active[CM_C_REGION] ? cm_region_affinity(&m->ds->tax, q, p, NULL) : 0.0;
     comp[CM_C_POLICY] = clamp01(po);
     comp[CM_C_GOAL] = q->active[CM_C_GOAL] ? cm_goal_fit(&m->ds->tax, q->profile, p->kind) : 0.0;
-    comp[CM_C_KEYWORD] = cm_keyword_score(m, q, j);
+    comp[CM_C_KEYWORD] = clamp01(cm_keyword_score(m, q, j));
     *total = total_of(q, comp);
 }

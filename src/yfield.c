@@ -2,10 +2,22 @@
 #include "yfield.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "suggest.h"
+
+/* The shortest decimal that reads back as x, so a refused value is shown as written:
+ * 1.0000000000000002 must not be echoed as "1" beside "outside (0, 1]". */
+const char *yf_fmt_num(double x, char buf[32])
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, 32, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x) break;
+    }
+    return buf;
+}
 
 int yf_check_keys(const yctx *c, const ynode *map, const char *const *allowed, const char *what)
 {
@@ -109,9 +121,10 @@ int yf_num(const yctx *c, const ynode *map, const char *key, bool required,
                         key, ynode_kind(n));
     if (!isfinite(x))
         return cm_error(c->d, c->file, n->line, n->col, "'%s' must be a finite number", key);
+    char b[32];
     if (x < lo || x > hi)
-        return cm_error(c->d, c->file, n->line, n->col, "'%s' is %g, outside [%g, %g]",
-                        key, x, lo, hi);
+        return cm_error(c->d, c->file, n->line, n->col, "'%s' is %s, outside [%g, %g]",
+                        key, yf_fmt_num(x, b), lo, hi);
     *out = x;
     if (present) *present = true;
     return 0;
@@ -138,9 +151,16 @@ int yf_weight(const yctx *c, const ynode *n, const char *what, double *out)
     if (!isfinite(x))
         return cm_error(c->d, c->file, n->line, n->col,
                         "weight of %s must be a finite number in (0, 1]", what);
+    char b[32];
     if (x <= 0 || x > 1)
         return cm_error(c->d, c->file, n->line, n->col,
-                        "weight of %s is %g, outside (0, 1]", what, x);
+                        "weight of %s is %s, outside (0, 1]", what, yf_fmt_num(x, b));
+    /* A weight a thousand times below the others changes no ranking, and one near the
+     * bottom of the double range (1e-310) makes the profile vector's norm underflow. */
+    if (x < YF_WEIGHT_MIN)
+        return cm_error(c->d, c->file, n->line, n->col,
+                        "weight of %s is %s, too small to matter (the smallest is %g); "
+                        "leave %s out instead", what, yf_fmt_num(x, b), YF_WEIGHT_MIN, what);
     *out = x;
     return 0;
 }

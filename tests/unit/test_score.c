@@ -104,6 +104,31 @@ static void test_similarity(void)
     CHECK_NEAR(gsl_vector_get(model.pnorm, P_AUTO), sqrt(1 + 0.25 + 2 * 0.5 * 0.5));
 }
 
+/* ---- finite by construction ------------------------------------------------------ */
+
+/* The validator refuses weights below 0.001, but the engine must not rely on it: a
+ * subnormal sector weight used to give a subnormal priority norm, an infinite 1/norm and
+ * NaN scores (issue 17, class 1). Every score stays finite and in [0, 100]. */
+static void test_tiny_weights(void)
+{
+    const double tiny[] = { 1e-310, 5e-324, 1e-200, 1e-160 };
+    for (size_t t = 0; t < sizeof tiny / sizeof *tiny; t++) {
+        cm_wterm sec[] = { { .idx = S_SOLAR, .w = tiny[t] }, { .idx = S_AUTO, .w = tiny[t] } };
+        cm_profile p = mkprof("tiny", sec, 2);
+        double comp[NPART][CM_NCOMP], total[NPART];
+        cm_query q;
+        CHECK(score(&p, W_DEFAULT, comp, total, &q) == 0);
+        for (size_t j = 0; j < NPART; j++) {
+            CHECK(isfinite(total[j]) && total[j] >= 0 && total[j] <= 100);
+            for (int c = 0; c < CM_NCOMP; c++) CHECK(comp[j][c] >= 0 && comp[j][c] <= 1);
+            double lc[CM_NCOMP], lt;
+            cm_score_pair_loop(&model, &q, j, lc, &lt);
+            CHECK(isfinite(lt) && lt >= 0 && lt <= 100);
+        }
+        cm_query_release(&q);
+    }
+}
+
 /* ---- sector component ------------------------------------------------------------ */
 
 static void test_sector(void)
@@ -824,6 +849,7 @@ int main(void)
           R_NB != CM_NONE && R_YRD != CM_NONE && R_EAST != CM_NONE && R_SOUTH != CM_NONE);
 
     test_similarity();
+    test_tiny_weights();
     test_sector();
     test_weights();
     test_policy();
