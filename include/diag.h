@@ -8,6 +8,7 @@
 #ifndef CM_DIAG_H
 #define CM_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -51,6 +52,15 @@ void cm_warn(cm_diags *d, const char *file, unsigned line, unsigned col, const c
 /* Print every diagnostic to `out`. With `show_source`, each located message is followed by
  * its source line (read again from the file, tabs kept) and a caret under the column. */
 void cm_diags_print(const cm_diags *d, FILE *out, int show_source);
+
+/* Text for a person (terminal, log): `s` with every control character (C0 but tab, DEL,
+ * C1), Unicode line separator and bidi control written as \n, \xHH or \uHHHH, and bytes
+ * that are not UTF-8 as \xHH, so neither a file's content nor a file name can drive the
+ * terminal. cm_diags_print uses it for file names and messages. */
+void cm_fput_clean(const char *s, FILE *out);
+/* printf into `out` through cm_fput_clean, then a newline (which `fmt` must not hold). */
+void cm_say(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cm_vsay(FILE *out, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* Move all diagnostics of `src` to the end of `dst`; `src` is left empty. */
 void cm_diags_move(cm_diags *dst, cm_diags *src);

@@ -27,8 +27,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "clustermatch %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'clustermatch %s --help'.\n", cmd);
+    cm_vsay(stderr, fmt, ap);   /* arguments are echoed: control characters escaped */
+    fprintf(stderr, "Try 'clustermatch %s --help'.\n", cmd);
     va_end(ap);
     return CM_EXIT_USAGE;
 }

@@ -38,8 +38,8 @@ int cmd_explain(int argc, char **argv, cm_cli *cli)
             for (size_t i = 0; i < ds.npartners; i++) ids[i] = ds.partners[i].id;
             sug = cm_suggest_among(ids, ds.npartners, argv[first + 1]);
         }
-        if (sug) fprintf(stderr, "clustermatch explain: unknown partner '%s' (did you mean '%s'?)\n", argv[first + 1], sug);
-        else fprintf(stderr, "clustermatch explain: unknown partner '%s' (see 'clustermatch list partners')\n", argv[first + 1]);
+        if (sug) cm_say(stderr, "clustermatch explain: unknown partner '%s' (did you mean '%s'?)", argv[first + 1], sug);
+        else cm_say(stderr, "clustermatch explain: unknown partner '%s' (see 'clustermatch list partners')", argv[first + 1]);
         free(ids);
         rc = CM_EXIT_INPUT;
         goto out;
@@ -56,7 +56,7 @@ int cmd_explain(int argc, char **argv, cm_cli *cli)
         goto out;
     }
     if (set.n != 1) {
-        fprintf(stderr, "clustermatch explain: %s holds %zu profiles; explain takes a file with one\n", argv[first], set.n);
+        cm_say(stderr, "clustermatch explain: %s holds %zu profiles; explain takes a file with one", argv[first], set.n);
         rc = CM_EXIT_INPUT;
         goto out;
     }

@@ -28,7 +28,7 @@ int cmd_init(int argc, char **argv, cm_cli *cli)
     const char *path = argv[first];
     struct stat st;
     if (!force && stat(path, &st) == 0) {
-        fprintf(stderr, "clustermatch init: '%s' exists; use --force to overwrite it\n", path);
+        cm_say(stderr, "clustermatch init: '%s' exists; use --force to overwrite it", path);
         return CM_EXIT_IO;
     }
     cm_diags d;
@@ -40,7 +40,7 @@ int cmd_init(int argc, char **argv, cm_cli *cli)
         cm_afile_commit(&f, &d);
     }
     if (d.nerrors) { cli_report(&d); rc = cli_status(&d); }
-    else if (!cli->quiet) fprintf(stderr, "wrote %s; check it with 'clustermatch validate %s'\n", path, path);
+    else if (!cli->quiet) cm_say(stderr, "wrote %s; check it with 'clustermatch validate %s'", path, path);
     cm_diags_release(&d);
     return rc;
 }

@@ -29,7 +29,7 @@ int cmd_validate(int argc, char **argv, cm_cli *cli)
         if (d.nio) any_io = true;
         else if (bad != 0 || d.nerrors) any_bad = true;
         else if (!cli->quiet)
-            printf("%s: ok (%zu profile%s)\n", argv[i], set.n, set.n == 1 ? "" : "s");
+            cm_say(stdout, "%s: ok (%zu profile%s)", argv[i], set.n, set.n == 1 ? "" : "s");
         cm_profile_set_release(&set);
         cm_diags_release(&d);
     }

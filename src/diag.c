@@ -2,6 +2,7 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -144,36 +145,74 @@ static char *source_line(const char *file, unsigned line, unsigned col, unsigned
 
 static const char *const sev_names[] = { "error", "warning", "note" };
 
-/* Only printable text goes to the terminal: a control character (C0, DEL, C1), a Unicode
- * line break or bidi override, or a byte that is not UTF-8 is shown as '?', one per column,
- * so a hostile file cannot send escape sequences or reorder the line (in the source excerpt
- * or in a message quoting it), and the caret stays aligned. */
-static void put_clean(const char *text, FILE *out)
+/* Only printable text goes to the terminal: a control character (C0 but tab, DEL, C1), a
+ * Unicode line break or bidi override, or a byte that is not UTF-8 would let a hostile file
+ * (or file name) send escape sequences or reorder the line. */
+static bool unsafe(utf8proc_int32_t cp)
+{
+    return (cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp < 0xa0) ||
+           (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* `escape`: written as \n, \xHH or \uHHHH, so a message or file name says what is there;
+ * else '?', one per column, so a source excerpt keeps the caret aligned. */
+static void put_text(const char *text, FILE *out, bool escape)
 {
     for (const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text; *p;) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
-        if (n <= 0) { n = 1; cp = 0; }
-        if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp < 0xa0) ||
-            (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
-            fputc('?', out);
-        else
-            fwrite(p, 1, (size_t)n, out);
+        bool bad = n <= 0;
+        if (bad) n = 1;
+        if (!bad && !unsafe(cp)) fwrite(p, 1, (size_t)n, out);
+        else if (!escape) fputc('?', out);
+        else if (bad) fprintf(out, "\\x%02X", *p);
+        else if (cp == '\n') fputs("\\n", out);
+        else if (cp == '\r') fputs("\\r", out);
+        else if (cp < 0x80) fprintf(out, "\\x%02X", (unsigned)cp);
+        else fprintf(out, "\\u%04X", (unsigned)cp);
         p += n;
     }
 }
+
+void cm_fput_clean(const char *s, FILE *out) { put_text(s, out, true); }
+
+void cm_vsay(FILE *out, const char *fmt, va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    int len = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    char *buf = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    if (buf) {
+        vsnprintf(buf, (size_t)len + 1, fmt, ap);
+        put_text(buf, out, true);
+        free(buf);
+    }
+    putc('\n', out);
+}
+
+void cm_say(FILE *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cm_vsay(out, fmt, ap);
+    va_end(ap);
+}
+
+static void put_clean(const char *text, FILE *out) { put_text(text, out, false); }
 
 void cm_diags_print(const cm_diags *d, FILE *out, int show_source)
 {
     for (size_t i = 0; i < d->n; i++) {
         const cm_diag *g = &d->v[i];
-        if (g->file && g->line)
-            fprintf(out, "%s:%u:%u: %s: ", g->file, g->line, g->col, sev_names[g->sev]);
-        else if (g->file)
-            fprintf(out, "%s: %s: ", g->file, sev_names[g->sev]);
-        else
+        if (g->file) {
+            cm_fput_clean(g->file, out);
+            if (g->line) fprintf(out, ":%u:%u", g->line, g->col);
+            fprintf(out, ": %s: ", sev_names[g->sev]);
+        } else {
             fprintf(out, "clustermatch: %s: ", sev_names[g->sev]);
-        put_clean(g->msg, out);
+        }
+        cm_fput_clean(g->msg, out);
         putc('\n', out);
         if (!show_source || !g->file || !g->line) continue;
         unsigned first;

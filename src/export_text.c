@@ -579,7 +579,11 @@ int cm_export_explain(const cm_shortlist *one, const cm_hit *hit, FILE *out)
     }
 
     fprintf(out, "\nprofile %s", cmx_profile_label(prof));
-    if (prof && prof->file) fprintf(out, " (%s)", prof->file);
+    if (prof && prof->file) {   /* a file name may hold anything but '/' and NUL */
+        fputs(" (", out);
+        cm_fput_clean(prof->file, out);
+        fputc(')', out);
+    }
     fprintf(out, "\nscore   %s of 100\n\n", cmx_num(num, sizeof num, hit->score, 1));
 
     fputs("  component   value  weight  points\n", out);

@@ -1,10 +1,11 @@
 /* main.c: global options and subcommand dispatch. Everything else lives in cmd_*.c. */
 #include <errno.h>
+#include <fcntl.h>
 #include <gsl/gsl_errno.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -31,16 +32,18 @@ static void usage(FILE *out)
           "  --color WHEN    auto, always or never\n"
           "  --version       print the version\n"
           "  -h, --help      show this help\n\n"
-          "Run 'clustermatch COMMAND --help' for a command's options.\n", out);
+          "Run 'clustermatch COMMAND --help' (or 'clustermatch help COMMAND') for a command's options.\n", out);
 }
 
 /* A full disk shows up only when stdout is flushed: check it once, at the end of every
- * path. A command that already reported a write error (rc != 0) is not told twice. */
+ * path, whatever the command found (`validate` of a bad profile onto /dev/full is still a
+ * write error, and I/O wins over invalid input). A command that reported an I/O error
+ * itself (rc == CM_EXIT_IO) is not told twice. */
 static int finish(int rc)
 {
     errno = 0;
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        if (rc == CM_EXIT_OK) {
+        if (rc != CM_EXIT_IO) {
             fprintf(stderr, "clustermatch: error writing output: %s\n",
                     errno ? strerror(errno) : "write error");
             rc = CM_EXIT_IO;
@@ -49,11 +52,32 @@ static int finish(int rc)
     return rc;
 }
 
+/* Make sure fds 0, 1 and 2 are open: otherwise the first file opened takes fd 2, and
+ * diagnostics written to "stderr" land in it (a batch run with `2>&-` wrote them into
+ * summary.csv). A closed one is filled with /dev/null opened the wrong way round (stdin
+ * for writing, stdout and stderr for reading), so it still acts closed: a write to stdout
+ * fails with EBADF and is reported as before, yet no file can take its number. Returns -1
+ * if one cannot be opened. */
+static int open_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+        int nfd = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+        if (nfd != fd) {   /* the lowest free fd is this one, unless open failed */
+            if (nfd >= 0) close(nfd);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (open_std_fds() != 0) return CM_EXIT_IO;
     cm_cli cli = { .color = -1 };
     int i = 1;
-    setlocale(LC_CTYPE, "");
+    /* No setlocale: every character class and case fold is by ASCII rules (ascii.h), so
+     * results never depend on the locale (LC_ALL=tr_TR.UTF-8 made "ICT" unknown). */
     /* GSL's default handler aborts; every call's status is checked instead. */
     gsl_set_error_handler_off();
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -75,9 +99,10 @@ int main(int argc, char **argv)
             if (!strcmp(w, "auto")) cli.color = -1;
             else if (!strcmp(w, "always")) cli.color = 1;
             else if (!strcmp(w, "never")) cli.color = 0;
-            else { fprintf(stderr, "clustermatch: --color wants auto, always or never, not '%s'\n", w); return CM_EXIT_USAGE; }
+            else { cm_say(stderr, "clustermatch: --color wants auto, always or never, not '%s'", w); return CM_EXIT_USAGE; }
         } else {
-            fprintf(stderr, "clustermatch: unknown option '%s'\nTry 'clustermatch --help'.\n", a);
+            cm_say(stderr, "clustermatch: unknown option '%s'", a);
+            fputs("Try 'clustermatch --help'.\n", stderr);
             return CM_EXIT_USAGE;
         }
     }
@@ -85,15 +110,30 @@ int main(int argc, char **argv)
         usage(stderr);
         return CM_EXIT_USAGE;
     }
+    /* `clustermatch help` is --help; `clustermatch help rank` is `clustermatch rank --help`. */
+    if (!strcmp(argv[i], "help")) {
+        if (i + 1 >= argc) {
+            usage(stdout);
+            return finish(CM_EXIT_OK);
+        }
+        for (size_t c = 0; c < sizeof commands / sizeof *commands; c++)
+            if (!strcmp(argv[i + 1], commands[c].name)) {
+                char *hargv[] = { argv[i + 1], (char *)"--help", NULL };
+                return finish(commands[c].fn(2, hargv, &cli));
+            }
+        i++;   /* an unknown topic is reported as an unknown command, with a did-you-mean */
+    }
     for (size_t c = 0; c < sizeof commands / sizeof *commands; c++)
         if (!strcmp(argv[i], commands[c].name))
             return finish(commands[c].fn(argc - i, argv + i, &cli));
     const char *names[sizeof commands / sizeof *commands];
     for (size_t c = 0; c < sizeof commands / sizeof *commands; c++) names[c] = commands[c].name;
     const char *sug = cm_suggest_among(names, sizeof names / sizeof *names, argv[i]);
-    if (sug)
-        fprintf(stderr, "clustermatch: unknown command '%s' (did you mean '%s'?)\n", argv[i], sug);
-    else
-        fprintf(stderr, "clustermatch: unknown command '%s'\nTry 'clustermatch --help'.\n", argv[i]);
+    if (sug) {
+        cm_say(stderr, "clustermatch: unknown command '%s' (did you mean '%s'?)", argv[i], sug);
+    } else {
+        cm_say(stderr, "clustermatch: unknown command '%s'", argv[i]);
+        fputs("Try 'clustermatch --help'.\n", stderr);
+    }
     return CM_EXIT_USAGE;
 }

@@ -5,12 +5,12 @@
  */
 #include "profile.h"
 
-#include <ctype.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ascii.h"
 #include "yfield.h"
 
 /* ISO 3166-1 alpha-2, officially assigned codes, plus EU and UK's GB/UK usage: EL (Greece
@@ -28,7 +28,7 @@ static const char iso3166[] =
 
 static bool valid_country(const char *s)
 {
-    if (strlen(s) != 2 || !isupper((unsigned char)s[0]) || !isupper((unsigned char)s[1])) return false;
+    if (strlen(s) != 2 || !cm_is_upper(s[0]) || !cm_is_upper(s[1])) return false;
     /* Codes are two letters and a space; the last has no space, so step over it by hand
      * (p += 3 ran past the end for a code not in the list). */
     for (const char *p = iso3166; p[0] && p[1]; p += p[2] ? 3 : 2)
@@ -226,7 +226,7 @@ static char *stem_of(const char *path)
     if (dot && dot != s) *dot = '\0';
     /* Ids are kebab-case: fold anything else to '-'. */
     for (char *c = s; *c; c++)
-        *c = isalnum((unsigned char)*c) ? (char)tolower((unsigned char)*c) : '-';
+        *c = cm_is_alnum(*c) ? (char)cm_to_lower(*c) : '-';
     return s;
 }
 
@@ -360,7 +360,7 @@ static int parse_profile(const pctx *x, const ynode *root, cm_profile *p, const 
     if (yf_str(c, root, "id", false, &p->id) == 0 && p->id) {
         bool ok = *p->id != '\0';
         for (const char *s = p->id; *s; s++)
-            if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-' || *s == '_')) ok = false;
+            if (!(cm_is_lower(*s) || cm_is_digit(*s) || *s == '-' || *s == '_')) ok = false;
         if (!ok) {
             const ynode *n = ynode_get(root, "id");
             cm_error(d, c->file, n->line, n->col, "id '%s' may only use a-z, 0-9, '-' and '_'", p->id);

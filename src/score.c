@@ -5,14 +5,15 @@
  */
 #include "score.h"
 
-#include <ctype.h>
+#include <assert.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
-#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uthash.h>
+
+#include "ascii.h"
 
 #define SEEK_WEIGHT 0.7        /* a sought sector counts 0.7 of a sector the cluster is in */
 #define HIER_DECAY 0.5         /* similarity halves with each step to a common ancestor */
@@ -50,8 +51,8 @@ static void tokenize(const char *s, void (*fn)(const char *t, void *ctx), void *
     char buf[64];
     size_t n = 0;
     for (const char *p = s;; p++) {
-        if (*p && isalnum((unsigned char)*p) && (unsigned char)*p < 0x80) {
-            if (n < sizeof buf - 1) buf[n++] = (char)tolower((unsigned char)*p);
+        if (*p && cm_is_alnum(*p)) {
+            if (n < sizeof buf - 1) buf[n++] = (char)cm_to_lower(*p);
             continue;
         }
         if (n >= 2) {

@@ -1,9 +1,10 @@
 /* suggest.c: folding and did-you-mean (suggest.h). */
 #include "suggest.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "ascii.h"
 
 char *cm_fold(const char *s)
 {
@@ -15,7 +16,7 @@ char *cm_fold(const char *s)
             continue;
         /* U+2019 RIGHT SINGLE QUOTATION MARK, as word processors write Xi'an */
         if (p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x99) { p += 2; continue; }
-        *o++ = (char)(*p < 0x80 ? tolower(*p) : *p);
+        *o++ = (char)cm_to_lower(*p);
     }
     *o = '\0';
     return out;

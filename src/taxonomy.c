@@ -8,13 +8,13 @@
  */
 #include "taxonomy.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uthash.h>
 
+#include "ascii.h"
 #include "yfield.h"
 
 const char *const cm_kind_names[CM_NKINDS] = { CM_KINDS(CM_NAME_, CM_COMMA_) };
@@ -393,7 +393,7 @@ static bool valid_id(const char *s)
 {
     if (!*s) return false;
     for (const char *p = s; *p; p++)
-        if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
+        if (!(cm_is_lower(*p) || cm_is_digit(*p) ||
               (*p == '-' && p != s && p[1] && p[1] != '-')))
             return false;
     return true;
@@ -621,7 +621,7 @@ static int read_code(const yctx *c, const ynode *e, cm_region *r)
     if (!r->code) return 0;
     size_t n = strlen(r->code);
     bool ok = n == 6;
-    for (size_t i = 0; ok && i < n; i++) ok = isdigit((unsigned char)r->code[i]) != 0;
+    for (size_t i = 0; ok && i < n; i++) ok = cm_is_digit(r->code[i]);
     if (!ok) {
         const ynode *cn = ynode_get(e, "code");
         cm_error(c->d, c->file, cn->line, cn->col, "code '%s' must be a 6-digit GB/T 2260 code", r->code);

@@ -8,7 +8,6 @@
  */
 #include "ydoc.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <uthash.h>
 #include <yaml.h>
 
+#include "ascii.h"
 #include "atomicio.h"
 
 const ylimits YLIMITS_PROFILE = {
@@ -30,6 +30,8 @@ const ylimits YLIMITS_DATA = {
 typedef struct arena {
     ynode **nodes;
     size_t n, cap;
+    ynode **shells;         /* alias nodes: they borrow str, items and values */
+    size_t nshells, shells_cap;
 } arena;
 
 typedef struct keyent {
@@ -59,25 +61,31 @@ typedef struct builder {
     size_t depth, stack_cap;
     anchor *anchors;
     size_t nodes;           /* counted with aliases expanded */
+    int bad_text;           /* a scalar held a control character: the stream is refused */
 } builder;
+
+/* Append `x` to a growing array of nodes; frees `x` and returns NULL when out of memory. */
+static ynode *push_node(ynode ***v, size_t *n, size_t *cap, ynode *x)
+{
+    if (x && *n == *cap) {
+        size_t c = *cap ? *cap * 2 : 64;
+        ynode **nv = realloc(*v, c * sizeof *nv);
+        if (!nv) { free(x); return NULL; }
+        *v = nv;
+        *cap = c;
+    }
+    if (x) (*v)[(*n)++] = x;
+    return x;
+}
 
 static ynode *node_new(builder *b, yn_type t, const yaml_mark_t *m)
 {
-    arena *ar = b->ar;
-    if (ar->n == ar->cap) {
-        size_t cap = ar->cap ? ar->cap * 2 : 64;
-        ynode **v = realloc(ar->nodes, cap * sizeof *v);
-        if (!v) return NULL;
-        ar->nodes = v;
-        ar->cap = cap;
-    }
-    ynode *n = calloc(1, sizeof *n);
+    ynode *n = push_node(&b->ar->nodes, &b->ar->n, &b->ar->cap, calloc(1, sizeof *n));
     if (!n) return NULL;
     n->type = t;
     n->line = (unsigned)m->line + 1;
     n->col = (unsigned)m->column + 1;
     n->weight = 1;
-    ar->nodes[ar->n++] = n;
     return n;
 }
 
@@ -91,6 +99,8 @@ static void arena_free(arena *ar)
         free(ar->nodes[i]);
     }
     free(ar->nodes);
+    for (size_t i = 0; i < ar->nshells; i++) free(ar->shells[i]);
+    free(ar->shells);
     free(ar);
 }
 
@@ -116,6 +126,56 @@ static int count_nodes(builder *b, size_t add, unsigned line, unsigned col)
                         "document too large: more than %zu nodes (aliases counted as expanded)",
                         b->lim->max_nodes);
     return 0;
+}
+
+/* Escapes let a quoted string hold what the raw-byte check refuses: "\e", "\x1b", "\a",
+ * "\0", "\N" (U+0085), "\L" (U+2028), "\u202e". Such a string would send an escape
+ * sequence to the terminal, or a NUL would silently cut it short ("packaging\0junk" read
+ * as "packaging"), so it is refused here, for every file. Tabs and line breaks are text
+ * (block scalars hold them); outputs turn them into spaces. libyaml hands out UTF-8. */
+static int check_text(builder *b, const ynode *n)
+{
+    const unsigned char *p = (const unsigned char *)n->str, *end = p + n->len;
+    while (p < end) {
+        unsigned cp = *p;
+        size_t k = 1;
+        if (cp >= 0xF0 && end - p >= 4) { cp = (cp & 7u) << 18 | (p[1] & 63u) << 12 | (p[2] & 63u) << 6 | (p[3] & 63u); k = 4; }
+        else if (cp >= 0xE0 && end - p >= 3) { cp = (cp & 15u) << 12 | (p[1] & 63u) << 6 | (p[2] & 63u); k = 3; }
+        else if (cp >= 0xC0 && end - p >= 2) { cp = (cp & 31u) << 6 | (p[1] & 63u); k = 2; }
+        p += k;
+        if (cp == 0) {
+            b->bad_text = 1;
+            return cm_error(b->d, b->file, n->line, n->col, "a NUL character ('\\0') in a string would "
+                            "cut it short; remove it");
+        }
+        const char *why = NULL;
+        if ((cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7f && cp < 0xa0))
+            why = "control character U+%04X in a string (written as an escape such as '\\e' or "
+                  "'\\x1b'); remove it";
+        else if (cp == 0x2028 || cp == 0x2029)
+            why = "line separator U+%04X in a string; use '\\n' or a space";
+        else if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+            why = "bidirectional control U+%04X in a string: it reorders the text shown around "
+                  "it; remove it";
+        if (why) {
+            b->bad_text = 1;
+            return cm_error(b->d, b->file, n->line, n->col, why, cp);
+        }
+    }
+    return 0;
+}
+
+/* A node at mark `m` sharing the content of the finished node `src`: no copy, so a
+ * thousand aliases of a long string cost a thousand small nodes. */
+static ynode *alias_copy(builder *b, const ynode *src, const yaml_mark_t *m)
+{
+    arena *ar = b->ar;
+    ynode *n = push_node(&ar->shells, &ar->nshells, &ar->shells_cap, malloc(sizeof *n));
+    if (!n) return NULL;
+    *n = *src;
+    n->line = (unsigned)m->line + 1;
+    n->col = (unsigned)m->column + 1;
+    return n;
 }
 
 /* Add a finished node to the collection on top of the stack (or make it the root). */
@@ -379,7 +439,7 @@ int ydoc_load_mem(const char *name, const char *buf, size_t len, const ylimits *
         ynode *n = NULL;
         switch (ev.type) {
         case YAML_STREAM_END_EVENT:
-            rc = 0;
+            rc = b.bad_text ? -1 : 0;
             goto out;
         case YAML_DOCUMENT_START_EVENT:
             if (s->ndocs >= lim->max_docs) {
@@ -414,6 +474,7 @@ int ydoc_load_mem(const char *name, const char *buf, size_t len, const ylimits *
             n->str[sl] = '\0';
             n->len = sl;
             n->quoted = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+            check_text(&b, n);   /* reported; parsing goes on to find the others */
             if (count_nodes(&b, 1, n->line, n->col) || remember_anchor(&b, ev.data.scalar.anchor, n) ||
                 attach(&b, n, &root))
                 goto out;
@@ -436,8 +497,13 @@ int ydoc_load_mem(const char *name, const char *buf, size_t len, const ylimits *
                              "recursive structures are not allowed", an);
                     goto out;
                 }
-            if (count_nodes(&b, a->node->weight, al, ac) || attach(&b, a->node, &root))
-                goto out;
+            /* The alias gets a node of its own at its own place, sharing the anchored
+             * node's content: a wrong value used through an alias is then reported where it
+             * is used (`ict: *w`), not at the anchor. The copied item arrays are at most
+             * as long as the alias's weight, which count_nodes has just bounded. */
+            if (count_nodes(&b, a->node->weight, al, ac)) goto out;
+            if (!(n = alias_copy(&b, a->node, &ev.start_mark))) { oom(&b); goto out; }
+            if (attach(&b, n, &root)) goto out;
             break;
         }
         case YAML_SEQUENCE_START_EVENT:
@@ -541,14 +607,14 @@ bool ynode_double(const ynode *n, double *out)
     }
     const char *q = p;
     size_t digits = 0;
-    while (isdigit((unsigned char)*q)) { q++; digits++; }
-    if (*q == '.') { q++; while (isdigit((unsigned char)*q)) { q++; digits++; } }
+    while (cm_is_digit(*q)) { q++; digits++; }
+    if (*q == '.') { q++; while (cm_is_digit(*q)) { q++; digits++; } }
     if (!digits) return false;
     if (*q == 'e' || *q == 'E') {
         q++;
         if (*q == '-' || *q == '+') q++;
-        if (!isdigit((unsigned char)*q)) return false;
-        while (isdigit((unsigned char)*q)) q++;
+        if (!cm_is_digit(*q)) return false;
+        while (cm_is_digit(*q)) q++;
     }
     if (*q) return false;
     errno = 0;
@@ -563,7 +629,7 @@ bool ynode_long(const ynode *n, long *out)
     const char *q = s + (*s == '-' || *s == '+');
     if (!*q) return false;
     for (const char *c = q; *c; c++)
-        if (!isdigit((unsigned char)*c)) return false;
+        if (!cm_is_digit(*c)) return false;
     errno = 0;
     long v = strtol(s, NULL, 10);
     if (errno == ERANGE) return false;

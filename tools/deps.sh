@@ -11,7 +11,7 @@ case "${1:-build}" in
   build)   want="$build" ;;
   # check: the HTML test (t504) drives headless Chromium and needs the CJK fonts, so a
   # fresh machine runs it instead of skipping it.
-  check)   want="$build python3 python3-jsonschema unzip curl $browser" ;;
+  check)   want="$build python3 python3-jsonschema unzip curl locales $browser" ;;
   browser) want="$browser"   # + node and npm for puppeteer-core (tests/browser)
            command -v npm >/dev/null 2>&1 || want="$want nodejs npm" ;;
   fuzz)    want="clang libclang-rt-14-dev" ;;
