@@ -20,10 +20,26 @@
 
 typedef struct cm_figure { char *label, *value; } cm_figure;
 
+/* The approving level of a development zone: State Council (national) or province. */
+typedef enum { CM_LEVEL_NONE, CM_LEVEL_NATIONAL, CM_LEVEL_PROVINCIAL, CM_NLEVELS } cm_level;
+extern const char *const cm_level_names[CM_NLEVELS];   /* "", "national", "provincial" */
+/* Index of a level name ("national" or "provincial"), or -1. */
+int cm_level_parse(const char *s);
+
+/* One row of data/zone-types.yaml. */
+typedef struct cm_zone_type {
+    char *id, *label, *label_zh;
+    cm_level level;                        /* every zone of the type has this level */
+} cm_zone_type;
+
 typedef struct cm_partner {
     char *id, *name, *name_zh, *name_zh_hans;
     cm_kind kind;
     char *zone_type;                       /* zones only, else NULL */
+    size_t zone_type_idx;                  /* index into cm_dataset.zone_types, or CM_NONE */
+    cm_level level;                        /* zones only, else CM_LEVEL_NONE */
+    char *code;                            /* catalogue code (G216022), or NULL */
+    char **industries_zh; size_t nindustries_zh;  /* leading industries as the source prints them */
     size_t province, city;                 /* region indices; city may be CM_NONE */
     double lat, lon; bool approximate;
     size_t *sectors; double *sector_w; size_t nsectors;
@@ -61,6 +77,7 @@ typedef struct cm_dataset {
     char *dir;
     cm_taxonomy tax;
     cm_partner *partners; size_t npartners;
+    cm_zone_type *zone_types; size_t nzone_types;  /* data/zone-types.yaml */
     double weights[CM_NCOMP];              /* defaults from data/weights.yaml, as written */
     time_t newest;                         /* newest mtime of any data file, for --resume */
 } cm_dataset;
@@ -74,6 +91,23 @@ int cm_dataset_load(cm_dataset *ds, const char *dir, cm_diags *d);
  * Returns 0, or -1 with every problem found in `d`. For fuzzing and tests. */
 int cm_partners_check_mem(const cm_dataset *ds, const char *name, const char *buf, size_t len,
                           cm_diags *d);
+/* Zone-type index by id, or CM_NONE. */
+size_t cm_zone_type_find(const cm_dataset *ds, const char *id);
+
+/* Coverage of the data, for `data check`: what share of the leading-industry phrases the
+ * sector vocabulary resolves, and which records lack a city. */
+typedef struct cm_coverage {
+    size_t mentions, mapped;               /* industries-zh phrases, and those naming a sector */
+    size_t zones, zones_no_city;           /* partners of kind zone, and those without a city */
+    size_t no_city[CM_NKINDS];             /* partners without a city, by kind */
+    size_t *zones_per_sector;              /* [nsectors]: zones naming the sector directly */
+    size_t *zones_per_type;                /* [nzone_types] */
+} cm_coverage;
+/* Fill `cv` from a loaded dataset. Returns 0, or -1 when out of memory. Release with
+ * cm_coverage_release. */
+int cm_coverage_compute(const cm_dataset *ds, cm_coverage *cv);
+void cm_coverage_release(cm_coverage *cv);
+
 /* Partner index by id, or CM_NONE. */
 size_t cm_partner_find(const cm_dataset *ds, const char *id);
 

@@ -51,6 +51,10 @@ typedef struct cm_sector {
     char *id, *label;
     size_t *parents;  size_t nparents;
     char **aliases;   size_t naliases;
+    /* Chinese phrases as printed in Chinese sources (the zone catalogue's leading
+     * industries): they resolve to the sector like aliases, but are kept out of the English
+     * keyword index and of `list sectors`. */
+    char **aliases_zh; size_t naliases_zh;
     unsigned depth;   /* 0 for roots */
 } cm_sector;
 

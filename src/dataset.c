@@ -13,6 +13,15 @@
 
 #include "yfield.h"
 
+const char *const cm_level_names[CM_NLEVELS] = { "", "national", "provincial" };
+
+int cm_level_parse(const char *s)
+{
+    for (int i = 1; i < CM_NLEVELS; i++)
+        if (!strcmp(s, cm_level_names[i])) return i;
+    return -1;
+}
+
 const char *const cm_component_names[CM_NCOMP + 1] = { CM_COMPONENTS(CM_NAME_, CM_COMMA_), NULL };
 
 int cm_component_parse(const char *s)
@@ -31,6 +40,7 @@ void cm_dataset_init(cm_dataset *ds)
 static void partner_release(cm_partner *p)
 {
     free(p->id); free(p->name); free(p->name_zh); free(p->name_zh_hans); free(p->zone_type);
+    free(p->code); yf_strlist_free(p->industries_zh, p->nindustries_zh);
     free(p->sectors); free(p->sector_w); free(p->seeks); free(p->priorities);
     free(p->description); free(p->website); free(p->source); free(p->file);
     for (size_t i = 0; i < p->nfigures; i++) { free(p->figures[i].label); free(p->figures[i].value); }
@@ -42,6 +52,10 @@ void cm_dataset_release(cm_dataset *ds)
     if (!ds) return;
     for (size_t i = 0; i < ds->npartners; i++) partner_release(&ds->partners[i]);
     free(ds->partners);
+    for (size_t i = 0; i < ds->nzone_types; i++) {
+        free(ds->zone_types[i].id); free(ds->zone_types[i].label); free(ds->zone_types[i].label_zh);
+    }
+    free(ds->zone_types);
     cm_taxonomy_release(&ds->tax);
     free(ds->dir);
     memset(ds, 0, sizeof *ds);
@@ -56,6 +70,13 @@ size_t cm_partner_find(const cm_dataset *ds, const char *id)
         if (c == 0) return mid;
         if (c < 0) lo = mid + 1; else hi = mid;
     }
+    return CM_NONE;
+}
+
+size_t cm_zone_type_find(const cm_dataset *ds, const char *id)
+{
+    for (size_t i = 0; i < ds->nzone_types; i++)
+        if (!strcmp(ds->zone_types[i].id, id)) return i;
     return CM_NONE;
 }
 
@@ -108,6 +129,8 @@ int cm_weights_load(const char *path, bool complete, double w[CM_NCOMP], cm_diag
     return d->nerrors > errs0 ? -1 : 0;
 }
 
+static void note_mtime(cm_dataset *ds, const char *path);
+
 static int read_weights(cm_dataset *ds, cm_diags *d)
 {
     size_t len = strlen(ds->dir) + 16;
@@ -117,6 +140,58 @@ static int read_weights(cm_dataset *ds, cm_diags *d)
     int rc = cm_weights_load(path, true, ds->weights, d);
     free(path);
     return rc;
+}
+
+/* data/zone-types.yaml: one table, read before the partners that name its ids. */
+static int read_zone_types(cm_dataset *ds, cm_diags *d)
+{
+    size_t len = strlen(ds->dir) + 20;
+    char *path = malloc(len);
+    ydoc_stream *s = NULL;
+    size_t errs0 = d->nerrors;
+    if (!path) return cm_ioerror(d, ds->dir, "out of memory");
+    snprintf(path, len, "%s/zone-types.yaml", ds->dir);
+    note_mtime(ds, path);
+    yctx c = { path, d };
+    if (ydoc_load_file(path, &YLIMITS_DATA, &s, d)) goto out;
+    const ynode *root = s->ndocs ? s->docs[0] : NULL;
+    if (yf_expect_map(&c, root, "zone-types.yaml")) goto out;
+    const ynode *list = ynode_get(root, "zone-types");
+    if (!list || list->type != YN_SEQ || list->n == 0) {
+        cm_error(d, path, root->line, root->col, "expected a non-empty 'zone-types' list");
+        goto out;
+    }
+    if (!(ds->zone_types = calloc(list->n, sizeof *ds->zone_types))) { cm_ioerror(d, path, "out of memory"); goto out; }
+    static const char *const keys[] = { "id", "label", "label-zh", "level", "source", NULL };
+    for (size_t i = 0; i < list->n; i++) {
+        const ynode *e = list->items[i];
+        cm_zone_type *z = &ds->zone_types[ds->nzone_types];
+        char *level = NULL, *src = NULL;
+        if (yf_expect_map(&c, e, "a zone type")) continue;
+        yf_check_keys(&c, e, keys, "zone type");
+        if (yf_str(&c, e, "id", true, &z->id) || yf_str(&c, e, "label", true, &z->label) ||
+            yf_str(&c, e, "label-zh", true, &z->label_zh) || yf_str(&c, e, "level", true, &level) ||
+            yf_str(&c, e, "source", true, &src)) {
+            free(z->id); free(z->label); free(z->label_zh); free(level); free(src);
+            memset(z, 0, sizeof *z);
+            continue;
+        }
+        free(src);
+        int lv = cm_level_parse(level);
+        const ynode *ln = ynode_get(e, "level");
+        if (lv < 0) cm_error(d, path, ln->line, ln->col, "unknown level '%s' (national or provincial)", level);
+        free(level);
+        if (cm_zone_type_find(ds, z->id) != CM_NONE) {
+            const ynode *in = ynode_get(e, "id");
+            cm_error(d, path, in->line, in->col, "duplicate zone type '%s'", z->id);
+        }
+        z->level = lv < 0 ? CM_LEVEL_NONE : (cm_level)lv;
+        ds->nzone_types++;
+    }
+out:
+    ydoc_stream_free(s);
+    free(path);
+    return d->nerrors > errs0 ? -1 : 0;
 }
 
 static size_t region_ref(const cm_taxonomy *t, const yctx *c, const ynode *map, const char *key,
@@ -192,8 +267,7 @@ static int load_partner(cm_dataset *ds, const yctx *c, const ynode *e, cm_partne
     static const char *const keys[] = {
         "id", "kind", "zone-type", "name", "name-zh", "name-zh-hans", "province", "city", "lat", "lon",
         "approximate", "sectors", "seeks", "priorities", "description", "website", "figures", "source",
-        "as-of", "status", "ended", "scope", NULL };
-    static const char *const zone_types[] = { "high-tech-zone", "sez", "etdz", "ftz", "science-park", NULL };
+        "as-of", "status", "ended", "scope", "level", "code", "industries-zh", NULL };
     const cm_taxonomy *t = &ds->tax;
     cm_diags *d = c->d;
     size_t errs0 = d->nerrors;
@@ -221,15 +295,47 @@ static int load_partner(cm_dataset *ds, const yctx *c, const ynode *e, cm_partne
     } else {
         p->kind = (cm_kind)k;
     }
+    p->zone_type_idx = CM_NONE;
     if (yf_str(c, e, "zone-type", k == CM_KIND_ZONE, &p->zone_type) == 0 && p->zone_type) {
-        size_t z = 0;
-        while (zone_types[z] && strcmp(zone_types[z], p->zone_type)) z++;
         const ynode *zn = ynode_get(e, "zone-type");
-        if (!zone_types[z])
-            cm_error(d, c->file, zn->line, zn->col, "unknown zone-type '%s' (one of high-tech-zone, sez, etdz, ftz, science-park)", p->zone_type);
-        else if (k != CM_KIND_ZONE)
+        p->zone_type_idx = cm_zone_type_find(ds, p->zone_type);
+        if (p->zone_type_idx == CM_NONE) {
+            const char **ids = malloc((ds->nzone_types ? ds->nzone_types : 1) * sizeof *ids);
+            for (size_t z = 0; ids && z < ds->nzone_types; z++) ids[z] = ds->zone_types[z].id;
+            const char *sug = ids ? cm_suggest_among(ids, ds->nzone_types, p->zone_type) : NULL;
+            if (sug) cm_error(d, c->file, zn->line, zn->col, "unknown zone-type '%s' (did you mean '%s'?)", p->zone_type, sug);
+            else cm_error(d, c->file, zn->line, zn->col, "unknown zone-type '%s' (see data/zone-types.yaml)", p->zone_type);
+            free(ids);
+        } else if (k != CM_KIND_ZONE) {
             cm_error(d, c->file, zn->line, zn->col, "zone-type is only for partners of kind 'zone'");
+        }
     }
+    char *level = NULL;
+    if (yf_str(c, e, "level", k == CM_KIND_ZONE, &level) == 0 && level) {
+        const ynode *ln = ynode_get(e, "level");
+        int lv = cm_level_parse(level);
+        if (lv < 0) {
+            cm_error(d, c->file, ln->line, ln->col, "unknown level '%s' (national or provincial)", level);
+        } else if (k != CM_KIND_ZONE) {
+            cm_error(d, c->file, ln->line, ln->col, "level is only for partners of kind 'zone'");
+        } else {
+            p->level = (cm_level)lv;
+            /* The type fixes the level: an upgraded zone changes its type with its level. */
+            if (p->zone_type_idx != CM_NONE && ds->zone_types[p->zone_type_idx].level != p->level)
+                cm_error(d, c->file, ln->line, ln->col, "level '%s' does not fit zone-type '%s', whose zones are %s",
+                         level, p->zone_type, cm_level_names[ds->zone_types[p->zone_type_idx].level]);
+        }
+        free(level);
+    }
+    if (yf_str(c, e, "code", false, &p->code) == 0 && p->code) {
+        const ynode *cn = ynode_get(e, "code");
+        const char *q = p->code;
+        bool ok = (q[0] == 'G' || q[0] == 'S') && strlen(q) == 7;
+        for (int i = 1; ok && i < 7; i++) ok = q[i] >= '0' && q[i] <= '9';
+        if (!ok)
+            cm_error(d, c->file, cn->line, cn->col, "code '%s' is not a catalogue code (G or S and six digits, e.g. G216022)", q);
+    }
+    yf_strlist(c, e, "industries-zh", false, &p->industries_zh, &p->nindustries_zh);
     if (!ynode_get(e, "province"))
         cm_error(d, c->file, e->line, e->col, "missing required key 'province'");
     p->province = region_ref(t, c, e, "province", CM_REG_PROVINCE);
@@ -456,8 +562,41 @@ int cm_dataset_load(cm_dataset *ds, const char *dir, cm_diags *d)
     }
     int rc = cm_taxonomy_load(&ds->tax, dir, d);
     if (read_weights(ds, d)) rc = -1;
+    if (read_zone_types(ds, d)) rc = -1;
     /* Partners refer to every vocabulary: checking them against a broken taxonomy would
      * bury the real problem under follow-on errors. */
     if (rc == 0 && load_partners(ds, d)) rc = -1;
     return rc;
+}
+
+int cm_coverage_compute(const cm_dataset *ds, cm_coverage *cv)
+{
+    const cm_taxonomy *t = &ds->tax;
+    memset(cv, 0, sizeof *cv);
+    cv->zones_per_sector = calloc(t->nsectors ? t->nsectors : 1, sizeof *cv->zones_per_sector);
+    cv->zones_per_type = calloc(ds->nzone_types ? ds->nzone_types : 1, sizeof *cv->zones_per_type);
+    if (!cv->zones_per_sector || !cv->zones_per_type) { cm_coverage_release(cv); return -1; }
+    for (size_t i = 0; i < ds->npartners; i++) {
+        const cm_partner *p = &ds->partners[i];
+        /* A phrase counts as mapped when the vocabulary resolves it, the same lookup the
+         * converter (tools/zones) used to give the zone its sectors. */
+        for (size_t k = 0; k < p->nindustries_zh; k++) {
+            cv->mentions++;
+            cv->mapped += cm_sector_find(t, p->industries_zh[k]) != CM_NONE;
+        }
+        if (p->city == CM_NONE) cv->no_city[p->kind]++;
+        if (p->kind != CM_KIND_ZONE) continue;
+        cv->zones++;
+        cv->zones_no_city += p->city == CM_NONE;
+        if (p->zone_type_idx != CM_NONE) cv->zones_per_type[p->zone_type_idx]++;
+        for (size_t k = 0; k < p->nsectors; k++) cv->zones_per_sector[p->sectors[k]]++;
+    }
+    return 0;
+}
+
+void cm_coverage_release(cm_coverage *cv)
+{
+    free(cv->zones_per_sector);
+    free(cv->zones_per_type);
+    memset(cv, 0, sizeof *cv);
 }

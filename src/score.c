@@ -231,14 +231,20 @@ int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
         const cm_priority *pr = &t->priorities[q];
         for (size_t k = 0; k < pr->nsectors; k++) gsl_matrix_set(m->M, q, pr->sectors[k], pr->weights[k]);
     }
-    /* PS = P S; the soft norm of each partner is sqrt(p' S p). */
+    /* PS = P S; the soft norm of each partner is sqrt(p' S p), divided by the partner's
+     * strongest sector weight: the cosine then scales by that weight, so a partner whose
+     * sources only support a sector weakly (a broad catalogue phrase, a one-line list entry)
+     * never gets the full sector points a well-described partner gets. */
     if ((st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, m->P, m->S, 0.0, m->PS)))
         return gsl_fail(d, "partner sector matrix", st);
     for (size_t p = 0; p < np; p++) {
         gsl_vector_const_view a = gsl_matrix_const_row(m->P, p), b = gsl_matrix_const_row(m->PS, p);
         double dot;
         if ((st = gsl_blas_ddot(&a.vector, &b.vector, &dot))) return gsl_fail(d, "partner norms", st);
-        gsl_vector_set(m->pnorm, p, sqrt(dot));
+        double wmax = 0;
+        for (size_t k = 0; k < ds->partners[p].nsectors; k++)
+            if (ds->partners[p].sector_w[k] > wmax) wmax = ds->partners[p].sector_w[k];
+        gsl_vector_set(m->pnorm, p, wmax > 0 ? sqrt(dot) / wmax : 0.0);
     }
     /* MS = M S: how much each priority wants each sector through the hierarchy. M is
      * sparse (a priority names a few sectors), which the dgemm's zero test exploits. */

@@ -120,6 +120,7 @@ void cm_taxonomy_release(cm_taxonomy *t)
         cm_sector *s = &t->sectors[i];
         free(s->id); free(s->label); free(s->parents);
         yf_strlist_free(s->aliases, s->naliases);
+        yf_strlist_free(s->aliases_zh, s->naliases_zh);
     }
     free(t->sectors);
     for (size_t i = 0; i < t->nregions; i++) {
@@ -426,7 +427,8 @@ static int load_sectors(cm_taxonomy *t, const char *dir, cm_diags *d)
     size_t errs0 = d->nerrors;
     t->sectors = calloc(list->n ? list->n : 1, sizeof *t->sectors);
     if (!t->sectors) { cm_ioerror(d, path, "out of memory"); goto out; }
-    static const char *const keys[] = { "id", "label", "parents", "aliases", "source", "related", "description", NULL };
+    static const char *const keys[] = { "id", "label", "parents", "aliases", "aliases-zh", "source", "related",
+                                        "description", NULL };
     /* Pass 1: ids and names, so parents can refer forward. */
     const char **ids = calloc(list->n ? list->n : 1, sizeof *ids);
     srcs = calloc(list->n ? list->n : 1, sizeof *srcs);
@@ -436,8 +438,10 @@ static int load_sectors(cm_taxonomy *t, const char *dir, cm_diags *d)
         cm_sector *sec = &t->sectors[t->nsectors];
         if (yf_expect_map(&c, e, "a sector") || yf_check_keys(&c, e, keys, "sector")) continue;
         if (read_id(&c, e, &sec->id) || yf_str(&c, e, "label", true, &sec->label) ||
-            yf_strlist(&c, e, "aliases", false, &sec->aliases, &sec->naliases)) {
-            free(sec->id); free(sec->label); memset(sec, 0, sizeof *sec);
+            yf_strlist(&c, e, "aliases", false, &sec->aliases, &sec->naliases) ||
+            yf_strlist(&c, e, "aliases-zh", false, &sec->aliases_zh, &sec->naliases_zh)) {
+            free(sec->id); free(sec->label); yf_strlist_free(sec->aliases, sec->naliases);
+            memset(sec, 0, sizeof *sec);
             continue;
         }
         char *src = NULL;
@@ -465,6 +469,11 @@ static int load_sectors(cm_taxonomy *t, const char *dir, cm_diags *d)
         for (size_t a = 0; a < sec->naliases; a++) {
             const ynode *an = al->type == YN_SEQ ? al->items[a] : al;
             names_add(&t->sector_names, sec->aliases[a], k, ids, "sector", &c, an->line, an->col);
+        }
+        const ynode *zl = ynode_get(e, "aliases-zh");
+        for (size_t a = 0; a < sec->naliases_zh; a++) {
+            const ynode *an = zl->type == YN_SEQ ? zl->items[a] : zl;
+            names_add(&t->sector_names, sec->aliases_zh[a], k, ids, "sector", &c, an->line, an->col);
         }
         size_t np = 0;
         if (yf_strlist(&c, e, "parents", false, &parent_names, &np) == 0 && np) {
