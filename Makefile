@@ -5,6 +5,7 @@
 #   make SANITIZE=address,undefined check    the same under ASan+UBSan
 #   make BLAS=openblas                       link OpenBLAS for GSL's cblas calls
 #   make install PREFIX=/usr/local DESTDIR=
+#   make data       regenerate data/partners/zones-*.yaml from data/sources/ (needs node + npm)
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -43,7 +44,7 @@ LIBOBJS := $(filter-out $(BUILD)/main.o $(BUILD)/cmd_%.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check unit cli demo clean install uninstall valgrind
+.PHONY: all deps check unit cli demo clean install uninstall valgrind data
 
 all: deps clustermatch
 
@@ -76,6 +77,12 @@ check:
 	@sh tools/deps.sh check
 	$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS)
 	@CM_BIN=$(abspath $(BIN)) CM_BUILD=$(abspath $(BUILD)) CM_SANITIZE=$(SANITIZE) sh tests/run.sh
+
+# The zone partner files are generated from the vendored sources and committed, so neither
+# the build nor the tests need node; this target rebuilds them (npm ci installs the pinned
+# packages of tools/zones/package-lock.json).
+data:
+	cd tools/zones && npm ci --no-audit --no-fund && node build.mjs
 
 demo: all
 	./clustermatch rank --format table profiles/examples/bw-packaging.yaml

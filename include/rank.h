@@ -54,6 +54,8 @@ typedef struct cm_rank_opts {
     unsigned kinds;             /* bit mask of cm_kind; 0 = profile's own choice */
     size_t region;              /* --region filter (region index) or CM_NONE */
     size_t sector;              /* --sector filter (sector index) or CM_NONE */
+    size_t zone_type;           /* --zone-type filter (index into ds->zone_types) or CM_NONE */
+    cm_level level;             /* --level filter; CM_LEVEL_NONE = any (a set filter keeps zones only) */
     double min_score;           /* 0-100 */
     double weights[CM_NCOMP];   /* raw weights (data defaults merged with overrides) */
     double diversity;           /* MMR trade-off in [0,1]: 0 = rank by score alone */

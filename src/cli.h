@@ -87,6 +87,7 @@ int cmd_serve(int argc, char **argv, cm_cli *cli);
 typedef struct cm_rank_cli {
     cm_rank_opts ro;
     const char *format, *output, *weights_file, *weight_spec, *region, *sector, *kinds;
+    const char *zone_type, *level;
     const char *top, *min_score, *diversity, *stability, *seed;
     bool mutual, include_ended;
     bool explain;

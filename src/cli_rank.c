@@ -10,13 +10,15 @@
 
 enum { O_TOP = 'n', O_KIND = 'k', O_REGION = 'r', O_SECTOR = 's', O_FORMAT = 'f', O_OUTPUT = 'o',
        O_EXPLAIN = 'e', O_WEIGHTS = 'w', O_MIN = 256, O_WEIGHT, O_DIVERSITY, O_STABILITY, O_SEED, O_MUTUAL,
-       O_INCLUDE_ENDED };
+       O_INCLUDE_ENDED, O_ZONE_TYPE, O_LEVEL };
 
 const cm_opt cli_rank_opts[] = {
     { "top", O_TOP, "N", "number of suggestions (default 10)" },
     { "kind", O_KIND, "KINDS", "only these partner kinds, comma-separated: " CM_KINDS(CM_NAME_, ",") },
     { "region", O_REGION, "REGION", "only partners in this region (province, city, city cluster, macro-region)" },
     { "sector", O_SECTOR, "SECTOR", "only partners in this sector or below it" },
+    { "zone-type", O_ZONE_TYPE, "TYPE", "only zones of this type (see data/zone-types.yaml)" },
+    { "level", O_LEVEL, "LEVEL", "only zones of this level: national or provincial" },
     { "min-score", O_MIN, "X", "only suggestions scoring at least X (0-100)" },
     { "format", O_FORMAT, "FMT", "table, tsv, csv, json, md, xlsx or html" },
     { "output", O_OUTPUT, "FILE", "write to FILE atomically ('-' for stdout)" },
@@ -39,6 +41,8 @@ int cli_rank_opt(int val, const char *arg, void *ctx)
     case O_KIND: r->kinds = arg; break;
     case O_REGION: r->region = arg; break;
     case O_SECTOR: r->sector = arg; break;
+    case O_ZONE_TYPE: r->zone_type = arg; break;
+    case O_LEVEL: r->level = arg; break;
     case O_MIN: r->min_score = arg; break;
     case O_FORMAT: r->format = arg; break;
     case O_OUTPUT: r->output = arg; break;
@@ -115,6 +119,21 @@ int cli_rank_finish(const char *cmd, cm_rank_cli *r, const cm_dataset *ds)
         const char *sug = cm_suggest(t, CM_VOCAB_SECTOR, r->sector);
         return sug ? cli_usage_error(cmd, "unknown sector '%s' (did you mean '%s'?)", r->sector, sug)
                    : cli_usage_error(cmd, "unknown sector '%s' (see 'clustermatch list sectors')", r->sector);
+    }
+    if (r->zone_type && (o->zone_type = cm_zone_type_find(ds, r->zone_type)) == CM_NONE) {
+        const char **ids = malloc((ds->nzone_types ? ds->nzone_types : 1) * sizeof *ids);
+        if (!ids) return CM_EXIT_IO;
+        for (size_t z = 0; z < ds->nzone_types; z++) ids[z] = ds->zone_types[z].id;
+        const char *sug = cm_suggest_among(ids, ds->nzone_types, r->zone_type);
+        int rc = sug ? cli_usage_error(cmd, "unknown zone type '%s' (did you mean '%s'?)", r->zone_type, sug)
+                     : cli_usage_error(cmd, "unknown zone type '%s' (see data/zone-types.yaml)", r->zone_type);
+        free(ids);
+        return rc;
+    }
+    if (r->level) {
+        int lv = cm_level_parse(r->level);
+        if (lv < 0) return cli_usage_error(cmd, "--level wants national or provincial, not '%s'", r->level);
+        o->level = (cm_level)lv;
     }
     if (r->weights_file) {
         int rc = load_weights_file(r->weights_file, o->weights);

@@ -18,7 +18,7 @@ void cm_rank_opts_init(cm_rank_opts *o, const cm_dataset *ds)
 {
     memset(o, 0, sizeof *o);
     o->top = 10;
-    o->region = o->sector = CM_NONE;
+    o->region = o->sector = o->zone_type = CM_NONE;
     o->diversity = CM_DIVERSITY_DEFAULT;
     o->seed = 1;
     memcpy(o->weights, ds->weights, sizeof o->weights);
@@ -54,6 +54,8 @@ static bool passes(const cm_dataset *ds, const cm_profile *p, const cm_rank_opts
         if (!cm_region_within(&ds->tax, loc, o->region) && !cm_region_within(&ds->tax, pa->province, o->region))
             return false;
     }
+    if (o->zone_type != CM_NONE && pa->zone_type_idx != o->zone_type) return false;
+    if (o->level != CM_LEVEL_NONE && pa->level != o->level) return false;
     if (o->sector != CM_NONE) {
         bool any = false;
         for (size_t k = 0; k < pa->nsectors && !any; k++)

@@ -85,7 +85,7 @@ const BROAD = new Set(`装备制造 机械 机械装备 先进制造 高端制�
 const W_BROAD = 0.3;
 // The strongest weight a catalogue phrase gives: a word in a 2018 list is weaker evidence of
 // what a zone does today than a described, sourced cluster record (weight 1).
-const W_SPECIFIC = 0.6;
+const W_SPECIFIC = 0.5;
 
 // Weight of the i-th listed industry: the catalogue lists the main one first.
 const positionFactor = (i) => Math.max(0.6, 1 - 0.1 * i);
