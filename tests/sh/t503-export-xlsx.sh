@@ -11,12 +11,12 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/t503.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export CLUSTERMATCH_DATA="${CLUSTERMATCH_DATA:-$ROOT/data}"
 
-"$CM_BIN" rank --format xlsx -o "$T/one.xlsx" "$ROOT/profiles/examples/bw-packaging.yaml"
-"$CM_BIN" rank --format tsv -o "$T/one.tsv" "$ROOT/profiles/examples/bw-packaging.yaml"
+"$CM_BIN" rank --format xlsx -o "$T/one.xlsx" "$ROOT/profiles/examples/dk-biotech.yaml"
+"$CM_BIN" rank --format tsv -o "$T/one.tsv" "$ROOT/profiles/examples/dk-biotech.yaml"
 "$CM_BIN" rank --format xlsx -o "$T/batch.xlsx" "$ROOT/profiles/examples/stream.yaml"
 "$CM_BIN" rank --format tsv -o "$T/batch.tsv" "$ROOT/profiles/examples/stream.yaml"
 # The extension alone picks the format.
-"$CM_BIN" rank -o "$T/byext.xlsx" "$ROOT/profiles/examples/bw-packaging.yaml"
+"$CM_BIN" rank -o "$T/byext.xlsx" "$ROOT/profiles/examples/dk-biotech.yaml"
 ls "$T"/*.tmp.* >/dev/null 2>&1 && { echo "FAIL: temporary files left behind"; exit 1; }
 for f in one batch byext; do
     mkdir "$T/$f"
@@ -100,7 +100,7 @@ def check_sheet(name, rows, root, path, expect):
         check(os.path.exists(rels), "%s: hyperlink relationships" % name)
 
 one = load(t + "/one")
-check([s[0] for s in one] == ["bw-packaging"], "one sheet named after the profile: %r" % [s[0] for s in one])
+check([s[0] for s in one] == ["dk-biotech"], "one sheet named after the profile: %r" % [s[0] for s in one])
 check_sheet(*one[0], tsv(t + "/one.tsv"))
 check(one[0][2].find("m:hyperlinks", NS) is not None, "websites are hyperlinks")
 

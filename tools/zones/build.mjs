@@ -111,7 +111,7 @@ const provinces = [], cities = [];
 for (const f of fs.readdirSync(DATA).filter((f) => /^regions.*\.ya?ml$/.test(f)).sort()) {
   const d = readYaml(path.join(DATA, f));
   provinces.push(...(d.provinces || []));
-  cities.push(...(d.cities || []));
+  cities.push(...(d.cities || []), ...(d.divisions || []));   // curated cities, then every division
 }
 const provinceByZh = new Map(provinces.map((p) => [p['zh-hans'], p]));
 const PROVINCE_SUFFIX = /(壮族自治区|回族自治区|维吾尔自治区|自治区|省|市)$/;
@@ -235,6 +235,8 @@ const TERMS = new Map(Object.entries({
   '集中区': 'Concentration Zone', '集聚区': 'Agglomeration Zone', '基地': 'Base', '园区': 'Park',
   '省': 'Provincial', '县': 'County', '自治县': 'Autonomous County', '旗': 'Banner', '市': '', '区': 'District',
   '城': 'City', '北区': 'North Zone', '南区': 'South Zone', '东区': 'East Zone', '西区': 'West Zone',
+  '成渝地区': 'Chengdu-Chongqing', '地区': 'Region', '京津冀': 'Beijing-Tianjin-Hebei', '长三角': 'Yangtze River Delta',
+  '苏南五市': 'five cities of southern Jiangsu', '环杭州湾城市': 'Hangzhou Bay cities', '浙东': 'Eastern Zhejiang',
   '核心': 'Core', '火炬': 'Torch', '合作中心': 'Cooperation Centre',
   '中方配套区': 'Chinese Supporting Area', '配套区': 'Supporting Area', '苹果': 'Apple', '口岸': 'Port', '湾': 'Bay', '清洁能源': 'Clean Energy', '硒谷': 'Selenium Valley',
   '含': 'including', '新疆生产建设兵团': 'Xinjiang Production and Construction Corps', '兵团': 'Corps',
@@ -473,4 +475,172 @@ writeAtomic(path.join(SRC, 'unmapped-industries.txt'),
 console.log(`catalogue: ${catalogue.length} zones (${national.length} national + ${provincial.length} provincial written, ${merges.size} merged into hand-written records)`);
 console.log(`mentions mapped: ${mappedMentions}/${mentions} = ${(100 * share).toFixed(2)}%; zones with no sector from the catalogue: ${stats.noSector}; without a city: ${stats.noCity}`);
 console.log('by type: ' + [...stats.byType].map(([k, v]) => `${k} ${v}`).join(', '));
+
+// ------------------------------------------------------------------------------ after 2018
+// Pilot free trade zones, national new areas, and the two national cluster lists. Their
+// sectors come from short English statements of focus (FTZs, new areas, MIIT sector words),
+// read with the keyword table below, or from the list's Chinese sector words through the
+// Chinese aliases (NDRC). Like catalogue phrases, a list entry is weaker evidence than a
+// described record: the first sector gets W_SPECIFIC, later ones a little less.
+const EN_KEYWORDS = [
+  [/integrated circuit/, 'semiconductors'], [/information (&|and) communication|communications?\b/, 'telecommunications'],
+  [/internet of things/, 'internet-of-things'], [/ultra-hd video|display/, 'electronics'],
+  [/home appliance/, 'household-appliances'], [/construction machinery/, 'industrial-machinery'],
+  [/software/, 'software'], [/mobile terminal|intelligent terminal/, 'electronics'], [/nano/, 'new-materials'],
+  [/batter(y|ies)/, 'energy-storage'], [/speech|voice ai|\bai\b|artificial intelligence/, 'artificial-intelligence'],
+  [/robot|intelligent equipment|intelligent manufacturing|smart manufacturing/, 'machine-tools-robotics'],
+  [/machine tool/, 'machine-tools-robotics'], [/biomedic|biopharm|medicine|biotechnolog/, 'biopharma'],
+  [/medical device/, 'medical-devices'], [/smart grid|power equipment|energy equipment|power (&|and) new-energy equipment/, 'power-equipment'],
+  [/security (&|and) surveillance/, 'electronics'], [/rail transit/, 'rail-transport'],
+  [/magnetic material|carbon material|superhard material|rare-earth|new materials/, 'new-materials'],
+  [/aviation|aero-engine|aircraft|aerospace/, 'aerospace'], [/electrical equipment/, 'electrical-equipment'],
+  [/optoelectronic/, 'optics-photonics'], [/new-energy vehicle|new energy vehicle/, 'new-energy-vehicles'],
+  [/automobile|\bauto\b/, 'automotive'], [/life sciences|health industry|biological health/, 'human-health'],
+  [/electronic information/, 'electronics'], [/offshore engineering|ships?\b|shipbuilding/, 'shipbuilding'],
+  [/textile/, 'textiles'], [/apparel/, 'apparel'], [/home furnishing/, 'furniture'],
+  [/computing system|it application|information technology|new-generation it|\bit\b/, 'ict'],
+  [/dairy|food/, 'food'], [/coal chemical/, 'coking'], [/safety (&|and) emergency equipment/, 'industrial-machinery'],
+  [/scientific instrument/, 'measuring-instruments'], [/non-ferrous|precious metal/, 'non-ferrous-metals'],
+  [/petrochemical/, 'basic-chemicals'], [/photovoltaic/, 'solar-pv'], [/agricultural machinery/, 'agricultural-machinery'],
+  [/financ|leasing/, 'financial-services'], [/logistic|multimodal/, 'logistics'], [/shipping|port services|gateway port/, 'maritime-transport'],
+  [/e-commerce|commodity|\btrade\b|consumption|cross-border/, 'distribution-ecommerce'],
+  [/advanced manufacturing|high-end manufacturing|equipment manufacturing|high-end equipment|manufacturing/, 'machinery'],
+  [/digital economy|big data|cloud computing/, 'big-data-cloud'], [/touris/, 'tourism'],
+  [/agricultur/, 'agriculture'], [/\boil\b|bunkering/, 'oil-gas'], [/healthcare/, 'healthcare-services'],
+  [/\bcultur|creative design/, 'creative-industries'], [/science and education|education/, 'education-research'],
+  [/technology services|tech services|sci-tech services|modern services|services/, 'business-services'],
+  [/new energy\b|renewable/, 'renewable-energy'], [/marine|deep-sea/, 'maritime'], [/organosilicon/, 'silicon-products'],
+  [/remanufacturing/, 'recycling'], [/beverage/, 'beverages'],
+];
+function sectorsFromEnglish(text) {
+  const t = text.toLowerCase();
+  const hits = [];
+  for (const [re, id] of EN_KEYWORDS) {
+    const m = re.exec(t);
+    if (m) hits.push([m.index, id]);
+  }
+  hits.sort((a, b) => a[0] - b[0]);
+  const w = new Map();
+  for (const [, id] of hits) {
+    if (w.has(id) || w.size >= 6) continue;
+    w.set(id, Math.round(W_SPECIFIC * positionFactor(w.size) * 100) / 100);
+  }
+  return w;
+}
+function sectorsFromChinese(text) {
+  // Longest alias first, each part of the text used once: 生物医药 before 医药.
+  const w = new Map();
+  let rest = text;
+  const found = [];
+  for (const a of [...aliasZh.keys()].sort((x, y) => y.length - x.length || (x < y ? -1 : 1))) {
+    if (a.length < 2) continue;
+    const at = rest.indexOf(a);
+    if (at < 0) continue;
+    found.push([text.indexOf(a), aliasZh.get(a), BROAD.has(a)]);
+    rest = rest.slice(0, at) + '　'.repeat(a.length) + rest.slice(at + a.length);
+  }
+  found.sort((a, b) => a[0] - b[0]);
+  for (const [, id, broad] of found)
+    if (!w.has(id)) w.set(id, Math.round((broad ? W_BROAD : W_SPECIFIC) * positionFactor(w.size) * 100) / 100);
+  return w;
+}
+const slug = (s) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\([^)]*\)/g, ' ')
+  .replace(/['’]/g, '').replace(/&/g, ' and ').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const provinceByName = new Map(provinces.map((p) => [p.name.toLowerCase(), p]));
+const cityByName = new Map();
+for (const c of cities) if (!cityByName.has(c.name.toLowerCase())) cityByName.set(c.name.toLowerCase(), c);
+const firstSource = (r) => r.source_title.split(' | ').map((t, i) => `${t} (${r.source_url.split(' | ')[i] || ''})`).join('; ');
+const handByZh = new Map([...handWritten.values()].filter((p) => p['name-zh-hans']).map((p) => [p['name-zh-hans'], p]));
+
+const post = [], postClusters = [], postMerged = [];
+for (const r of readCsv(path.join(SRC, 'post-2018/free-trade-zones.csv'))) {
+  if (handByZh.has(r.name_zh)) { postMerged.push(`${r.name_zh} -> ${handByZh.get(r.name_zh).id}`); continue; }
+  const province = provinceByName.get(r.province.toLowerCase());
+  if (!province) throw new Error(`free-trade-zones.csv: unknown province ${r.province}`);
+  const areas = r.areas_zh.split('; ');
+  post.push({
+    id: `${province.id}-ftz`, type: 'pilot-free-trade-zone', level: 'national', province, city: null,
+    name: r.name_en, nameZhHans: r.name_zh, sectors: sectorsFromEnglish(r.focus_industries_en),
+    description: `Pilot free trade zone approved in ${r.approved_year}, with ${areas.length} area${areas.length > 1 ? 's' : ''} ` +
+      `(片区: ${areas.join('、')}). Focus as its plan states it: ${r.focus_industries_en.replace(/\.$/, '')}.`,
+    figures: { approved: r.approved_year, areas: areas.length },
+    source: firstSource(r), asOf: Number(r.approved_year),
+  });
+}
+for (const r of readCsv(path.join(SRC, 'post-2018/national-new-areas.csv'))) {
+  const province = provinceByName.get(r.province.toLowerCase());
+  if (!province) throw new Error(`national-new-areas.csv: unknown province ${r.province}`);
+  const cityEn = r.city.split(/[;(]/)[0].trim().toLowerCase();
+  const city = cityByName.get(cityEn) && cityByName.get(cityEn).province === province.id ? cityByName.get(cityEn) : null;
+  post.push({
+    id: slug(r.name_en), type: 'national-new-area', level: 'national', province, city,
+    name: r.name_en, nameZhHans: r.name_zh, sectors: sectorsFromEnglish(r.focus_industries_en),
+    description: `National new area approved by the State Council in ${r.approved_year} (${r.city}). Its stated role: ` +
+      `${r.focus_industries_en.replace(/\.$/, '')}.`,
+    figures: { approved: r.approved_year }, source: firstSource(r), asOf: Number(r.approved_year),
+  });
+}
+const BATCH = { '2021-first-round': ['2021', 'first round (25 winners, March 2021)'],
+  '2022-second-round': ['2022', 'second round (20 winners, November 2022)'], '2024': ['2024', '2024 round (35 winners, December 2024)'] };
+const firstChineseRun = (s) => (/[\u4e00-\u9fff]+/.exec(s) || [''])[0];
+for (const r of readCsv(path.join(SRC, 'post-2018/miit-advanced-manufacturing-clusters.csv'))) {
+  const province = provinceOf(r.provinces_zh.split('; ')[0]);
+  const cityZh = r.cities_zh.split(/[;(]/).map((s) => s.trim())[0];
+  const city = placeIn(province.id, [cityZh]);
+  const [year, round] = BATCH[r.batch];
+  const sectors = sectorsFromEnglish(r.sector_en);
+  for (const [k, v] of sectorsFromChinese(r.name_zh)) if (!sectors.has(k)) sectors.set(k, Math.min(v, W_SPECIFIC * 0.8));
+  // Where: the cities the list names (a region such as 京津冀 when it names one), in English.
+  const region = /\[region\]/.test(r.cities_zh) && /^(京津冀|长三角)/.exec(r.name_zh);
+  const parts = r.cities_zh.replace(/\s*\[[^\]]*\]/g, '').replace(/[(（][^)）]*[)）]/g, '').split(/;|\+/).map((x) => firstChineseRun(x)).filter(Boolean);
+  const placeEn = region ? englishName(region[1])
+    : parts.slice(0, 4).map((x) => englishName(x)).join('-') + (parts.length > 4 ? ' and others' : '');
+  postClusters.push({
+    kind: 'cluster', id: `miit-${slug(placeEn).split('-').slice(0, 3).join('-')}-${slug(r.sector_en).split('-').slice(0, 6).join('-')}`,
+    province, city: parts.length === 1 || !region ? city : null,
+    name: `${placeEn} ${r.sector_en} cluster (national advanced manufacturing cluster)`,
+    nameZhHans: r.name_zh, sectors,
+    description: `National advanced manufacturing cluster chosen by the Ministry of Industry and Information ` +
+      `Technology in its ${round}: ${r.sector_en} in ${placeEn} (${r.cities_zh.replace(/\s*\[[^\]]*\]/g, '')}).`,
+    source: `MIIT national advanced manufacturing cluster list, ${year}, as reported by: ${firstSource(r)}`, asOf: Number(year),
+  });
+}
+for (const r of readCsv(path.join(SRC, 'post-2018/ndrc-strategic-emerging-clusters-2019.csv'))) {
+  const province = provinceOf(r.province_zh);
+  const city = placeIn(province.id, [r.city_zh]);
+  postClusters.push({
+    kind: 'cluster', id: `ndrc-${slug(englishName(r.city_zh))}-${slug(r.sector_en)}`, province, city,
+    name: `${englishName(r.city_zh)} ${r.sector_en} cluster (national strategic emerging industry cluster)`,
+    nameZhHans: `${r.city_zh}${r.sector_zh}产业集群`, sectors: sectorsFromChinese(r.sector_zh),
+    description: `One of the 66 national strategic emerging industry clusters of the first batch named by the National ` +
+      `Development and Reform Commission in 2019 (发改高技〔2019〕1473号): ${r.sector_en} in ${englishName(r.city_zh)}.`,
+    source: `NDRC first batch of national strategic emerging industry clusters (2019), as reported by: ${firstSource(r)}; ` +
+      'Chinese name composed from the list\'s city and sector', asOf: 2019,
+  });
+}
+for (const z of [...post, ...postClusters]) {
+  if (!z.sectors.size) {
+    // Positioning only ("industrial base", "opening-up"): a broad sector at a low weight, said.
+    z.sectors.set('machinery', W_BROAD);
+    z.description += ' The sources name no industry; the sector given is a placeholder at low weight.';
+  }
+  if (!z.city) stats.noCity++;
+}
+const ids = new Set();
+for (const z of [...post, ...postClusters]) { if (ids.has(z.id)) throw new Error(`duplicate id ${z.id}`); ids.add(z.id); }
+post.sort((a, b) => (a.id < b.id ? -1 : 1));
+postClusters.sort((a, b) => (a.id < b.id ? -1 : 1));
+const header2 = (what) => `# GENERATED by tools/zones/build.mjs from data/sources/post-2018/ (\`make data\`): do not edit by hand.
+# ${what}
+# Sectors: read from the source's statement of focus (English keywords or Chinese sector
+# aliases); a list entry gives at most weight ${W_SPECIFIC}. Coordinates: the centre of the city
+# named first, else the province's capital, approximate. Each record cites its pages.
+`;
+writeAtomic(path.join(DATA, 'partners/zones-post-2018.yaml'),
+  header2('Pilot free trade zones (2013-2023) and national new areas (1992-2017); the FTZs already in ' +
+    'zones-and-innovation-clusters.yaml are not repeated.') + '\npartners:\n' + post.map(emitZone).join('\n\n') + '\n');
+writeAtomic(path.join(DATA, 'partners/zones-post-2018-clusters.yaml'),
+  header2('MIIT national advanced manufacturing clusters (2021-2024, 68 of 80) and NDRC national strategic ' +
+    'emerging industry clusters (2019, 21 of 66).') + '\npartners:\n' + postClusters.map(emitZone).join('\n\n') + '\n');
+console.log(`after 2018: ${post.length} zones (${postMerged.length} merged: ${postMerged.join(', ')}), ${postClusters.length} clusters`);
 if (share < 0.97) { console.error('error: fewer than 97% of mentions map to a sector'); process.exit(1); }
