@@ -209,6 +209,7 @@ const SUFFIXES = [
   ['边境贸易加工区', 'Border Trade Processing Zone'],
   ['加工区', 'Processing Zone'],
   ['工业区', 'Industrial Zone'],
+  ['经济区', 'Economic Zone'],
   ['园区', 'Park'],
   ['园', 'Park'],
 ];
@@ -237,6 +238,7 @@ const TERMS = new Map(Object.entries({
   '城': 'City', '北区': 'North Zone', '南区': 'South Zone', '东区': 'East Zone', '西区': 'West Zone',
   '成渝地区': 'Chengdu-Chongqing', '地区': 'Region', '京津冀': 'Beijing-Tianjin-Hebei', '长三角': 'Yangtze River Delta',
   '苏南五市': 'five cities of southern Jiangsu', '环杭州湾城市': 'Hangzhou Bay cities', '浙东': 'Eastern Zhejiang',
+  '试验区': 'Pilot Zone', '特别': 'Special', '粤桂': 'Guangdong-Guangxi', '循环': 'Circular', '北部湾': 'Beibu Gulf', '经济区': 'Economic Zone',
   '核心': 'Core', '火炬': 'Torch', '合作中心': 'Cooperation Centre',
   '中方配套区': 'Chinese Supporting Area', '配套区': 'Supporting Area', '苹果': 'Apple', '口岸': 'Port', '湾': 'Bay', '清洁能源': 'Clean Energy', '硒谷': 'Selenium Valley',
   '含': 'including', '新疆生产建设兵团': 'Xinjiang Production and Construction Corps', '兵团': 'Corps',
@@ -474,7 +476,7 @@ writeAtomic(path.join(SRC, 'unmapped-industries.txt'),
 
 console.log(`catalogue: ${catalogue.length} zones (${national.length} national + ${provincial.length} provincial written, ${merges.size} merged into hand-written records)`);
 console.log(`mentions mapped: ${mappedMentions}/${mentions} = ${(100 * share).toFixed(2)}%; zones with no sector from the catalogue: ${stats.noSector}; without a city: ${stats.noCity}`);
-console.log('by type: ' + [...stats.byType].map(([k, v]) => `${k} ${v}`).join(', '));
+console.log('by type: ' + [...stats.byType].map(([k, v]) => `${k} ${v}`).join(', ') + '\n');
 
 // ------------------------------------------------------------------------------ after 2018
 // Pilot free trade zones, national new areas, and the two national cluster lists. Their
