@@ -16,7 +16,8 @@ import YAML from 'yaml';
 import { pinyin } from 'pinyin-pro';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const DATA = path.join(ROOT, 'data');
+// CM_ZONES_DATA: convert into another data directory (a scratch copy), for trying a change.
+const DATA = process.env.CM_ZONES_DATA || path.join(ROOT, 'data');
 const SRC = path.join(DATA, 'sources');
 const CATALOGUE_SOURCE =
   'China Development Zone Audit Catalogue (2018 edition), NDRC, MOST, MLR, MOHURD, MOFCOM and GAC announcement 2018 No. 4';
@@ -156,7 +157,10 @@ function placeIn(provinceId, texts) {
     const top = hits[0].city;
     const nested = hits.filter((h) => under(h.city, top));
     nested.sort((a, b) => (LEVEL_RANK[b.city.level] ?? 0) - (LEVEL_RANK[a.city.level] ?? 0) || a.at - b.at || b.len - a.len);
-    const best = nested[0];
+    let best = nested[0];
+    // 淮安 names both the prefecture and its district 淮安区: the same words mean the broader one.
+    const topHit = hits[0];
+    if (best.city !== top && best.at === topHit.at && best.len <= topHit.len) best = topHit;
     // Two different divisions of the same rank both named: keep the broader one.
     const same = nested.filter((h) => h.city !== best.city && (LEVEL_RANK[h.city.level] ?? 0) === (LEVEL_RANK[best.city.level] ?? 0) && !under(h.city, best.city) && !under(best.city, h.city));
     if (same.length && best.city !== top) return top;
@@ -220,7 +224,7 @@ const TERMS = new Map(Object.entries({
   '国家': 'National', '国际': 'International', '生态': 'Eco', '循环经济': 'Circular Economy',
   '化工': 'Chemical', '石化': 'Petrochemical', '盐化工': 'Salt Chemical', '煤化工': 'Coal Chemical',
   '精细化工': 'Fine Chemical', '医药': 'Pharmaceutical', '生物医药': 'Biomedical', '物流': 'Logistics',
-  '保税': 'Bonded', '临港': 'Port', '港': 'Port', '空港': 'Airport', '综合': 'Comprehensive',
+  '保税': 'Bonded', '港': 'Port', '空港': 'Airport', '综合': 'Comprehensive',
   '高端装备制造': 'High-end Equipment Manufacturing', '装备制造': 'Equipment Manufacturing',
   '新材料': 'New Materials', '海峡两岸': 'Cross-Strait', '两岸': 'Cross-Strait', '台湾': 'Taiwan',
   '中德': 'Sino-German', '中俄': 'Sino-Russian', '中新': 'Sino-Singapore', '中韩': 'Sino-Korean',
@@ -238,7 +242,7 @@ const TERMS = new Map(Object.entries({
   '城': 'City', '北区': 'North Zone', '南区': 'South Zone', '东区': 'East Zone', '西区': 'West Zone',
   '成渝地区': 'Chengdu-Chongqing', '地区': 'Region', '京津冀': 'Beijing-Tianjin-Hebei', '长三角': 'Yangtze River Delta',
   '苏南五市': 'five cities of southern Jiangsu', '环杭州湾城市': 'Hangzhou Bay cities', '浙东': 'Eastern Zhejiang',
-  '试验区': 'Pilot Zone', '特别': 'Special', '粤桂': 'Guangdong-Guangxi', '循环': 'Circular', '北部湾': 'Beibu Gulf', '经济区': 'Economic Zone',
+  '服务外包': 'Service Outsourcing', '化学工业': 'Chemical Industry', '试验区': 'Pilot Zone', '特别': 'Special', '粤桂': 'Guangdong-Guangxi', '循环': 'Circular', '北部湾': 'Beibu Gulf', '经济区': 'Economic Zone',
   '核心': 'Core', '火炬': 'Torch', '合作中心': 'Cooperation Centre',
   '中方配套区': 'Chinese Supporting Area', '配套区': 'Supporting Area', '苹果': 'Apple', '口岸': 'Port', '湾': 'Bay', '清洁能源': 'Clean Energy', '硒谷': 'Selenium Valley',
   '含': 'including', '新疆生产建设兵团': 'Xinjiang Production and Construction Corps', '兵团': 'Corps',
@@ -284,7 +288,7 @@ function englishName(zh) {
   // A run of unknown characters ending in 县, 市 or 旗 is a division's name: 淮阳县 is Huaiyang County.
   const flush = () => {
     if (!run) return;
-    const m = run.length >= 3 && /^(.+?)(自治县|县|市|旗)$/.exec(run);
+    const m = (run.length >= 3 && /^(.+?)(自治县|县|市|旗)$/.exec(run)) || (run.length === 2 && /^(.)(县)$/.exec(run));
     if (m) { out.push(pinyinWord(m[1])); if (TERMS.get(m[2])) out.push(TERMS.get(m[2])); }
     else out.push(pinyinWord(run));
     run = '';
