@@ -51,7 +51,7 @@ int main(void)
     char tmpl[] = "/tmp/test_atomicio.XXXXXX";
     char *dir = mkdtemp(tmpl);
     CHECK(dir != NULL);
-    if (!dir) return TEST_REPORT("atomicio");
+    if (!dir) return TEST_REPORT("test_atomicio");
     char *a = join(dir, "a.csv"), *b = join(dir, "b.csv"), *c = join(dir, "c.csv");
     cm_diags d;
     cm_diags_init(&d);
@@ -132,5 +132,5 @@ int main(void)
     free(b);
     free(c);
     cm_diags_release(&d);
-    return TEST_REPORT("atomicio");
+    return TEST_REPORT("test_atomicio");
 }
