@@ -10,19 +10,26 @@
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/clustermatch
+PLUGINDIR ?= $(PREFIX)/lib/clustermatch
 MANDIR  ?= $(PREFIX)/share/man
 VERSION := 0.1.0
 
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS    := yaml-0.1 gsl jansson libutf8proc xlsxwriter libmicrohttpd
+# The binary links all but libxlsxwriter: the xlsx writer is a plugin loaded on first use
+# (src/xlsx_plugin.c), so no other run pays for libxlsxwriter, libcrypto, minizip and zlib.
+BIN_PKGS := $(filter-out xlsxwriter,$(PKGS))
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 OPT     ?= -O2 -g
 CFLAGS  ?=
-CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude -DCM_VERSION='"$(VERSION)"' -DCM_DATADIR='"$(DATADIR)"'
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude -DCM_VERSION='"$(VERSION)"' -DCM_DATADIR='"$(DATADIR)"' -DCM_PLUGINDIR='"$(PLUGINDIR)"'
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(BIN_PKGS) 2>/dev/null)
+XLSX_LIBS  = $(shell $(PKG_CONFIG) --libs xlsxwriter 2>/dev/null)
+# The helpers the plugin calls back into, exported from the binary (and the unit tests).
+EXPORT_LDFLAGS = -Wl,--export-dynamic-symbol=cmx_* -Wl,--export-dynamic-symbol=cm_ioerror
 LDLIBS  = $(PKG_LIBS) -lm -pthread
 
 ifeq ($(BLAS),openblas)
@@ -38,7 +45,8 @@ endif
 BUILD   ?= build
 
 BIN     := $(BUILD)/clustermatch
-SRCS    := $(wildcard src/*.c)
+SRCS    := $(filter-out src/export_xlsx.c,$(wildcard src/*.c))
+PLUGIN  := $(BUILD)/clustermatch-xlsx.so
 OBJS    := $(SRCS:src/%.c=$(BUILD)/%.o)
 LIBOBJS := $(filter-out $(BUILD)/main.o $(BUILD)/cmd_%.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -46,7 +54,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps check unit cli demo clean install uninstall valgrind data
 
-all: deps clustermatch
+all: deps clustermatch $(PLUGIN)
 
 deps:
 	@sh tools/deps.sh build
@@ -62,20 +70,28 @@ $(BUILD)/%.o: src/%.c $(wildcard include/*.h src/*.h) | $(BUILD)
 $(BUILD)/serve_assets.o: $(wildcard web/*)
 
 $(BIN): $(OBJS)
-	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+	$(CC) $(LDFLAGS) $(EXPORT_LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+# The xlsx writer as a plugin beside the binary (see src/xlsx_plugin.c).
+$(BUILD)/pic/export_xlsx.o: src/export_xlsx.c $(wildcard include/*.h src/*.h) | $(BUILD)
+	@mkdir -p $(BUILD)/pic
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -fPIC -c $< -o $@
+
+$(PLUGIN): $(BUILD)/pic/export_xlsx.o
+	$(CC) -shared $(LDFLAGS) -o $@ $< $(XLSX_LIBS)
 
 $(BUILD) $(BUILD)/tests:
 	mkdir -p $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) tests/unit/testhelp.h | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit $(LDFLAGS) $(EXPORT_LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
-unit: $(UNIT_BINS)
-	@fail=0; for t in $(UNIT_BINS); do $$t || fail=1; done; exit $$fail
+unit: $(UNIT_BINS) $(PLUGIN)
+	@fail=0; for t in $(UNIT_BINS); do CLUSTERMATCH_PLUGIN_DIR=$(abspath $(BUILD)) $$t || fail=1; done; exit $$fail
 
 check:
 	@sh tools/deps.sh check
-	$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS)
+	$(MAKE) --no-print-directory $(BIN) $(PLUGIN) $(UNIT_BINS)
 	@CM_BIN=$(abspath $(BIN)) CM_BUILD=$(abspath $(BUILD)) CM_SANITIZE=$(SANITIZE) sh tests/run.sh
 
 # The zone partner files are generated from the vendored sources and committed, so neither
@@ -97,14 +113,17 @@ valgrind:
 	@CM_BIN=$(abspath $(BIN)) sh tests/valgrind.sh
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PLUGINDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/clustermatch
+	install -m 644 $(PLUGIN) $(DESTDIR)$(PLUGINDIR)/clustermatch-xlsx.so
 	cp -R data/. $(DESTDIR)$(DATADIR)/
 	install -m 644 docs/clustermatch.1 $(DESTDIR)$(MANDIR)/man1/clustermatch.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/clustermatch $(DESTDIR)$(MANDIR)/man1/clustermatch.1
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(PLUGINDIR)/clustermatch-xlsx.so
+	-rmdir $(DESTDIR)$(PLUGINDIR) 2>/dev/null
 
 clean:
 	rm -rf build clustermatch

@@ -34,6 +34,7 @@ done
 # Private copies of the binaries: a rebuild in build/ during the run must not change them.
 mkdir -p "$W/bin"
 cp "$BIN" "$W/bin/clustermatch"
+[ -f "$(dirname "$BIN")/clustermatch-xlsx.so" ] && cp "$(dirname "$BIN")/clustermatch-xlsx.so" "$W/bin/"
 BIN=$W/bin/clustermatch
 if [ -x "$BIN_OPENBLAS" ]; then cp "$BIN_OPENBLAS" "$W/bin/clustermatch-openblas"; BIN_OPENBLAS=$W/bin/clustermatch-openblas; fi
 # And of the data: an edit of data/ during the run must not change it either.

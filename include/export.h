@@ -33,6 +33,8 @@ typedef struct cm_export_opts {
     int width;           /* table only: terminal width, 0 = unlimited */
     bool continuation;   /* tsv and csv: this call continues an earlier one's rows, so no
                           * header row (batch writes stdout one chunk at a time) */
+    struct cm_defer *defer;  /* cm_export_file: queue the file here (atomicio.h) instead of
+                              * fsync + rename, to publish many at one sync (batch --out) */
 } cm_export_opts;
 
 /* Write `n` shortlists in a streaming format to `out`. Returns 0, or -1 on a write error

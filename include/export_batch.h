@@ -27,6 +27,7 @@ typedef struct cm_batchout {
                                   * options, data or version: every file is written again */
     cm_afile summary, failures, index;   /* index.fp is NULL unless html */
     cm_nameset names;
+    cm_defer defer;              /* shortlist files written since the last cm_batchout_sync */
     size_t nwritten;             /* shortlists written or kept */
     size_t nskipped;             /* of which kept by --resume */
 } cm_batchout;
@@ -42,14 +43,21 @@ char *cm_batchout_stamp(const cm_dataset *ds, const cm_rank_opts *o, cm_format f
  * then cleans up). */
 int cm_batchout_open(cm_batchout *bo, const char *dir, cm_format fmt, const cm_export_opts *eo,
                      bool resume, const char *stamp, cm_diags *d);
-/* Write one shortlist's file atomically (or keep it under --resume when it is newer than
+/* Write one shortlist's file to a temporary name, published by the next cm_batchout_sync
+ * (or keep it under --resume when it is newer than
  * the profile's files and the data) and add its summary and index rows. Returns 0 or -1. */
 int cm_batchout_write(cm_batchout *bo, const cm_shortlist *s, cm_diags *d);
+/* Make the shortlist files written since the last call durable with one sync, then give
+ * them their names (cm_defer_flush): called once per chunk, and by cm_batchout_close. A
+ * file is never visible under its name, and so never kept by --resume, before its data is
+ * on disk. Returns 0 or -1 (error in `d`). */
+int cm_batchout_sync(cm_batchout *bo, cm_diags *d);
 /* One failures.csv row; `line`/`col` 0 leave the field empty, `file` may be NULL. */
 void cm_batchout_failure(cm_batchout *bo, const char *file, unsigned line, unsigned col, const char *msg);
 /* Whether a streamed file (summary, failures, index) has hit a write error. */
 bool cm_batchout_error(const cm_batchout *bo);
-/* Finish index.html (with the counts) and commit the files, failures.csv last. Returns 0
+/* Sync the last shortlist files, finish index.html (with the counts) and commit the
+ * files, failures.csv last. Returns 0
  * or -1 (error in `d`). */
 int cm_batchout_close(cm_batchout *bo, size_t nranked, size_t nfailed, cm_diags *d);
 /* Drop whatever is not committed and free everything (also after close; idempotent). */

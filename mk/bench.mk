@@ -64,3 +64,17 @@ bench-shard:
 	@sh tools/deps.sh bench
 	$(MAKE) --no-print-directory $(BIN) bench-tools
 	@BIN=$(abspath $(BIN)) BENCH_BUILD=$(abspath $(BENCH_BUILD)) sh bench/shard.sh
+
+# Start-up and a single rank with hyperfine; BIN_BEFORE=path compares with another build.
+.PHONY: bench-startup
+bench-startup:
+	@sh tools/deps.sh bench
+	$(MAKE) --no-print-directory $(BIN) $(PLUGIN)
+	@BIN=$(abspath $(BIN)) BIN_BEFORE=$(BIN_BEFORE) sh bench/startup.sh
+
+# batch --out on disk against the same batch to stdout; BIN_BEFORE=path adds another build.
+.PHONY: bench-batchout
+bench-batchout:
+	@sh tools/deps.sh bench
+	$(MAKE) --no-print-directory $(BIN) $(BENCH_BUILD)/timeit $(BENCH_BUILD)/gen
+	@BIN=$(abspath $(BIN)) BIN_BEFORE=$(BIN_BEFORE) BENCH_BUILD=$(abspath $(BENCH_BUILD)) sh bench/batchout.sh

@@ -1,8 +1,10 @@
 /* atomicio.c: write-to-temporary-then-rename, and bounded whole-file reads. */
+#define _GNU_SOURCE   /* syncfs(2) */
 #include "atomicio.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -166,4 +168,142 @@ out:
     free(b);
     close(fd);
     return rc;
+}
+
+/* ---- deferred publication (cm_defer) -------------------------------------------------- */
+
+void cm_defer_init(cm_defer *q)
+{
+    memset(q, 0, sizeof *q);
+}
+
+static int defer_push(cm_defer *q, char *tmp, char *path)
+{
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? 2 * q->cap : 64;
+        char **t = realloc(q->tmp, cap * sizeof *t);
+        if (!t) return -1;
+        q->tmp = t;
+        char **p = realloc(q->path, cap * sizeof *p);
+        if (!p) return -1;
+        q->path = p;
+        q->cap = cap;
+    }
+    q->tmp[q->n] = tmp;
+    q->path[q->n] = path;
+    q->n++;
+    return 0;
+}
+
+int cm_defer_add(cm_defer *q, const char *tmp, const char *path, cm_diags *d)
+{
+    char *t = strdup(tmp), *p = strdup(path);
+    if (!t || !p || defer_push(q, t, p) != 0) {
+        free(t);
+        free(p);
+        unlink(tmp);
+        return cm_ioerror(d, path, "out of memory");
+    }
+    return 0;
+}
+
+int cm_afile_commit_deferred(cm_afile *f, cm_defer *q, cm_diags *d)
+{
+    if (!f->fp) return -1;
+    int bad = ferror(f->fp) || fflush(f->fp) != 0;
+    int e = errno;
+    if (fclose(f->fp) != 0 && !bad) { bad = 1; e = errno; }
+    f->fp = NULL;
+    int rc = 0;
+    if (bad) {
+        unlink(f->tmp);
+        rc = cm_ioerror(d, f->path, "cannot write output file: %s", strerror(e ? e : EIO));
+    } else if (defer_push(q, f->tmp, f->path) == 0) {
+        f->path = f->tmp = NULL;   /* now owned by the queue */
+        return 0;
+    } else {
+        unlink(f->tmp);
+        rc = cm_ioerror(d, f->path, "out of memory");
+    }
+    free(f->path);
+    free(f->tmp);
+    f->path = f->tmp = NULL;
+    return rc;
+}
+
+/* The directory part of `path` ("." when there is none). Caller frees. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return strdup(".");
+    if (slash == path) return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+/* syncfs(2) (or fsync on `op`) on each distinct directory of the queue's temporaries:
+ * op 0 = syncfs before the renames (the files' data), 1 = fsync after them (the names). */
+static int defer_dirs(const cm_defer *q, int op, cm_diags *d)
+{
+    char **seen = calloc(q->n ? q->n : 1, sizeof *seen);
+    size_t nseen = 0;
+    int rc = 0;
+    if (!seen) return cm_ioerror(d, NULL, "out of memory");
+    for (size_t i = 0; i < q->n && rc == 0; i++) {
+        char *dir = dir_of(op == 0 ? q->tmp[i] : q->path[i]);
+        if (!dir) { rc = cm_ioerror(d, q->path[i], "out of memory"); break; }
+        bool dup = false;
+        for (size_t k = 0; k < nseen && !dup; k++) dup = strcmp(seen[k], dir) == 0;
+        if (dup) { free(dir); continue; }
+        seen[nseen++] = dir;
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+            rc = cm_ioerror(d, dir, "cannot open directory to sync it: %s", strerror(errno));
+            break;
+        }
+        /* syncfs writes back every dirty page of the file system in one journal commit,
+         * where an fsync per file costs a commit each; since Linux 5.8 it reports the
+         * write-back errors of files written through other descriptors too. */
+        int r = op == 0 ? syncfs(fd) : fsync(fd);
+        /* Some file systems cannot fsync a directory (EINVAL): the renames stay atomic. */
+        if (r != 0 && !(op == 1 && (errno == EINVAL || errno == EROFS)))
+            rc = cm_ioerror(d, dir, "cannot sync output files to disk: %s", strerror(errno));
+        close(fd);
+    }
+    for (size_t k = 0; k < nseen; k++) free(seen[k]);
+    free(seen);
+    return rc;
+}
+
+int cm_defer_flush(cm_defer *q, cm_diags *d)
+{
+    if (q->n == 0) return 0;
+    int rc = defer_dirs(q, 0, d);
+    size_t i = 0;
+    for (; i < q->n && rc == 0; i++)
+        rc = cm_atomic_publish(q->tmp[i], q->path[i], d);   /* removes the tmp on failure */
+    /* The renames were made durable by fsyncing their directories (after a failure too,
+     * for those already made). */
+    size_t n = q->n;
+    q->n = i;
+    if (defer_dirs(q, 1, d) != 0) rc = -1;
+    q->n = n;
+    for (size_t k = 0; k < q->n; k++) {
+        if (k >= i) unlink(q->tmp[k]);   /* after a failure: publish nothing more */
+        free(q->tmp[k]);
+        free(q->path[k]);
+    }
+    q->n = 0;
+    return rc;
+}
+
+void cm_defer_release(cm_defer *q)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        unlink(q->tmp[i]);
+        free(q->tmp[i]);
+        free(q->path[i]);
+    }
+    free(q->tmp);
+    free(q->path);
+    memset(q, 0, sizeof *q);
 }

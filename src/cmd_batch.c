@@ -254,6 +254,8 @@ static void emit(batch *b, cm_shortlist *lists, bool *ok, size_t n)
             cm_ioerror(&b->d, b->out, "cannot write summary.csv, failures.csv or index.html");
             fail_output(b);
         }
+        /* One sync per chunk publishes its files (cm_batchout_sync): --resume keeps them. */
+        if (!b->fatal && cm_batchout_sync(&b->bo, &b->d) != 0) fail_output(b);
     }
     for (size_t i = 0; i < n; i++) cm_shortlist_release(&lists[i]);
 }

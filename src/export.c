@@ -169,7 +169,7 @@ static int export_atomic(const cm_shortlist *lists, size_t n, cm_format f,
         char *tmp = cm_atomic_tmpname(path);
         if (!tmp) return cm_ioerror(d, path, "out of memory");
         int rc = cmx_write_xlsx(lists, n, o, tmp, d, path);
-        if (rc == 0) rc = cm_atomic_publish(tmp, path, d);
+        if (rc == 0) rc = o->defer ? cm_defer_add(o->defer, tmp, path, d) : cm_atomic_publish(tmp, path, d);
         else unlink(tmp);
         free(tmp);
         return rc;
@@ -180,6 +180,6 @@ static int export_atomic(const cm_shortlist *lists, size_t n, cm_format f,
         cm_afile_abort(&af);
         return -1;
     }
-    return cm_afile_commit(&af, d);
+    return o->defer ? cm_afile_commit_deferred(&af, o->defer, d) : cm_afile_commit(&af, d);
 }
 

@@ -97,6 +97,7 @@ int cm_batchout_open(cm_batchout *bo, const char *dir, cm_format fmt, const cm_e
     bo->dir = dir;
     bo->fmt = fmt;
     bo->eo = *eo;
+    bo->eo.defer = &bo->defer;
     bo->resume = resume;
     /* Profiles named like the run's own files get -2: "summary" stays summary.csv's. */
     static const char *const reserved[] = { "summary", "failures", "index" };
@@ -278,8 +279,14 @@ bool cm_batchout_error(const cm_batchout *bo)
            (bo->index.fp && ferror(bo->index.fp));
 }
 
+int cm_batchout_sync(cm_batchout *bo, cm_diags *d)
+{
+    return cm_defer_flush(&bo->defer, d);
+}
+
 int cm_batchout_close(cm_batchout *bo, size_t nranked, size_t nfailed, cm_diags *d)
 {
+    if (cm_batchout_sync(bo, d) != 0) return -1;
     int rc = 0;
     if (bo->index.fp) {
         FILE *f = bo->index.fp;
@@ -296,6 +303,7 @@ int cm_batchout_close(cm_batchout *bo, size_t nranked, size_t nfailed, cm_diags 
 
 void cm_batchout_abort(cm_batchout *bo)
 {
+    cm_defer_release(&bo->defer);
     cm_afile_abort(&bo->index);
     cm_afile_abort(&bo->summary);
     cm_afile_abort(&bo->failures);

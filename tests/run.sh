@@ -38,7 +38,7 @@ fi
 
 for t in "$CM_BUILD"/tests/test_*; do
     [ -x "$t" ] || continue
-    if "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed $(basename "$t")"; fi
+    if CLUSTERMATCH_PLUGIN_DIR=$CM_BUILD "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed $(basename "$t")"; fi
 done
 
 for d in "$ROOT"/tests/cli/*/; do

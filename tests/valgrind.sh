@@ -18,7 +18,7 @@ fi
 [ -x "$CM_BIN" ] || { echo "valgrind.sh: no binary at $CM_BIN (make first)"; exit 1; }
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/cmvg.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
-VG="valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=99"
+VG="valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=99 --suppressions=$ROOT/tests/valgrind.supp"
 runs=0 failed=0
 
 # vg WANT ARGS...: run clustermatch ARGS under valgrind; WANT is the expected exit status
