@@ -108,9 +108,9 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
     const cm_partner *pa = &ds->partners[h->partner];
     h->nreasons = 0;
     if (q->w[CM_C_SECTOR] > 0) {
-        double den = q->anorm * gsl_vector_get(m->pnorm, h->partner);
-        /* The sector score is a sum of terms a_i S_ij b_j / den over profile sectors i and
-         * partner sectors j; the strongest terms are the reasons. */
+        double den = q->anorm * gsl_vector_get(m->pnorm, h->partner) / m->breadth[h->partner];
+        /* The sector score is a sum of terms breadth a_i Sd_ij b_j / den over profile sectors
+         * i and partner sectors j; the strongest terms are the reasons. */
         double prev = INFINITY;
         size_t pi_ = 0, pk_ = 0;
         for (size_t round = 0; round < max_sector_pairs && den > 0; round++) {
@@ -121,7 +121,7 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
                 if (ai <= 0) continue;
                 for (size_t k = 0; k < pa->nsectors; k++) {
                     size_t j = pa->sectors[k];
-                    double v = ai * gsl_matrix_get(m->S, i, j) * pa->sector_w[k] / den;
+                    double v = ai * gsl_matrix_get(m->Sd, i, j) * pa->sector_w[k] / den;
                     double pts = 100.0 * q->w[CM_C_SECTOR] * v;
                     /* Next strongest after the ones already taken (strictly weaker, or equal
                      * but later in (i, k) order: the order of these loops). */
@@ -132,7 +132,7 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
             }
             if (best <= 0) break;
             double pts = 100.0 * q->w[CM_C_SECTOR] * best;
-            double sim = gsl_matrix_get(m->S, bi, bj);
+            double sim = gsl_matrix_get(m->Sd, bi, bj);
             if (bi == bj)
                 add_reason(h, CM_C_SECTOR, pts, "sector: %s", t->sectors[bi].id);
             else
@@ -146,31 +146,35 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
         size_t r = CM_NONE;
         double v = cm_region_affinity(t, q, pa, &r);
         if (r != CM_NONE) {
-            const cm_region *R = &t->regions[r];
-            double pts = 100.0 * q->w[CM_C_REGION] * v;
-            if (R->world_class)
-                add_reason(h, CM_C_REGION, pts, "region: %s, a prioritised world-class city cluster", R->name);
-            else if (v < 1.0)
-                add_reason(h, CM_C_REGION, pts, "region: near %s (%s)", R->name, level_name(R));
-            else
-                add_reason(h, CM_C_REGION, pts, "region: %s (%s)", R->name, level_name(R));
+            /* Say what is true of the place: inside the region, elsewhere in its province,
+             * or in the same macro-region (not "near": East China runs from Shandong to
+             * Fujian). */
+            const cm_region *R = &t->regions[r], *P = &t->regions[pa->province];
+            double match = cm_region_match(t, r, pa), pts = 100.0 * q->w[CM_C_REGION] * v;
+            if (match >= 1.0 && R->world_class)
+                add_reason(h, CM_C_REGION, pts, "region: in %s, a prioritised world-class city cluster", R->name);
+            else if (match >= 1.0)
+                add_reason(h, CM_C_REGION, pts, "region: in %s (%s)", R->name, level_name(R));
+            else if (match >= 0.5)
+                add_reason(h, CM_C_REGION, pts, "region: elsewhere in %s, the province of %s", P->name, R->name);
+            else if (P->macro != CM_NONE)
+                add_reason(h, CM_C_REGION, pts, "region: %s, in %s like %s", P->name, t->regions[P->macro].name, R->name);
         }
     }
     if (q->w[CM_C_POLICY] > 0) {
-        double best = 0;
-        size_t bq = 0;
-        for (size_t k = 0; k < m->nq; k++) {
-            double v = gsl_vector_get(q->pi, k) * gsl_matrix_get(m->Pi, h->partner, k);
-            if (v > best) { best = v; bq = k; }
-        }
-        if (best > 0) {
+        size_t bq = cm_policy_source(m, q, h->partner);
+        if (bq != CM_NONE) {
             const cm_priority *pr = &t->priorities[bq];
             const cm_programme *pg = &t->programmes[pr->programme];
-            /* An ended plan is named as such, never as current policy. */
+            /* Ended plans never count (cm_priority_counts); the suffix guards the wording. */
             char ended[24] = "";
             if (pg->ended) snprintf(ended, sizeof ended, " (ended %d)", pg->ended);
-            add_reason(h, CM_C_POLICY, 100.0 * q->w[CM_C_POLICY] * h->comp[CM_C_POLICY], "policy: %s%s, %s",
-                       pg->name, ended, pr->label);
+            if (pr->region != CM_NONE)
+                add_reason(h, CM_C_POLICY, 100.0 * q->w[CM_C_POLICY] * h->comp[CM_C_POLICY],
+                           "policy: in the area of %s%s: %s", pg->name, ended, pr->label);
+            else
+                add_reason(h, CM_C_POLICY, 100.0 * q->w[CM_C_POLICY] * h->comp[CM_C_POLICY], "policy: %s%s, %s",
+                           pg->name, ended, pr->label);
         }
     }
     if (q->w[CM_C_GOAL] > 0) {
@@ -219,46 +223,46 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
     }
 }
 
-/* Why the Chinese side benefits: the offered sector that meets the partner's needs best. */
+/* Why the Chinese side benefits, in words a business reader can check, or nothing: what the
+ * partner states it looks for, or a current Chinese plan that backs the partner (see
+ * score.h) and asks for a sector the profile offers. A need merely inferred from the
+ * partner's own sectors says nothing new and is not shown. */
 static void explain_partner_side(const cm_model *m, const cm_query *q, cm_hit *h)
 {
     const cm_taxonomy *t = &m->ds->tax;
     const cm_partner *pa = &m->ds->partners[h->partner];
+    h->why_partner[0] = '\0';
     double best = 0;
-    size_t bi = CM_NONE;
+    size_t bi = CM_NONE, bs = CM_NONE, bq = CM_NONE;
     for (size_t i = 0; i < m->ns; i++) {
-        double v = gsl_vector_get(q->o, i) * gsl_matrix_get(m->NS, h->partner, i);
-        if (v > best) { best = v; bi = i; }
+        double oi = gsl_vector_get(q->o, i);
+        if (oi <= 0) continue;
+        for (size_t k = 0; k < pa->nseeks; k++) {
+            double v = oi * gsl_matrix_get(m->S, i, pa->seeks[k]);
+            if (v > best) { best = v; bi = i; bs = pa->seeks[k]; }
+        }
     }
-    if (bi == CM_NONE) {
-        snprintf(h->why_partner, sizeof h->why_partner, "China side: nothing you offer meets its stated needs");
+    if (bi != CM_NONE && best >= 0.5) {
+        snprintf(h->why_partner, sizeof h->why_partner, "China side: it looks for %s; you offer %s",
+                 t->sectors[bs].label, t->sectors[bi].label);
         return;
     }
-    if (pa->nseeks) {
-        size_t bs = pa->seeks[0];
-        for (size_t k = 1; k < pa->nseeks; k++)
-            if (gsl_matrix_get(m->S, bi, pa->seeks[k]) > gsl_matrix_get(m->S, bi, bs)) bs = pa->seeks[k];
-        snprintf(h->why_partner, sizeof h->why_partner, "China side: seeks %s; you offer %s (reciprocity %.2f)",
-                 t->sectors[bs].id, t->sectors[bi].id, h->recip);
-    } else {
-        size_t bq = 0;
-        double bv = -1;
-        for (size_t k = 0; k < m->nq; k++) {
-            /* How much priority k wants sector bi through the hierarchy: (M S)[k][bi], with
-             * the EU's own programmes zeroed in the model. */
-            double v = gsl_matrix_get(m->Pi, h->partner, k) * gsl_matrix_get(m->MCS, k, bi);
-            if (v > bv) { bv = v; bq = k; }
+    best = 0;
+    for (size_t x = m->bk_off[h->partner]; x < m->bk_off[h->partner + 1]; x++) {
+        size_t k = m->bk_q[x];
+        const cm_priority *pr = &t->priorities[k];
+        for (size_t i = 0; i < m->ns; i++) {
+            double oi = gsl_vector_get(q->o, i);
+            if (oi <= 0) continue;
+            for (size_t b = 0; b < pr->nsectors; b++) {
+                double v = oi * pr->weights[b] * (pr->sectors[b] == i ? 1.0 : 0.0);
+                if (v > best) { best = v; bi = i; bq = k; }
+            }
         }
-        const cm_programme *pg = &t->programmes[t->priorities[bq].programme];
-        char ended[64] = "";
-        if (pg->ended) snprintf(ended, sizeof ended, ", a priority of a plan that ended in %d", pg->ended);
-        if (bv > 0)
-            snprintf(h->why_partner, sizeof h->why_partner, "China side: %s serves its priority '%s'%s (reciprocity %.2f)",
-                     t->sectors[bi].id, t->priorities[bq].label, ended, h->recip);
-        else
-            snprintf(h->why_partner, sizeof h->why_partner, "China side: %s meets its needs (reciprocity %.2f)",
-                     t->sectors[bi].id, h->recip);
     }
+    if (bq != CM_NONE)
+        snprintf(h->why_partner, sizeof h->why_partner, "China side: %s, which backs it, asks for %s, which you offer",
+                 t->programmes[t->priorities[bq].programme].name, t->sectors[bi].label);
 }
 
 /* ---- selection ---------------------------------------------------------------------- */
