@@ -71,6 +71,10 @@ typedef struct cm_query {
     size_t *kwids;              /* nkw x CM_KW_MAXLEN token ids (CM_NONE: unknown word) */
     unsigned char *kwlen;       /* words in each term */
     double *kwidf;              /* idf of each term; 0 when no partner's text has it */
+    double kindf[CM_NKINDS];    /* sector evidence kept per partner kind: 1 for clusters and
+                                 * zones; CONTACT_FACTOR for organisations and programmes
+                                 * (contacts, not counterparts) unless the profile asks for
+                                 * business support or only for those kinds */
     gsl_vector *o;              /* what the profile offers: offers, else its sectors */
     double onorm;               /* sqrt(o' S o) */
 } cm_query;

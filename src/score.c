@@ -22,6 +22,9 @@
                                 * sector evidence; broader ones get sqrt(3 / n) of it */
 #define BACKING_MIN 0.5        /* a place-bound plan covers a partner when it names one of
                                 * its sectors, a parent or a child (S >= 0.5) */
+#define CONTACT_FACTOR 0.85    /* an organisation's or programme's sector evidence, when the
+                                * profile wants counterparts rather than support */
+#define NAMED_BACKING 0.6      /* a plan naming a cluster or zone is support, not proof of fit */
 #define AREA_BACKING 0.5       /* an area plan that covers a partner without naming it backs it
                                 * half as strongly as one that names it */
 #define BM25_K1 1.2
@@ -342,7 +345,7 @@ static int build_backing(cm_model *m)
             if (!inside) continue;
             bool named = false;
             for (size_t x = 0; x < p->npriorities && !named; x++) named = p->priorities[x] == k;
-            double w = named ? 1.0 : r != CM_NONE ? priority_touches(m, k, p) : 0.0;
+            double w = named ? NAMED_BACKING : r != CM_NONE ? priority_touches(m, k, p) : 0.0;
             if (!named && w < BACKING_MIN) continue;
             if (!named) w *= AREA_BACKING;
             if (n == cap) {
@@ -728,6 +731,16 @@ int cm_query_init(cm_query *q, const cm_model *m, const cm_profile *p, const dou
         }
         gsl_vector_set(q->pi, k, v);
     }
+    /* Organisations and programmes are contacts rather than counterparts: behind clusters
+     * and zones of the same fit, unless the profile asks for business support or for
+     * nothing but organisations and programmes. */
+    bool support = false;
+    const cm_taxonomy *tx = &m->ds->tax;
+    for (size_t i = 0; i < p->ngoals; i++) support |= !strcmp(tx->goals[p->goals[i]].id, "business-support");
+    unsigned contacts = (1u << CM_KIND_ORGANISATION) | (1u << CM_KIND_PROGRAMME);
+    if (p->kinds && !(p->kinds & ~contacts)) support = true;
+    for (int k = 0; k < CM_NKINDS; k++)
+        q->kindf[k] = support || (k != CM_KIND_ORGANISATION && k != CM_KIND_PROGRAMME) ? 1.0 : CONTACT_FACTOR;
     /* Policy applies when some partner is backed by a priority the profile cares about. */
     bool policy_any = false;
     for (size_t k = 0; k < m->nq && !policy_any; k++) policy_any = gsl_vector_get(q->pi, k) > 0 && m->q_backed[k];
@@ -923,7 +936,7 @@ int cm_score_block(const cm_model *m, const cm_query *q, size_t nq, double *comp
         for (size_t j = 0; j < np; j++) {
             double *c = comp + (i * np + j) * CM_NCOMP;
             double den = qi->anorm * m->pnorm->data[j * m->pnorm->stride];
-            c[CM_C_SECTOR] = den > 0 ? m->breadth[j] * clamp01(sc[j] / den) : 0.0;
+            c[CM_C_SECTOR] = den > 0 ? qi->kindf[kind[j]] * m->breadth[j] * clamp01(sc[j] / den) : 0.0;
             c[CM_C_REGION] = 0.0;
             if (qi->active[CM_C_REGION]) {
                 size_t loc = place[j];
@@ -999,7 +1012,7 @@ void cm_score_pair_loop(const cm_model *m, const cm_query *q, size_t j, double c
     double sc = 0;
     for (size_t k = 0; k < ns; k++) sc += gsl_vector_get(q->u, k) * gsl_matrix_get(m->P, j, k);
     double den = q->anorm * gsl_vector_get(m->pnorm, j);
-    comp[CM_C_SECTOR] = den > 0 ? m->breadth[j] * clamp01(sc / den) : 0.0;
+    comp[CM_C_SECTOR] = den > 0 ? q->kindf[p->kind] * m->breadth[j] * clamp01(sc / den) : 0.0;
     comp[CM_C_REGION] = q->active[CM_C_REGION] ? cm_region_affinity(&m->ds->tax, q, p, NULL) : 0.0;
     comp[CM_C_POLICY] = q->active[CM_C_POLICY] ? policy_value(m, q, j, NULL) : 0.0;
     comp[CM_C_GOAL] = q->active[CM_C_GOAL] ? cm_goal_fit(&m->ds->tax, q->profile, p->kind) : 0.0;
