@@ -462,17 +462,18 @@ static size_t select_cover(const cm_dataset *ds, size_t M, const double *mtotal,
 #define REL(m, j) (top[m] > 0 ? mtotal[(m) * np + (j)] / top[m] : 0.0)
     /* Each member's best partner comes first, before any coverage trade-off: no member loses
      * its top match to the mean (taken in member order; one partner may be several's best). */
-    for (size_t m = 0; m < M && n < k; m++) {
-        size_t bj = bestj[m];
-        if (bj == CM_NONE || taken[bj]) continue;
-        taken[bj] = true;
-        for (size_t x = 0; x < M; x++) unserved[x] *= 1.0 - REL(x, bj);
-        cm_hit *h = &out[n++];
-        memset(h, 0, sizeof *h);
-        h->partner = bj;
-        h->score = mean[bj];
-        memcpy(h->comp, comp + bj * CM_NCOMP, sizeof h->comp);
-    }
+    /* Taking partner bj: mark it, discount each member by how well bj serves it, add the hit. */
+#define TAKE(bj) do { \
+        taken[bj] = true; \
+        for (size_t x = 0; x < M; x++) unserved[x] *= 1.0 - REL(x, bj); \
+        cm_hit *h = &out[n++]; \
+        memset(h, 0, sizeof *h); \
+        h->partner = bj; \
+        h->score = mean[bj]; \
+        memcpy(h->comp, comp + (bj) * CM_NCOMP, sizeof h->comp); \
+    } while (0)
+    for (size_t m = 0; m < M && n < k; m++)
+        if (bestj[m] != CM_NONE && !taken[bestj[m]]) TAKE(bestj[m]);
     while (n < k) {
         double best = -1;
         size_t bj = CM_NONE;
@@ -490,14 +491,9 @@ static size_t select_cover(const cm_dataset *ds, size_t M, const double *mtotal,
             }
         }
         if (bj == CM_NONE) break;
-        taken[bj] = true;
-        for (size_t m = 0; m < M; m++) unserved[m] *= 1.0 - REL(m, bj);
-        cm_hit *h = &out[n++];
-        memset(h, 0, sizeof *h);
-        h->partner = bj;
-        h->score = mean[bj];
-        memcpy(h->comp, comp + bj * CM_NCOMP, sizeof h->comp);
+        TAKE(bj);
     }
+#undef TAKE
     free(unserved);
     free(top);
     free(bestj);
