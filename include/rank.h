@@ -57,6 +57,9 @@ typedef struct cm_rank_opts {
     size_t zone_type;           /* --zone-type filter (index into ds->zone_types) or CM_NONE */
     cm_level level;             /* --level filter; CM_LEVEL_NONE = any (a set filter keeps zones only) */
     double min_score;           /* 0-100 */
+    double floor;               /* relevance floor (docs/scoring.md): keep partners sharing a
+                                 * sector (value >= 0.1) that score >= floor x the best such;
+                                 * 0 turns both parts off */
     double weights[CM_NCOMP];   /* raw weights (data defaults merged with overrides) */
     double diversity;           /* MMR trade-off in [0,1]: 0 = rank by score alone */
     unsigned stability;         /* weight samples for rank acceptability; 0 = off */
@@ -65,6 +68,7 @@ typedef struct cm_rank_opts {
     bool include_ended;         /* also rank partners with status ended (closed programmes) */
 } cm_rank_opts;
 
+#define CM_FLOOR_DEFAULT 0.3        /* 30% of the best relevant score */
 #define CM_DIVERSITY_DEFAULT 0.3   /* MMR on by default: no ten near-identical partners */
 #define CM_STABILITY_CONCENTRATION 50.0   /* Dirichlet alpha = 50 x the normalised weights */
 
@@ -74,6 +78,9 @@ typedef struct cm_shortlist {
     double weights[CM_NCOMP];   /* normalised weights used (0 for inactive components) */
     bool active[CM_NCOMP];
     size_t considered;          /* partners that passed the filters */
+    size_t core;                /* the profile's core sector (docs/scoring.md), or CM_NONE */
+    size_t core_partners;       /* partners in the data holding it or a subsector; below 3
+                                 * rank warns that the data holds few */
     cm_hit *hits; size_t n;
 } cm_shortlist;
 

@@ -3,8 +3,14 @@
  * The model turns the dataset into GSL matrices once:
  *   S   sector similarity (nS x nS) from the hierarchy: S[i][j] = 0.5^(steps from i and j up
  *       to their nearest common ancestor), 1 on the diagonal, 0 with no common ancestor;
+ *   Sd  S as evidence for a profile sector i from a partner sector k: S, halved once more
+ *       for each step k lies above i (a partner tagged only with a broad parent is weaker
+ *       evidence than one tagged with the sector itself);
  *   P   partner sector weights (nP x nS), and PS = P S with the partners' soft norms;
- *   M   priority x sector map (nQ x nS) and Pi, the partners' unit priority vectors.
+ *   M   priority x sector map (nQ x nS) and Pi, the partners' unit priority vectors (the
+ *       Chinese side's needs for reciprocity);
+ *   backing: per partner, the current Chinese priorities that name it or, for place-bound
+ *       plans, cover its place and sector (the policy component).
  * A query is one profile turned into vectors. Scoring a block of queries is two dgemm
  * calls (sector and policy) plus cheap per-pair region, goal and keyword terms; a single
  * profile goes through the same code as a block of one, so `rank` and `batch` agree to the
@@ -26,11 +32,22 @@
 
 typedef struct cm_kw_index cm_kw_index;   /* private: BM25 statistics */
 
+#define CM_KW_MAXLEN 2          /* longest keyword phrase, in words */
+
 typedef struct cm_model {
     const cm_dataset *ds;
     size_t ns, np, nq;
     gsl_matrix *S, *P, *PS, *M, *Pi;
     gsl_vector *pnorm;
+    gsl_matrix *Sd;             /* directional evidence, see above */
+    double *breadth;            /* per partner in (0,1]: min(1, sqrt(3 / effective number of
+                                 * sectors)); a body tagged with a dozen sectors is weak
+                                 * evidence for any one of them */
+    /* Policy backing, compressed rows: partner j is backed by priority bk_q[t] with strength
+     * bk_w[t] in (0,1] for t in [bk_off[j], bk_off[j+1]). */
+    size_t *bk_off, *bk_q; double *bk_w;
+    bool *q_counts;             /* per priority: Chinese or joint policy that is current */
+    bool *q_backed;             /* per priority: some partner is backed by it */
     /* The Chinese side's needs: NS = N S, where row j of N is what partner j seeks (its
      * `seeks` sectors, else the sectors its policy priorities favour, M' Pi_j). */
     gsl_matrix *NS;
@@ -43,12 +60,21 @@ typedef struct cm_model {
 typedef struct cm_query {
     const cm_profile *profile;
     gsl_vector *a;              /* sector weights: sectors, then seeks at 0.7 x weight */
-    gsl_vector *u;              /* S a */
+    gsl_vector *u;              /* Sd' a: the evidence each partner sector gives */
     double anorm;               /* sqrt(a' S a) */
-    gsl_vector *pi;             /* unit priority vector (nQ) */
+    gsl_vector *pi;             /* interest in each priority (nQ), in [0,1]; 0 for priorities
+                                 * that do not count (EU programmes, ended plans) */
     double w[CM_NCOMP];         /* normalised weights, 0 for inactive components */
     bool active[CM_NCOMP];
-    char **kwtokens; size_t nkw;  /* folded keyword tokens */
+    char **kwtokens; size_t nkw;  /* keyword terms: a folded word or a phrase of two
+                                   * ("cold chain"), words joined by one space */
+    size_t *kwids;              /* nkw x CM_KW_MAXLEN token ids (CM_NONE: unknown word) */
+    unsigned char *kwlen;       /* words in each term */
+    double *kwidf;              /* idf of each term; 0 when no partner's text has it */
+    double kindf[CM_NKINDS];    /* sector evidence kept per partner kind: 1 for clusters and
+                                 * zones; CONTACT_FACTOR for organisations and programmes
+                                 * (contacts, not counterparts) unless the profile asks for
+                                 * business support or only for those kinds */
     gsl_vector *o;              /* what the profile offers: offers, else its sectors */
     double onorm;               /* sqrt(o' S o) */
 } cm_query;
@@ -76,11 +102,21 @@ void cm_score_pair_loop(const cm_model *m, const cm_query *q, size_t partner,
 /* Pieces the explainer needs, computed the same way as the scores. */
 double cm_region_affinity(const cm_taxonomy *t, const cm_query *q, const cm_partner *p,
                           size_t *matched_region);
+/* How partner p's place matches one region r: 1 inside r, 0.5 same province as the city r,
+ * 0.25 same macro-region, else 0 (docs/scoring.md). */
+double cm_region_match(const cm_taxonomy *t, size_t r, const cm_partner *p);
 double cm_goal_fit(const cm_taxonomy *t, const cm_profile *prof, cm_kind kind);
 double cm_keyword_score(const cm_model *m, const cm_query *q, size_t partner);
-/* Whether keyword token `token` (as folded in q->kwtokens) occurs in the partner's text
- * as the BM25 index sees it: the matched terms of an explanation. */
+/* Whether keyword term `token` (as folded in q->kwtokens: a word, or a phrase of words
+ * joined by one space) occurs in the partner's text as the BM25 index sees it: the matched
+ * terms of an explanation. */
 bool cm_keyword_matches(const cm_model *m, const char *token, size_t partner);
+/* The priority that gives `partner` its policy value for query `q` (the largest
+ * interest x backing), or CM_NONE when the value is 0. */
+size_t cm_policy_source(const cm_model *m, const cm_query *q, size_t partner);
+/* Whether priority `k` is policy a ranking may credit: a Chinese or joint EU-China
+ * programme (not the EU's own) that has not ended. */
+bool cm_priority_counts(const cm_taxonomy *t, size_t k);
 /* Reciprocity: how well what the profile offers meets partner j's needs, a soft cosine in
  * [0,1] between q->o and row j of N. */
 double cm_reciprocity(const cm_model *m, const cm_query *q, size_t partner);

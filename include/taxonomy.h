@@ -78,6 +78,8 @@ typedef struct cm_priority {
     char *id, *label;
     char *label_zh;                  /* official Chinese wording, or NULL */
     size_t programme;                /* index into programmes */
+    size_t region;                   /* a place-bound plan's area (`region:`), else CM_NONE:
+                                      * it concerns only partners inside that region */
     size_t *sectors; double *weights; size_t nsectors;
 } cm_priority;
 

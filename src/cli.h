@@ -88,7 +88,7 @@ typedef struct cm_rank_cli {
     cm_rank_opts ro;
     const char *format, *output, *weights_file, *weight_spec, *region, *sector, *kinds;
     const char *zone_type, *level;
-    const char *top, *min_score, *diversity, *stability, *seed;
+    const char *top, *min_score, *floor, *diversity, *stability, *seed;
     bool mutual, include_ended;
     bool explain;
 } cm_rank_cli;

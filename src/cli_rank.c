@@ -10,7 +10,7 @@
 
 enum { O_TOP = 'n', O_KIND = 'k', O_REGION = 'r', O_SECTOR = 's', O_FORMAT = 'f', O_OUTPUT = 'o',
        O_EXPLAIN = 'e', O_WEIGHTS = 'w', O_MIN = 256, O_WEIGHT, O_DIVERSITY, O_STABILITY, O_SEED, O_MUTUAL,
-       O_INCLUDE_ENDED, O_ZONE_TYPE, O_LEVEL };
+       O_INCLUDE_ENDED, O_ZONE_TYPE, O_LEVEL, O_FLOOR };
 
 const cm_opt cli_rank_opts[] = {
     { "top", O_TOP, "N", "number of suggestions (default 10)" },
@@ -20,6 +20,7 @@ const cm_opt cli_rank_opts[] = {
     { "zone-type", O_ZONE_TYPE, "TYPE", "only zones of this type (see data/zone-types.yaml)" },
     { "level", O_LEVEL, "LEVEL", "only zones of this level: national or provincial" },
     { "min-score", O_MIN, "X", "only suggestions scoring at least X (0-100)" },
+    { "floor", O_FLOOR, "F", "relevance floor: only partners sharing a sector and scoring F x the best; default 0.3, 0 = off" },
     { "format", O_FORMAT, "FMT", "table, tsv, csv, json, md, xlsx or html" },
     { "output", O_OUTPUT, "FILE", "write to FILE atomically ('-' for stdout)" },
     { "explain", O_EXPLAIN, NULL, "add each component's points, the matched terms and policy notes" },
@@ -44,6 +45,7 @@ int cli_rank_opt(int val, const char *arg, void *ctx)
     case O_ZONE_TYPE: r->zone_type = arg; break;
     case O_LEVEL: r->level = arg; break;
     case O_MIN: r->min_score = arg; break;
+    case O_FLOOR: r->floor = arg; break;
     case O_FORMAT: r->format = arg; break;
     case O_OUTPUT: r->output = arg; break;
     case O_EXPLAIN: r->explain = true; break;
@@ -82,6 +84,8 @@ int cli_rank_finish(const char *cmd, cm_rank_cli *r, const cm_dataset *ds)
     if (r->top && cli_number_opt(cmd, "--top", r->top, true, 1, 10000, &x, NULL)) return CM_EXIT_USAGE;
     if (r->top) o->top = (size_t)x;
     if (r->min_score && cli_number_opt(cmd, "--min-score", r->min_score, false, 0, 100, &o->min_score, NULL))
+        return CM_EXIT_USAGE;
+    if (r->floor && cli_number_opt(cmd, "--floor", r->floor, false, 0, 1, &o->floor, NULL))
         return CM_EXIT_USAGE;
     if (r->diversity && cli_number_opt(cmd, "--diversity", r->diversity, false, 0, 1, &o->diversity, NULL))
         return CM_EXIT_USAGE;

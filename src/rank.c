@@ -12,7 +12,12 @@
 #include <strings.h>
 
 #define SCORE_EPS 1e-9
-#define COVER_LAMBDA 0.7       /* xQuAD: weight of covering every member against the mean fit */
+#define COVER_LAMBDA 0.7
+/* The relevance floor (docs/scoring.md): a suggestion must share a sector with the profile
+ * (sector value >= FLOOR_SECTOR) and score at least FLOOR_REL of the best such partner; a
+ * partnership's, for at least one member. Fewer suggestions are shown when fewer qualify. */
+#define FLOOR_SECTOR 0.1
+#define FEW_PARTNERS 3         /* warn when the data holds fewer in the profile's core sector */       /* xQuAD: weight of covering every member against the mean fit */
 
 void cm_rank_opts_init(cm_rank_opts *o, const cm_dataset *ds)
 {
@@ -20,6 +25,7 @@ void cm_rank_opts_init(cm_rank_opts *o, const cm_dataset *ds)
     o->top = 10;
     o->region = o->sector = o->zone_type = CM_NONE;
     o->diversity = CM_DIVERSITY_DEFAULT;
+    o->floor = CM_FLOOR_DEFAULT;
     o->seed = 1;
     memcpy(o->weights, ds->weights, sizeof o->weights);
 }
@@ -108,9 +114,9 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
     const cm_partner *pa = &ds->partners[h->partner];
     h->nreasons = 0;
     if (q->w[CM_C_SECTOR] > 0) {
-        double den = q->anorm * gsl_vector_get(m->pnorm, h->partner);
-        /* The sector score is a sum of terms a_i S_ij b_j / den over profile sectors i and
-         * partner sectors j; the strongest terms are the reasons. */
+        double den = q->anorm * gsl_vector_get(m->pnorm, h->partner) / (m->breadth[h->partner] * q->kindf[pa->kind]);
+        /* The sector score is a sum of terms breadth a_i Sd_ij b_j / den over profile sectors
+         * i and partner sectors j; the strongest terms are the reasons. */
         double prev = INFINITY;
         size_t pi_ = 0, pk_ = 0;
         for (size_t round = 0; round < max_sector_pairs && den > 0; round++) {
@@ -121,7 +127,7 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
                 if (ai <= 0) continue;
                 for (size_t k = 0; k < pa->nsectors; k++) {
                     size_t j = pa->sectors[k];
-                    double v = ai * gsl_matrix_get(m->S, i, j) * pa->sector_w[k] / den;
+                    double v = ai * gsl_matrix_get(m->Sd, i, j) * pa->sector_w[k] / den;
                     double pts = 100.0 * q->w[CM_C_SECTOR] * v;
                     /* Next strongest after the ones already taken (strictly weaker, or equal
                      * but later in (i, k) order: the order of these loops). */
@@ -132,7 +138,7 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
             }
             if (best <= 0) break;
             double pts = 100.0 * q->w[CM_C_SECTOR] * best;
-            double sim = gsl_matrix_get(m->S, bi, bj);
+            double sim = gsl_matrix_get(m->Sd, bi, bj);
             if (bi == bj)
                 add_reason(h, CM_C_SECTOR, pts, "sector: %s", t->sectors[bi].id);
             else
@@ -146,31 +152,35 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
         size_t r = CM_NONE;
         double v = cm_region_affinity(t, q, pa, &r);
         if (r != CM_NONE) {
-            const cm_region *R = &t->regions[r];
-            double pts = 100.0 * q->w[CM_C_REGION] * v;
-            if (R->world_class)
-                add_reason(h, CM_C_REGION, pts, "region: %s, a prioritised world-class city cluster", R->name);
-            else if (v < 1.0)
-                add_reason(h, CM_C_REGION, pts, "region: near %s (%s)", R->name, level_name(R));
-            else
-                add_reason(h, CM_C_REGION, pts, "region: %s (%s)", R->name, level_name(R));
+            /* Say what is true of the place: inside the region, elsewhere in its province,
+             * or in the same macro-region (not "near": East China runs from Shandong to
+             * Fujian). */
+            const cm_region *R = &t->regions[r], *P = &t->regions[pa->province];
+            double match = cm_region_match(t, r, pa), pts = 100.0 * q->w[CM_C_REGION] * v;
+            if (match >= 1.0 && R->world_class)
+                add_reason(h, CM_C_REGION, pts, "region: in %s, a prioritised world-class city cluster", R->name);
+            else if (match >= 1.0)
+                add_reason(h, CM_C_REGION, pts, "region: in %s (%s)", R->name, level_name(R));
+            else if (match >= 0.5)
+                add_reason(h, CM_C_REGION, pts, "region: elsewhere in %s, the province of %s", P->name, R->name);
+            else if (P->macro != CM_NONE)
+                add_reason(h, CM_C_REGION, pts, "region: %s, in %s like %s", P->name, t->regions[P->macro].name, R->name);
         }
     }
     if (q->w[CM_C_POLICY] > 0) {
-        double best = 0;
-        size_t bq = 0;
-        for (size_t k = 0; k < m->nq; k++) {
-            double v = gsl_vector_get(q->pi, k) * gsl_matrix_get(m->Pi, h->partner, k);
-            if (v > best) { best = v; bq = k; }
-        }
-        if (best > 0) {
+        size_t bq = cm_policy_source(m, q, h->partner);
+        if (bq != CM_NONE) {
             const cm_priority *pr = &t->priorities[bq];
             const cm_programme *pg = &t->programmes[pr->programme];
-            /* An ended plan is named as such, never as current policy. */
+            /* Ended plans never count (cm_priority_counts); the suffix guards the wording. */
             char ended[24] = "";
             if (pg->ended) snprintf(ended, sizeof ended, " (ended %d)", pg->ended);
-            add_reason(h, CM_C_POLICY, 100.0 * q->w[CM_C_POLICY] * h->comp[CM_C_POLICY], "policy: %s%s, %s",
-                       pg->name, ended, pr->label);
+            if (pr->region != CM_NONE)
+                add_reason(h, CM_C_POLICY, 100.0 * q->w[CM_C_POLICY] * h->comp[CM_C_POLICY],
+                           "policy: in the area of %s%s: %s", pg->name, ended, pr->label);
+            else
+                add_reason(h, CM_C_POLICY, 100.0 * q->w[CM_C_POLICY] * h->comp[CM_C_POLICY], "policy: %s%s, %s",
+                           pg->name, ended, pr->label);
         }
     }
     if (q->w[CM_C_GOAL] > 0) {
@@ -219,46 +229,46 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
     }
 }
 
-/* Why the Chinese side benefits: the offered sector that meets the partner's needs best. */
+/* Why the Chinese side benefits, in words a business reader can check, or nothing: what the
+ * partner states it looks for, or a current Chinese plan that backs the partner (see
+ * score.h) and asks for a sector the profile offers. A need merely inferred from the
+ * partner's own sectors says nothing new and is not shown. */
 static void explain_partner_side(const cm_model *m, const cm_query *q, cm_hit *h)
 {
     const cm_taxonomy *t = &m->ds->tax;
     const cm_partner *pa = &m->ds->partners[h->partner];
+    h->why_partner[0] = '\0';
     double best = 0;
-    size_t bi = CM_NONE;
+    size_t bi = CM_NONE, bs = CM_NONE, bq = CM_NONE;
     for (size_t i = 0; i < m->ns; i++) {
-        double v = gsl_vector_get(q->o, i) * gsl_matrix_get(m->NS, h->partner, i);
-        if (v > best) { best = v; bi = i; }
+        double oi = gsl_vector_get(q->o, i);
+        if (oi <= 0) continue;
+        for (size_t k = 0; k < pa->nseeks; k++) {
+            double v = oi * gsl_matrix_get(m->S, i, pa->seeks[k]);
+            if (v > best) { best = v; bi = i; bs = pa->seeks[k]; }
+        }
     }
-    if (bi == CM_NONE) {
-        snprintf(h->why_partner, sizeof h->why_partner, "China side: nothing you offer meets its stated needs");
+    if (bi != CM_NONE && best >= 0.5) {
+        snprintf(h->why_partner, sizeof h->why_partner, "China side: it looks for %s; you offer %s",
+                 t->sectors[bs].label, t->sectors[bi].label);
         return;
     }
-    if (pa->nseeks) {
-        size_t bs = pa->seeks[0];
-        for (size_t k = 1; k < pa->nseeks; k++)
-            if (gsl_matrix_get(m->S, bi, pa->seeks[k]) > gsl_matrix_get(m->S, bi, bs)) bs = pa->seeks[k];
-        snprintf(h->why_partner, sizeof h->why_partner, "China side: seeks %s; you offer %s (reciprocity %.2f)",
-                 t->sectors[bs].id, t->sectors[bi].id, h->recip);
-    } else {
-        size_t bq = 0;
-        double bv = -1;
-        for (size_t k = 0; k < m->nq; k++) {
-            /* How much priority k wants sector bi through the hierarchy: (M S)[k][bi], with
-             * the EU's own programmes zeroed in the model. */
-            double v = gsl_matrix_get(m->Pi, h->partner, k) * gsl_matrix_get(m->MCS, k, bi);
-            if (v > bv) { bv = v; bq = k; }
+    best = 0;
+    for (size_t x = m->bk_off[h->partner]; x < m->bk_off[h->partner + 1]; x++) {
+        size_t k = m->bk_q[x];
+        const cm_priority *pr = &t->priorities[k];
+        for (size_t i = 0; i < m->ns; i++) {
+            double oi = gsl_vector_get(q->o, i);
+            if (oi <= 0) continue;
+            for (size_t b = 0; b < pr->nsectors; b++) {
+                double v = oi * pr->weights[b] * (pr->sectors[b] == i ? 1.0 : 0.0);
+                if (v > best) { best = v; bi = i; bq = k; }
+            }
         }
-        const cm_programme *pg = &t->programmes[t->priorities[bq].programme];
-        char ended[64] = "";
-        if (pg->ended) snprintf(ended, sizeof ended, ", a priority of a plan that ended in %d", pg->ended);
-        if (bv > 0)
-            snprintf(h->why_partner, sizeof h->why_partner, "China side: %s serves its priority '%s'%s (reciprocity %.2f)",
-                     t->sectors[bi].id, t->priorities[bq].label, ended, h->recip);
-        else
-            snprintf(h->why_partner, sizeof h->why_partner, "China side: %s meets its needs (reciprocity %.2f)",
-                     t->sectors[bi].id, h->recip);
     }
+    if (bq != CM_NONE)
+        snprintf(h->why_partner, sizeof h->why_partner, "China side: %s, which backs it, asks for %s, which you offer",
+                 t->programmes[t->priorities[bq].programme].name, t->sectors[bi].label);
 }
 
 /* ---- selection ---------------------------------------------------------------------- */
@@ -299,10 +309,14 @@ static size_t heap_select(const cm_dataset *ds, const double *comp, const double
 {
     heapctx h = { out, 0, ds };
     *considered = 0;
+    double best = 0, fsec = o->floor > 0 ? FLOOR_SECTOR : 0;
+    for (size_t j = 0; j < ds->npartners && o->floor > 0; j++)
+        if (comp[j * CM_NCOMP + CM_C_SECTOR] >= fsec && total[j] > best && passes(ds, p, o, j)) best = total[j];
+    double floor = o->floor * best > o->min_score ? o->floor * best : o->min_score;
     for (size_t j = 0; j < ds->npartners; j++) {
         if (!passes(ds, p, o, j)) continue;
         ++*considered;
-        if (total[j] < o->min_score) continue;
+        if (total[j] < floor || comp[j * CM_NCOMP + CM_C_SECTOR] < fsec) continue;
         cm_hit c = { .partner = j, .score = total[j], .acceptability = -1 };
         memcpy(c.comp, comp + j * CM_NCOMP, sizeof c.comp);
         if (h.n < k) {
@@ -316,10 +330,11 @@ static size_t heap_select(const cm_dataset *ds, const double *comp, const double
     return h.n;
 }
 
-/* Top `k` of the candidates in rank order. Returns the number kept. With diversity, a pool
- * of the best max(3k, k+20) is re-ranked by maximal marginal relevance:
+/* Top `k` of the candidates in rank order. Returns the number kept. With diversity, the set
+ * is chosen from a pool of the best max(3k, k+20) by maximal marginal relevance:
  *   argmax_j (1 - L) * score_j / 100 - L * max_{i chosen} sim(i, j)
- * where sim is cm_partner_similarity (sector, region, kind). */
+ * where sim is cm_partner_similarity (sector, region, kind). The chosen set is then shown
+ * in rank order, so displayed order and scores agree. */
 static size_t select_top(const cm_model *m, const double *comp, const double *total, const cm_profile *p,
                          const cm_rank_opts *o, size_t k, cm_hit *out, size_t *considered)
 {
@@ -357,6 +372,7 @@ static size_t select_top(const cm_model *m, const double *comp, const double *to
     free(used);
     free(maxsim);
     free(buf);
+    qsort(out, n, sizeof *out, hit_qsort);
     return n;
 }
 
@@ -409,27 +425,55 @@ static int stability(const cm_dataset *ds, const double *wq, const double *comp,
  *   (1-L) * mean_j / 100 + L * (1/M) * sum_m rel_mj * prod_{i chosen} (1 - rel_mi)
  * where rel_mj = s_mj / max_j s_mj is member m's fit relative to its best partner, so a
  * member already well served counts less. Ties: mean, then partner id. */
-static size_t select_cover(const cm_dataset *ds, size_t M, const double *mtotal, const double *mean,
-                           const double *comp, const cm_profile *p, const cm_rank_opts *o, size_t k,
-                           cm_hit *out, size_t *considered)
+static size_t select_cover(const cm_dataset *ds, size_t M, const double *mtotal, const double *mcomp,
+                           const double *mean, const double *comp, const cm_profile *p,
+                           const cm_rank_opts *o, size_t k, cm_hit *out, size_t *considered)
 {
     size_t np = ds->npartners, n = 0;
     double *unserved = malloc(M * sizeof *unserved), *top = calloc(M ? M : 1, sizeof *top);
     bool *taken = calloc(np ? np : 1, sizeof *taken);
-    if (!unserved || !taken || !top) { free(unserved); free(taken); free(top); return 0; }
-    for (size_t m = 0; m < M; m++) unserved[m] = 1.0;
+    size_t *bestj = malloc((M ? M : 1) * sizeof *bestj);
+    if (!unserved || !taken || !top || !bestj) { free(unserved); free(taken); free(top); free(bestj); return 0; }
+    for (size_t m = 0; m < M; m++) unserved[m] = 1.0, bestj[m] = CM_NONE;
     *considered = 0;
+    double fsec = o->floor > 0 ? FLOOR_SECTOR : 0;
+#define MSEC(m, j) mcomp[((m) * np + (j)) * CM_NCOMP + CM_C_SECTOR]
     for (size_t j = 0; j < np; j++) {
         if (!passes(ds, p, o, j)) taken[j] = true;
         else ++*considered;
         if (mean[j] < o->min_score) taken[j] = true;
         for (size_t m = 0; !taken[j] && m < M; m++)
-            if (mtotal[m * np + j] > top[m]) top[m] = mtotal[m * np + j];
+            if (MSEC(m, j) >= fsec && mtotal[m * np + j] > top[m]) {
+                top[m] = mtotal[m * np + j];
+                bestj[m] = j;
+            }
     }
+    /* The floor: a partner stays a candidate if it is relevant to at least one member. */
+    for (size_t j = 0; j < np; j++) {
+        bool keep = false;
+        for (size_t m = 0; !taken[j] && m < M && !keep; m++)
+            keep = MSEC(m, j) >= fsec && mtotal[m * np + j] >= o->floor * top[m];
+        if (!keep) taken[j] = true;
+    }
+#undef MSEC
     /* How well partner j serves member m is relative to the best any partner does for m
      * (rel = s_mj / max_j s_mj): absolute scores share the policy and goal terms, so even
      * an unrelated partner scores 30-50 for everyone and would count as serving them. */
 #define REL(m, j) (top[m] > 0 ? mtotal[(m) * np + (j)] / top[m] : 0.0)
+    /* Each member's best partner comes first, before any coverage trade-off: no member loses
+     * its top match to the mean (taken in member order; one partner may be several's best). */
+    /* Taking partner bj: mark it, discount each member by how well bj serves it, add the hit. */
+#define TAKE(bj) do { \
+        taken[bj] = true; \
+        for (size_t x = 0; x < M; x++) unserved[x] *= 1.0 - REL(x, bj); \
+        cm_hit *h = &out[n++]; \
+        memset(h, 0, sizeof *h); \
+        h->partner = bj; \
+        h->score = mean[bj]; \
+        memcpy(h->comp, comp + (bj) * CM_NCOMP, sizeof h->comp); \
+    } while (0)
+    for (size_t m = 0; m < M && n < k; m++)
+        if (bestj[m] != CM_NONE && !taken[bestj[m]]) TAKE(bestj[m]);
     while (n < k) {
         double best = -1;
         size_t bj = CM_NONE;
@@ -447,18 +491,17 @@ static size_t select_cover(const cm_dataset *ds, size_t M, const double *mtotal,
             }
         }
         if (bj == CM_NONE) break;
-        taken[bj] = true;
-        for (size_t m = 0; m < M; m++) unserved[m] *= 1.0 - REL(m, bj);
-        cm_hit *h = &out[n++];
-        memset(h, 0, sizeof *h);
-        h->partner = bj;
-        h->score = mean[bj];
-        memcpy(h->comp, comp + bj * CM_NCOMP, sizeof h->comp);
+        TAKE(bj);
     }
+#undef TAKE
     free(unserved);
     free(top);
+    free(bestj);
 #undef REL
     free(taken);
+    /* Coverage chose the set; it is shown in score order, so order and numbers agree. */
+    sort_ds = ds;
+    qsort(out, n, sizeof *out, hit_qsort);
     return n;
 }
 
@@ -607,6 +650,29 @@ static int fill_hit(const cm_model *m, const voiced *s, cm_hit *h, size_t sector
     return 0;
 }
 
+/* The profile's core sector (its heaviest; for a partnership, each member's, the rarest of
+ * them) and how many partners in the data hold it or a subsector. */
+static void core_count(const cm_dataset *ds, const cm_profile *p, cm_shortlist *s)
+{
+    s->core = CM_NONE;
+    s->core_partners = 0;
+    size_t nm = p->partnership ? p->nmembers : 1;
+    for (size_t x = 0; x < nm; x++) {
+        const cm_profile *v = p->partnership ? &p->members[x] : p;
+        if (!v->nsectors) continue;
+        size_t c = v->sectors[0].idx;
+        for (size_t i = 1; i < v->nsectors; i++)
+            if (v->sectors[i].w > v->sectors[0].w && v->sectors[i].w > 0) c = v->sectors[i].idx;
+        size_t cnt = 0;
+        for (size_t j = 0; j < ds->npartners; j++) {
+            const cm_partner *pa = &ds->partners[j];
+            for (size_t k = 0; k < pa->nsectors; k++)
+                if (cm_sector_ancestor_dist(&ds->tax, pa->sectors[k], c) >= 0) { cnt++; break; }
+        }
+        if (s->core == CM_NONE || cnt < s->core_partners) { s->core = c; s->core_partners = cnt; }
+    }
+}
+
 /* ---- the block ---------------------------------------------------------------------- */
 
 int cm_rank_block(const cm_model *m, const cm_profile *const *profiles, size_t n, const cm_rank_opts *o,
@@ -638,11 +704,16 @@ int cm_rank_block(const cm_model *m, const cm_profile *const *profiles, size_t n
         /* The order: a partnership's list is re-ranked for coverage of all its members, any
          * other by score with diversity; rank acceptability is the stability of that top k. */
         int err = 0;
-        if (v.p->partnership)
-            s->n = select_cover(ds, v.M, v.vtotal, v.total, v.comp, v.p, o, o->top, s->hits, &s->considered);
+        if (v.p->partnership && o->diversity > 0)
+            s->n = select_cover(ds, v.M, v.vtotal, v.vcomp, v.total, v.comp, v.p, o, o->top, s->hits, &s->considered);
         else
             s->n = select_top(m, v.comp, v.total, v.p, o, o->top, s->hits, &s->considered);
         for (size_t h = 0; h < s->n && !err; h++) err = fill_hit(m, &v, &s->hits[h], 1, d);
+        core_count(ds, v.p, s);
+        if (s->core != CM_NONE && s->core_partners < FEW_PARTNERS)
+            cm_warn(d, v.p->file, v.p->line, 1, "only %zu partner%s in '%s', the main sector of '%s': the shortlist "
+                    "is short or leans on related sectors", s->core_partners, s->core_partners == 1 ? "" : "s",
+                    ds->tax.sectors[s->core].id, v.p->id);
         if (!err && !v.p->partnership && o->stability && stability(ds, v.w, v.comp, v.p, o, s))
             err = cm_ioerror(d, NULL, "out of memory");
         voiced_release(&v);

@@ -17,6 +17,16 @@
 
 #define SEEK_WEIGHT 0.7        /* a sought sector counts 0.7 of a sector the cluster is in */
 #define HIER_DECAY 0.5         /* similarity halves with each step to a common ancestor */
+#define BROAD_PENALTY 0.5      /* evidence from a partner's broader sector halves per step up */
+#define BREADTH_FREE 3.0       /* partners with up to this many effective sectors keep full
+                                * sector evidence; broader ones get sqrt(3 / n) of it */
+#define BACKING_MIN 0.5        /* a place-bound plan covers a partner when it names one of
+                                * its sectors, a parent or a child (S >= 0.5) */
+#define CONTACT_FACTOR 0.85    /* an organisation's or programme's sector evidence, when the
+                                * profile wants counterparts rather than support */
+#define NAMED_BACKING 0.6      /* a plan naming a cluster or zone is support, not proof of fit */
+#define AREA_BACKING 0.5       /* an area plan that covers a partner without naming it backs it
+                                * half as strongly as one that names it */
 #define BM25_K1 1.2
 #define BM25_B 0.75
 
@@ -31,21 +41,53 @@ struct cm_kw_index {
     posting **post;        /* per token id: (partner, tf) for each partner using it, ascending */
     size_t *npost;
     double *norm;          /* per partner: K1 (1 - B + B len / avglen) */
+    size_t **seq;          /* per partner: its token ids in text order, CM_NONE between
+                            * fields and at punctuation, so a phrase never spans them */
+    size_t *nseq;
+    double idf_ref;        /* idf of a word in 1% of the partners: KW_FULL_TERMS such words
+                            * matched once each give full keyword points */
 };
 
 static const char *const stopwords[] = { "and", "the", "of", "for", "in", "with", "to", "a", "an",
     "on", "by", "its", "is", "are", "as", "at", "from", "or", "that", "this", "industrial", "cluster",
     "clusters", "industry", "china", "chinese", NULL };
 
-static bool is_stopword(const char *w)
+/* Words too general to be evidence on their own (folded forms): a keyword that is only one
+ * of these gives no term, and one joined by a hyphen to a real word is dropped
+ * ("paper-based" is 'paper'). Inside a phrase they stay: "cold chain", "climate control". */
+static const char *const generic_words[] = { "based", "related", "driven", "oriented", "chain",
+    "control", "system", "solution", "technology", "technologie", "product", "service",
+    "management", "development", "application", "process", "component", "tool", "material",
+    "high", "new", "advanced", "innovation", "innovative", "integration", "supply", "quality",
+    "sustainable", "international", "market", "business", "partner", "cooperation", "network",
+    "platform", "smart", "support", "equipment", "production", "manufacturing", "engineering",
+    "center", "centre", "park", "zone", "group", "association", "company", "firm", "sme",
+    "project", "programme", "program", "initiative", "design", "test", "site", "transition",
+    "economy", "efficient", "efficiency", "operation", "maker", "builder", "user", "provider",
+    "other", "general", "various", "modern", "green", "global", NULL };
+
+static bool in_list(const char *const *list, const char *w)
 {
-    for (size_t i = 0; stopwords[i]; i++)
-        if (stopwords[i][0] == w[0] && !strcmp(stopwords[i], w)) return true;
+    for (size_t i = 0; list[i]; i++)
+        if (list[i][0] == w[0] && !strcmp(list[i], w)) return true;
     return false;
 }
 
+static bool is_stopword(const char *w) { return in_list(stopwords, w); }
+
+/* Fold one word in place (lowercase done by the caller): a plural 's' removed from words
+ * longer than 3 letters; returns false for a stop word (as written or singular). */
+static bool fold_word(char *buf, size_t n)
+{
+    buf[n] = '\0';
+    if (is_stopword(buf)) return false;   /* as written ("this"), then singular */
+    if (n > 3 && buf[n - 1] == 's' && buf[n - 2] != 's') buf[n - 1] = '\0';
+    return !is_stopword(buf);
+}
+
 /* Split `s` into folded tokens: ASCII letters and digits, lowercased, a plural 's' removed
- * from words longer than 3 letters, stop words dropped. Calls fn for each. */
+ * from words longer than 3 letters, stop words dropped. Calls fn for each, and fn(NULL) at
+ * punctuation that ends a phrase (. , ; : ! ? ( ) /). */
 static void tokenize(const char *s, void (*fn)(const char *t, void *ctx), void *ctx)
 {
     char buf[64];
@@ -55,23 +97,35 @@ static void tokenize(const char *s, void (*fn)(const char *t, void *ctx), void *
             if (n < sizeof buf - 1) buf[n++] = (char)cm_to_lower(*p);
             continue;
         }
-        if (n >= 2) {
-            buf[n] = '\0';
-            bool stop = is_stopword(buf);   /* as written ("this"), then singular */
-            if (n > 3 && buf[n - 1] == 's' && buf[n - 2] != 's') buf[n - 1] = '\0';
-            if (!stop) stop = is_stopword(buf);
-            if (!stop) fn(buf, ctx);
-        }
+        if (n >= 2 && fold_word(buf, n)) fn(buf, ctx);
         n = 0;
+        if (*p && strchr(".,;:!?()/", *p)) fn(NULL, ctx);
         if (!*p) break;
     }
 }
 
-typedef struct doc_build { cm_kw_index *ix; posting *v; size_t n, cap; size_t len; int oom; } doc_build;
+typedef struct doc_build {
+    cm_kw_index *ix; posting *v; size_t n, cap; size_t len; int oom;
+    size_t *seq; size_t nseq, seqcap;
+} doc_build;
+
+static void doc_push(doc_build *b, size_t id)
+{
+    if (id == CM_NONE && (!b->nseq || b->seq[b->nseq - 1] == CM_NONE)) return;
+    if (b->nseq == b->seqcap) {
+        size_t cap = b->seqcap ? b->seqcap * 2 : 32;
+        size_t *v = realloc(b->seq, cap * sizeof *v);
+        if (!v) { b->oom = 1; return; }
+        b->seq = v;
+        b->seqcap = cap;
+    }
+    b->seq[b->nseq++] = id;
+}
 
 static void add_doc_token(const char *t, void *ctx)
 {
     doc_build *b = ctx;
+    if (!t) { doc_push(b, CM_NONE); return; }
     tok *e = NULL;
     HASH_FIND_STR(b->ix->vocab, t, e);
     if (!e) {
@@ -80,6 +134,7 @@ static void add_doc_token(const char *t, void *ctx)
         HASH_ADD_KEYPTR(hh, b->ix->vocab, e->s, strlen(e->s), e);
     }
     b->len++;
+    doc_push(b, e->id);
     for (size_t i = 0; i < b->n; i++)
         if (b->v[i].id == e->id) { b->v[i].tf++; return; }
     if (b->n == b->cap) {
@@ -93,18 +148,26 @@ static void add_doc_token(const char *t, void *ctx)
     e->df++;
 }
 
-static void kw_free(cm_kw_index *ix)
+static void kw_free(cm_kw_index *ix, size_t np)
 {
     if (!ix) return;
     tok *e, *tmp;
     HASH_ITER(hh, ix->vocab, e, tmp) { HASH_DEL(ix->vocab, e); free(e->s); free(e); }
     if (ix->post)
         for (size_t i = 0; i < ix->nvocab; i++) free(ix->post[i]);
+    if (ix->seq)
+        for (size_t j = 0; j < np; j++) free(ix->seq[j]);
+    free(ix->seq);
+    free(ix->nseq);
     free(ix->post);
     free(ix->npost);
     free(ix->norm);
     free(ix);
 }
+
+static double bm25_idf(double n, double df) { return log(1.0 + (n - df + 0.5) / (df + 0.5)); }
+
+#define KW_FULL_TERMS 2.0      /* full keyword points = this many specific terms matched */
 
 static cm_kw_index *kw_build(const cm_dataset *ds)
 {
@@ -115,18 +178,27 @@ static cm_kw_index *kw_build(const cm_dataset *ds)
      * token, so a query visits only the partners that share a token with it. */
     posting **docs = calloc(np ? np : 1, sizeof *docs);
     size_t *ndocs = calloc(np ? np : 1, sizeof *ndocs), *len = calloc(np ? np : 1, sizeof *len);
-    if (!docs || !ndocs || !len) goto fail;
+    ix->seq = calloc(np ? np : 1, sizeof *ix->seq);
+    ix->nseq = calloc(np ? np : 1, sizeof *ix->nseq);
+    if (!docs || !ndocs || !len || !ix->seq || !ix->nseq) goto fail;
     double total = 0;
     for (size_t j = 0; j < np; j++) {
         const cm_partner *p = &ds->partners[j];
         doc_build b = { .ix = ix };
         tokenize(p->name, add_doc_token, &b);
+        add_doc_token(NULL, &b);
         tokenize(p->description ? p->description : "", add_doc_token, &b);
         for (size_t k = 0; k < p->nsectors; k++) {
             const cm_sector *s = &ds->tax.sectors[p->sectors[k]];
+            add_doc_token(NULL, &b);
             tokenize(s->label, add_doc_token, &b);
-            for (size_t a = 0; a < s->naliases; a++) tokenize(s->aliases[a], add_doc_token, &b);
+            for (size_t a = 0; a < s->naliases; a++) {
+                add_doc_token(NULL, &b);
+                tokenize(s->aliases[a], add_doc_token, &b);
+            }
         }
+        ix->seq[j] = b.seq;
+        ix->nseq[j] = b.nseq;
         if (b.oom) { free(b.v); goto fail; }
         docs[j] = b.v;
         ndocs[j] = b.n;
@@ -149,6 +221,8 @@ static cm_kw_index *kw_build(const cm_dataset *ds)
         }
         ix->norm[j] = BM25_K1 * (1 - BM25_B + BM25_B * (double)len[j] / avglen);
     }
+    double dref = (double)np / 100.0;
+    ix->idf_ref = bm25_idf((double)np, dref > 1 ? dref : 1);
     for (size_t j = 0; j < np; j++) free(docs[j]);
     free(docs); free(ndocs); free(len);
     return ix;
@@ -156,8 +230,38 @@ fail:
     if (docs)
         for (size_t j = 0; j < np; j++) free(docs[j]);
     free(docs); free(ndocs); free(len);
-    kw_free(ix);
+    kw_free(ix, np);
     return NULL;
+}
+
+/* Occurrences of the phrase ids[0..n-1] in partner j's token sequence. */
+static unsigned phrase_tf(const cm_kw_index *ix, size_t j, const size_t *ids, size_t n)
+{
+    unsigned tf = 0;
+    const size_t *v = ix->seq[j];
+    for (size_t p = 0; p + n <= ix->nseq[j]; p++) {
+        size_t k = 0;
+        while (k < n && v[p + k] == ids[k]) k++;
+        tf += k == n;
+    }
+    return tf;
+}
+
+/* The partners whose text holds term ids[0..n-1], with tf: the token's posting list for a
+ * word, the rarest word's list filtered by phrase_tf for a phrase. Returns the count
+ * written to `out` (room for the rarest list's length). */
+static size_t term_postings(const cm_kw_index *ix, const size_t *ids, size_t n, posting *out)
+{
+    size_t r = ids[0];
+    for (size_t k = 1; k < n; k++)
+        if (ix->npost[ids[k]] < ix->npost[r]) r = ids[k];
+    size_t c = 0;
+    for (size_t i = 0; i < ix->npost[r]; i++) {
+        size_t j = ix->post[r][i].id;
+        unsigned tf = n == 1 ? ix->post[r][i].tf : phrase_tf(ix, j, ids, n);
+        if (tf) out[c++] = (posting){ j, tf };
+    }
+    return c;
 }
 
 /* ---- model ------------------------------------------------------------------------- */
@@ -174,13 +278,91 @@ void cm_model_release(cm_model *m)
     gsl_matrix_free(m->NS);
     gsl_vector_free(m->nnorm);
     gsl_matrix_free(m->MCS);
-    kw_free(m->kw);
+    gsl_matrix_free(m->Sd);
+    free(m->breadth);
+    free(m->bk_off);
+    free(m->bk_q);
+    free(m->bk_w);
+    free(m->q_counts);
+    free(m->q_backed);
+    kw_free(m->kw, m->np);
     memset(m, 0, sizeof *m);
 }
 
 static int gsl_fail(cm_diags *d, const char *what, int status)
 {
     return cm_error(d, NULL, 0, 0, "numerical error in %s: %s", what, gsl_strerror(status));
+}
+
+bool cm_priority_counts(const cm_taxonomy *t, size_t k)
+{
+    const cm_programme *pg = &t->programmes[t->priorities[k].programme];
+    return pg->origin != CM_ORIGIN_EU && !pg->ended;
+}
+
+/* How strongly priority k's sectors concern partner p: the largest S[sector of p][sector of
+ * k] x M[k][that sector], in [0,1]. */
+static double priority_touches(const cm_model *m, size_t k, const cm_partner *p)
+{
+    const cm_priority *pr = &m->ds->tax.priorities[k];
+    double best = 0;
+    for (size_t a = 0; a < p->nsectors; a++)
+        for (size_t b = 0; b < pr->nsectors; b++) {
+            double v = gsl_matrix_get(m->S, p->sectors[a], pr->sectors[b]) * pr->weights[b];
+            if (v > best) best = v;
+        }
+    return best;
+}
+
+/* The policy backing of every partner (see score.h): a priority that counts backs a partner
+ * that names it (strength 1), except that a place-bound one backs only partners inside its
+ * region; a place-bound priority also backs, unnamed, each partner in its region whose
+ * sectors it names (strength priority_touches >= BACKING_MIN). National plans derived from
+ * the partner's sectors alone are left out: the sector component already says that. */
+static int build_backing(cm_model *m)
+{
+    const cm_dataset *ds = m->ds;
+    const cm_taxonomy *t = &ds->tax;
+    size_t np = m->np, nq = m->nq, cap = 16, n = 0;
+    m->bk_off = malloc((np + 1) * sizeof *m->bk_off);
+    m->bk_q = malloc(cap * sizeof *m->bk_q);
+    m->bk_w = malloc(cap * sizeof *m->bk_w);
+    m->q_counts = calloc(nq, sizeof *m->q_counts);
+    m->q_backed = calloc(nq, sizeof *m->q_backed);
+    if (!m->bk_off || !m->bk_q || !m->bk_w || !m->q_counts || !m->q_backed) return -1;
+    for (size_t k = 0; k < nq; k++) m->q_counts[k] = cm_priority_counts(t, k);
+    for (size_t j = 0; j < np; j++) {
+        const cm_partner *p = &ds->partners[j];
+        size_t loc = p->city != CM_NONE ? p->city : p->province;
+        m->bk_off[j] = n;
+        /* Organisations and programmes list the priorities they run or serve: that makes
+         * them contacts for the policy, not places it favours. */
+        if (p->kind != CM_KIND_CLUSTER && p->kind != CM_KIND_ZONE) continue;
+        for (size_t k = 0; k < nq; k++) {
+            if (!m->q_counts[k]) continue;
+            size_t r = t->priorities[k].region;
+            bool inside = r == CM_NONE || cm_region_within(t, loc, r) || cm_region_within(t, p->province, r);
+            if (!inside) continue;
+            bool named = false;
+            for (size_t x = 0; x < p->npriorities && !named; x++) named = p->priorities[x] == k;
+            double w = named ? NAMED_BACKING : r != CM_NONE ? priority_touches(m, k, p) : 0.0;
+            if (!named && w < BACKING_MIN) continue;
+            if (!named) w *= AREA_BACKING;
+            if (n == cap) {
+                cap *= 2;
+                size_t *nqv = realloc(m->bk_q, cap * sizeof *nqv);
+                if (nqv) m->bk_q = nqv;
+                double *nwv = realloc(m->bk_w, cap * sizeof *nwv);
+                if (nwv) m->bk_w = nwv;
+                if (!nqv || !nwv) return -1;
+            }
+            m->bk_q[n] = k;
+            m->bk_w[n++] = w;
+            m->q_backed[k] = true;
+        }
+    }
+    m->bk_off[np] = n;
+    return 0;
 }
 
 int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
@@ -223,10 +405,43 @@ int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
         }
     }
     free(up);
+    /* Sd[i][k]: S, halved again for each step partner sector k lies above profile sector i. */
+    if (!(m->Sd = gsl_matrix_alloc(ns, ns))) goto oom;
+    gsl_matrix_memcpy(m->Sd, m->S);
+    for (size_t i = 0; i < ns; i++)
+        for (size_t k = 0; k < ns; k++) {
+            int up_k = k == i ? -1 : cm_sector_ancestor_dist(t, i, k);
+            if (up_k > 0) gsl_matrix_set(m->Sd, i, k, gsl_matrix_get(m->S, i, k) * pow(BROAD_PENALTY, up_k));
+        }
+    m->breadth = malloc(np * sizeof *m->breadth);
+    size_t *root = malloc(ns * sizeof *root);
+    double *mass = calloc(ns, sizeof *mass);
+    if (!m->breadth || !root || !mass) { free(root); free(mass); goto oom; }
+    for (size_t i = 0; i < ns; i++) {        /* each sector's root (the first, in a DAG) */
+        root[i] = i;
+        for (size_t c = 0; c < ns; c++)
+            if (t->sectors[c].nparents == 0 && cm_sector_ancestor_dist(t, i, c) >= 0) { root[i] = c; break; }
+    }
     for (size_t p = 0; p < np; p++) {
         const cm_partner *pa = &ds->partners[p];
-        for (size_t k = 0; k < pa->nsectors; k++) gsl_matrix_set(m->P, p, pa->sectors[k], pa->sector_w[k]);
+        double sw = 0, sw2 = 0;
+        for (size_t k = 0; k < pa->nsectors; k++) {
+            gsl_matrix_set(m->P, p, pa->sectors[k], pa->sector_w[k]);
+            mass[root[pa->sectors[k]]] += pa->sector_w[k];
+        }
+        /* Effective number of fields (sum w)^2 / sum w^2 over the partner's mass per root
+         * sector: 1 for one field, n for n equal ones; subsectors of one field count once. */
+        for (size_t k = 0; k < pa->nsectors; k++) {
+            double x = mass[root[pa->sectors[k]]];
+            mass[root[pa->sectors[k]]] = 0;
+            sw += x;
+            sw2 += x * x;
+        }
+        double keff = sw2 > 0 ? sw * sw / sw2 : 1.0;
+        m->breadth[p] = keff <= BREADTH_FREE ? 1.0 : sqrt(BREADTH_FREE / keff);
     }
+    free(root);
+    free(mass);
     for (size_t q = 0; q < nq; q++) {
         const cm_priority *pr = &t->priorities[q];
         for (size_t k = 0; k < pr->nsectors; k++) gsl_matrix_set(m->M, q, pr->sectors[k], pr->weights[k]);
@@ -331,6 +546,7 @@ int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
         gsl_vector_set(m->nnorm, p, sqrt(dot > 0 ? dot : 0));
     }
     gsl_matrix_free(N);
+    if (build_backing(m)) goto oom;
     if (!(m->kw = kw_build(ds))) goto oom;
     return 0;
 oom:
@@ -340,11 +556,10 @@ oom:
 
 /* ---- queries ----------------------------------------------------------------------- */
 
-typedef struct qtok_ctx { const cm_kw_index *ix; char **v; size_t n, cap; int oom; } qtok_ctx;
+typedef struct qtok_ctx { char **v; size_t n, cap; int oom; } qtok_ctx;
 
-static void add_query_token(const char *t, void *ctx)
+static void add_query_term(qtok_ctx *q, const char *t)
 {
-    qtok_ctx *q = ctx;
     for (size_t i = 0; i < q->n; i++)
         if (!strcmp(q->v[i], t)) return;
     if (q->n == q->cap) {
@@ -358,6 +573,77 @@ static void add_query_token(const char *t, void *ctx)
     q->n++;
 }
 
+/* The terms of one keyword item, matched as phrases: its words folded as in documents,
+ * generic words dropped where they stand alone or hang on a hyphen ("paper-based" is
+ * 'paper'); one word is a term, two words are one phrase ("cold chain"), longer items
+ * give each pair of neighbouring words ("wave energy converters": "wave energy", "energy
+ * converter"). Punctuation splits an item into separate parts. */
+static void item_terms(const char *s, qtok_ctx *q)
+{
+    char w[32][64];
+    bool hy[32];                  /* joined to the next word by a hyphen */
+    size_t nw = 0, n = 0;
+    bool gen[32];
+    char buf[64];
+    for (const char *p = s;; p++) {
+        if (*p && cm_is_alnum(*p)) {
+            if (n < sizeof buf - 1) buf[n++] = (char)cm_to_lower(*p);
+            continue;
+        }
+        if (n >= 2 && nw < 32 && fold_word(buf, n)) {
+            strcpy(w[nw], buf);
+            gen[nw] = in_list(generic_words, buf);
+            hy[nw] = *p == '-';
+            nw++;
+        } else if (nw && *p != '-') {
+            hy[nw - 1] = false;
+        }
+        n = 0;
+        if (!*p || strchr(".,;:!?()/", *p)) {
+            /* Drop generic words hyphenated to another word, then form the terms. */
+            size_t k = 0;
+            for (size_t i = 0; i < nw; i++) {
+                bool joined = hy[i] || (i > 0 && hy[i - 1]);
+                if (gen[i] && joined) continue;
+                if (k != i) { strcpy(w[k], w[i]); gen[k] = gen[i]; }
+                k++;
+            }
+            char t[2 * 64 + 2];
+            if (k == 1 && !gen[0]) add_query_term(q, w[0]);
+            for (size_t i = 0; k >= 2 && i + 1 < k; i++) {
+                size_t l1 = strnlen(w[i], 63), l2 = strnlen(w[i + 1], 63);
+                memcpy(t, w[i], l1);
+                t[l1] = ' ';
+                memcpy(t + l1 + 1, w[i + 1], l2);
+                t[l1 + 1 + l2] = '\0';
+                add_query_term(q, t);
+            }
+            nw = 0;
+        }
+        if (!*p) break;
+    }
+}
+
+/* Resolve term `t` (words joined by a space) to token ids; returns the number of words,
+ * with CM_NONE for words no partner uses. */
+static size_t term_ids(const cm_kw_index *ix, const char *t, size_t ids[CM_KW_MAXLEN])
+{
+    size_t n = 0;
+    char buf[64];
+    while (*t && n < CM_KW_MAXLEN) {
+        size_t l = strcspn(t, " ");
+        if (l >= sizeof buf) l = sizeof buf - 1;
+        memcpy(buf, t, l);
+        buf[l] = '\0';
+        tok *e = NULL;
+        HASH_FIND_STR(ix->vocab, buf, e);
+        ids[n++] = e ? e->id : CM_NONE;
+        t += l;
+        while (*t == ' ') t++;
+    }
+    return n;
+}
+
 void cm_query_release(cm_query *q)
 {
     if (!q) return;
@@ -367,6 +653,9 @@ void cm_query_release(cm_query *q)
     gsl_vector_free(q->o);
     for (size_t i = 0; i < q->nkw; i++) free(q->kwtokens[i]);
     free(q->kwtokens);
+    free(q->kwids);
+    free(q->kwlen);
+    free(q->kwidf);
     memset(q, 0, sizeof *q);
 }
 
@@ -411,46 +700,81 @@ int cm_query_init(cm_query *q, const cm_model *m, const cm_profile *p, const dou
     for (size_t i = 0; i < p->nsectors; i++)
         if (p->sectors[i].w > gsl_vector_get(q->a, p->sectors[i].idx))
             gsl_vector_set(q->a, p->sectors[i].idx, p->sectors[i].w);
-    /* u = S a over a's few non-zero sectors: a profile names a handful of the sectors. */
+    /* anorm^2 = a' S a over a's few non-zero sectors (S symmetric); u = Sd' a, the evidence
+     * each partner sector gives for the profile's sectors. */
+    double aa = 0;
     for (size_t i = 0; i < m->ns; i++) {
         double ai = gsl_vector_get(q->a, i);
         if (ai == 0) continue;
-        gsl_vector_const_view col = gsl_matrix_const_row(m->S, i);   /* S is symmetric */
-        if ((st = gsl_blas_daxpy(ai, &col.vector, q->u))) return gsl_fail(d, "profile sector vector", st);
+        for (size_t j = 0; j < m->ns; j++) aa += ai * gsl_matrix_get(m->S, i, j) * gsl_vector_get(q->a, j);
+        gsl_vector_const_view row = gsl_matrix_const_row(m->Sd, i);
+        if ((st = gsl_blas_daxpy(ai, &row.vector, q->u))) return gsl_fail(d, "profile sector vector", st);
     }
-    double aa;
-    if ((st = gsl_blas_ddot(q->a, q->u, &aa))) return gsl_fail(d, "profile sector norm", st);
     q->anorm = sqrt(aa);
-    if (p->npriorities) {
-        for (size_t i = 0; i < p->npriorities; i++) gsl_vector_set(q->pi, p->priorities[i], 1.0);
-    } else if ((st = gsl_blas_dgemv(CblasNoTrans, 1.0, m->M, q->u, 0.0, q->pi))) {
-        return gsl_fail(d, "profile priority vector", st);
+    /* Interest in each priority that counts: 1 for one the profile lists; else how strongly
+     * the priority concerns the profile's sectors, max over them of a_i S[i][s] M[k][s]. */
+    for (size_t k = 0; k < m->nq; k++) {
+        if (!m->q_counts[k]) continue;
+        double v = 0;
+        if (p->npriorities) {
+            for (size_t i = 0; i < p->npriorities; i++) v = p->priorities[i] == k ? 1.0 : v;
+        } else {
+            const cm_priority *pr = &m->ds->tax.priorities[k];
+            for (size_t i = 0; i < m->ns; i++) {
+                double ai = gsl_vector_get(q->a, i);
+                if (ai == 0) continue;
+                for (size_t b = 0; b < pr->nsectors; b++) {
+                    double x = ai * gsl_matrix_get(m->S, i, pr->sectors[b]) * pr->weights[b];
+                    if (x > v) v = x;
+                }
+            }
+        }
+        gsl_vector_set(q->pi, k, v);
     }
-    double nrm = gsl_blas_dnrm2(q->pi);
-    /* Divide rather than scale by 1/nrm: a subnormal norm has no finite reciprocal, while
-     * |pi_i| <= nrm keeps every quotient in [0, 1]. */
-    if (nrm > 0)
-        for (size_t i = 0; i < m->nq; i++) gsl_vector_set(q->pi, i, gsl_vector_get(q->pi, i) / nrm);
+    /* Organisations and programmes are contacts rather than counterparts: behind clusters
+     * and zones of the same fit, unless the profile asks for business support or for
+     * nothing but organisations and programmes. */
+    bool support = false;
+    const cm_taxonomy *tx = &m->ds->tax;
+    for (size_t i = 0; i < p->ngoals; i++) support |= !strcmp(tx->goals[p->goals[i]].id, "business-support");
+    unsigned contacts = (1u << CM_KIND_ORGANISATION) | (1u << CM_KIND_PROGRAMME);
+    if (p->kinds && !(p->kinds & ~contacts)) support = true;
+    for (int k = 0; k < CM_NKINDS; k++)
+        q->kindf[k] = support || (k != CM_KIND_ORGANISATION && k != CM_KIND_PROGRAMME) ? 1.0 : CONTACT_FACTOR;
+    /* Policy applies when some partner is backed by a priority the profile cares about. */
+    bool policy_any = false;
+    for (size_t k = 0; k < m->nq && !policy_any; k++) policy_any = gsl_vector_get(q->pi, k) > 0 && m->q_backed[k];
 
-    qtok_ctx qt = { .ix = m->kw };
-    for (size_t i = 0; i < p->nkeywords; i++) tokenize(p->keywords[i], add_query_token, &qt);
-    for (size_t i = 0; i < p->nterms; i++) tokenize(p->terms[i], add_query_token, &qt);
+    qtok_ctx qt = { 0 };
+    for (size_t i = 0; i < p->nkeywords; i++) item_terms(p->keywords[i], &qt);
+    for (size_t i = 0; i < p->nterms; i++) item_terms(p->terms[i], &qt);
     q->kwtokens = qt.v;
     q->nkw = qt.n;
     if (qt.oom) goto oom;
+    q->kwids = malloc((q->nkw ? q->nkw : 1) * CM_KW_MAXLEN * sizeof *q->kwids);
+    q->kwlen = malloc(q->nkw ? q->nkw : 1);
+    q->kwidf = calloc(q->nkw ? q->nkw : 1, sizeof *q->kwidf);
+    posting *tmp = malloc((m->np ? m->np : 1) * sizeof *tmp);
+    if (!q->kwids || !q->kwlen || !q->kwidf || !tmp) { free(tmp); goto oom; }
+    /* Each term's document frequency (a phrase's: the partners whose text holds it). */
+    for (size_t k = 0; k < q->nkw; k++) {
+        size_t *ids = q->kwids + k * CM_KW_MAXLEN, n = term_ids(m->kw, q->kwtokens[k], ids);
+        q->kwlen[k] = (unsigned char)n;
+        bool known = n > 0;
+        for (size_t i = 0; i < n; i++) known &= ids[i] != CM_NONE;
+        size_t df = known ? term_postings(m->kw, ids, n, tmp) : 0;
+        q->kwidf[k] = df ? bm25_idf((double)m->np, (double)df) : 0.0;
+    }
+    free(tmp);
 
     q->active[CM_C_SECTOR] = q->anorm > 0;
     q->active[CM_C_REGION] = p->nregions > 0;
-    q->active[CM_C_POLICY] = nrm > 0;
+    q->active[CM_C_POLICY] = policy_any;
     q->active[CM_C_GOAL] = p->ngoals > 0;
     /* Keywords no partner's text contains leave the component out, rather than scoring
      * every partner 0 and capping all totals below 100. */
     size_t known = 0;
-    for (size_t k = 0; k < q->nkw; k++) {
-        tok *e = NULL;
-        HASH_FIND_STR(m->kw->vocab, q->kwtokens[k], e);
-        known += e != NULL;
-    }
+    for (size_t k = 0; k < q->nkw; k++) known += q->kwidf[k] > 0;
     q->active[CM_C_KEYWORD] = known > 0;
     double sum = 0;
     for (int c = 0; c < CM_NCOMP; c++)
@@ -472,7 +796,7 @@ oom:
 /* ---- per-pair components ------------------------------------------------------------ */
 
 /* How well partner region (city or province) matches one profile region, in [0,1]. */
-static double region_match(const cm_taxonomy *t, size_t r, const cm_partner *p)
+double cm_region_match(const cm_taxonomy *t, size_t r, const cm_partner *p)
 {
     size_t loc = p->city != CM_NONE ? p->city : p->province;
     if (cm_region_within(t, loc, r) || cm_region_within(t, p->province, r)) return 1.0;
@@ -492,7 +816,7 @@ double cm_region_affinity(const cm_taxonomy *t, const cm_query *q, const cm_part
     double best = 0.0;
     size_t which = CM_NONE;
     for (size_t i = 0; i < pr->nregions; i++) {
-        double v = pr->regions[i].w * region_match(t, pr->regions[i].idx, p);
+        double v = pr->regions[i].w * cm_region_match(t, pr->regions[i].idx, p);
         if (v > best) { best = v; which = pr->regions[i].idx; }
     }
     if (matched) *matched = which;
@@ -507,44 +831,29 @@ double cm_goal_fit(const cm_taxonomy *t, const cm_profile *prof, cm_kind kind)
     return s / (double)prof->ngoals;
 }
 
-/* Query token ids and idf weights; ids of unknown tokens are (size_t)-1. */
-static void query_ids(const cm_kw_index *ix, size_t np, const cm_query *q, size_t *ids, double *idf)
-{
-    for (size_t k = 0; k < q->nkw; k++) {
-        tok *e = NULL;
-        HASH_FIND_STR(ix->vocab, q->kwtokens[k], e);
-        ids[k] = e ? e->id : (size_t)-1;
-        idf[k] = e ? log(1.0 + ((double)np - (double)e->df + 0.5) / ((double)e->df + 0.5)) : 0.0;
-    }
-}
-
-/* BM25 of every partner for one query, scaled by the best partner's so the best match is 1.
- * The posting lists of the query's tokens are walked in query order, so each partner's sum
- * adds the same terms in the same order as a loop over partners would. */
+/* BM25 of every partner for one query, on an absolute scale: divided by KW_FULL_TERMS
+ * times the idf of a word found in 1% of the partners and capped at 1, so full points need
+ * about two specific terms, and one common word gives little. Terms are visited in query
+ * order, so each partner's sum adds the same terms in the same order as a loop would. */
 static int keyword_scores(const cm_model *m, const cm_query *q, double *out)
 {
     size_t np = m->np;
     const cm_kw_index *ix = m->kw;
     memset(out, 0, np * sizeof *out);
     if (!q->nkw) return 0;
-    size_t *ids = malloc(q->nkw * sizeof *ids);
-    double *idf = malloc(q->nkw * sizeof *idf);
-    if (!ids || !idf) { free(ids); free(idf); return -1; }
-    query_ids(ix, np, q, ids, idf);
+    posting *v = malloc((np ? np : 1) * sizeof *v);
+    if (!v) return -1;
     for (size_t k = 0; k < q->nkw; k++) {
-        if (ids[k] == (size_t)-1) continue;
-        const posting *v = ix->post[ids[k]];
-        for (size_t i = 0; i < ix->npost[ids[k]]; i++) {
+        if (!(q->kwidf[k] > 0)) continue;
+        size_t c = term_postings(ix, q->kwids + k * CM_KW_MAXLEN, q->kwlen[k], v);
+        for (size_t i = 0; i < c; i++) {
             double tf = v[i].tf;
-            out[v[i].id] += idf[k] * (tf * (BM25_K1 + 1) / (tf + ix->norm[v[i].id]));
+            out[v[i].id] += q->kwidf[k] * (tf * (BM25_K1 + 1) / (tf + ix->norm[v[i].id]));
         }
     }
-    double mx = 0;
-    for (size_t j = 0; j < np; j++)
-        if (out[j] > mx) mx = out[j];
-    for (size_t j = 0; j < np; j++) out[j] = mx > 0 ? out[j] / mx : 0.0;
-    free(ids);
-    free(idf);
+    double full = KW_FULL_TERMS * ix->idf_ref;
+    for (size_t j = 0; j < np; j++) out[j] = out[j] >= full ? 1.0 : out[j] / full;
+    free(v);
     return 0;
 }
 
@@ -561,6 +870,25 @@ double cm_keyword_score(const cm_model *m, const cm_query *q, size_t partner)
  * by construction (the weights sum to 1). */
 static double clamp01(double x) { return x > 0 ? (x < 1 ? x : 1) : 0; }
 
+/* Policy: the largest interest x backing over the priorities backing partner j. */
+static double policy_value(const cm_model *m, const cm_query *q, size_t j, size_t *which)
+{
+    double best = 0;
+    size_t bq = CM_NONE;
+    for (size_t t = m->bk_off[j]; t < m->bk_off[j + 1]; t++) {
+        double v = gsl_vector_get(q->pi, m->bk_q[t]) * m->bk_w[t];
+        if (v > best) { best = v; bq = m->bk_q[t]; }
+    }
+    if (which) *which = bq;
+    return best;
+}
+
+size_t cm_policy_source(const cm_model *m, const cm_query *q, size_t partner)
+{
+    size_t k;
+    return policy_value(m, q, partner, &k) > 0 ? k : CM_NONE;
+}
+
 static double total_of(const cm_query *q, const double *comp)
 {
     double s = 0;
@@ -571,24 +899,22 @@ static double total_of(const cm_query *q, const double *comp)
 
 int cm_score_block(const cm_model *m, const cm_query *q, size_t nq, double *comp, double *total, cm_diags *d)
 {
-    size_t np = m->np, ns = m->ns, nqp = m->nq;
+    size_t np = m->np, ns = m->ns;
     int st, rc = -1;
     gsl_matrix *U = gsl_matrix_alloc(nq, ns), *SC = gsl_matrix_alloc(nq, np);
-    gsl_matrix *PQ = gsl_matrix_alloc(nq, nqp), *PO = gsl_matrix_alloc(nq, np);
+
     double *kw = malloc(np * sizeof *kw);
     size_t nr = m->ds->tax.nregions;
     double *raff = malloc((nr ? nr : 1) * sizeof *raff);
     size_t *place = malloc((np ? np : 1) * sizeof *place);
     unsigned char *kind = malloc(np ? np : 1);
-    if (!U || !SC || !PQ || !PO || !kw || !raff || !place || !kind) { cm_ioerror(d, NULL, "out of memory scoring %zu profiles", nq); goto out; }
+    if (!U || !SC || !kw || !raff || !place || !kind) { cm_ioerror(d, NULL, "out of memory scoring %zu profiles", nq); goto out; }
     for (size_t i = 0; i < nq; i++) {
-        gsl_vector_view ur = gsl_matrix_row(U, i), pr = gsl_matrix_row(PQ, i);
+        gsl_vector_view ur = gsl_matrix_row(U, i);
         gsl_vector_memcpy(&ur.vector, q[i].u);
-        gsl_vector_memcpy(&pr.vector, q[i].pi);
     }
-    /* Sector: (S a)' p for every pair in one dgemm; policy likewise on priority vectors. */
+    /* Sector: (Sd' a)' p for every pair in one dgemm. */
     if ((st = gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, U, m->P, 0.0, SC))) { gsl_fail(d, "sector scores", st); goto out; }
-    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, PQ, m->Pi, 0.0, PO))) { gsl_fail(d, "policy scores", st); goto out; }
     /* The region term depends on a partner only through its place (city, else province: a
      * city fixes its province, the data check makes sure) and the goal term only through
      * its kind, so each is computed once per query and place or kind, the first time a
@@ -606,18 +932,18 @@ int cm_score_block(const cm_model *m, const cm_query *q, size_t nq, double *comp
         for (int k = 0; k < CM_NKINDS; k++)
             goal[k] = qi->active[CM_C_GOAL] ? cm_goal_fit(&m->ds->tax, qi->profile, (cm_kind)k) : 0.0;
         for (size_t r = 0; r < nr; r++) raff[r] = -1;
-        const double *sc = SC->data + i * SC->tda, *po = PO->data + i * PO->tda;
+        const double *sc = SC->data + i * SC->tda;
         for (size_t j = 0; j < np; j++) {
             double *c = comp + (i * np + j) * CM_NCOMP;
             double den = qi->anorm * m->pnorm->data[j * m->pnorm->stride];
-            c[CM_C_SECTOR] = den > 0 ? clamp01(sc[j] / den) : 0.0;
+            c[CM_C_SECTOR] = den > 0 ? qi->kindf[kind[j]] * m->breadth[j] * clamp01(sc[j] / den) : 0.0;
             c[CM_C_REGION] = 0.0;
             if (qi->active[CM_C_REGION]) {
                 size_t loc = place[j];
                 if (raff[loc] < 0) raff[loc] = cm_region_affinity(&m->ds->tax, qi, &m->ds->partners[j], NULL);
                 c[CM_C_REGION] = raff[loc];
             }
-            c[CM_C_POLICY] = clamp01(po[j]);
+            c[CM_C_POLICY] = qi->active[CM_C_POLICY] ? policy_value(m, qi, j, NULL) : 0.0;
             c[CM_C_GOAL] = goal[kind[j]];
             c[CM_C_KEYWORD] = clamp01(kw[j]);
             total[i * np + j] = total_of(qi, c);
@@ -627,8 +953,6 @@ int cm_score_block(const cm_model *m, const cm_query *q, size_t nq, double *comp
 out:
     gsl_matrix_free(U);
     gsl_matrix_free(SC);
-    gsl_matrix_free(PQ);
-    gsl_matrix_free(PO);
     free(kw);
     free(raff);
     free(place);
@@ -648,16 +972,18 @@ double cm_reciprocity(const cm_model *m, const cm_query *q, size_t j)
 
 bool cm_keyword_matches(const cm_model *m, const char *token, size_t partner)
 {
-    tok *e = NULL;
-    HASH_FIND_STR(m->kw->vocab, token, e);
-    if (!e) return false;
-    const posting *v = m->kw->post[e->id];
-    size_t lo = 0, hi = m->kw->npost[e->id];
+    size_t ids[CM_KW_MAXLEN], n = term_ids(m->kw, token, ids);
+    if (!n) return false;
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == CM_NONE) return false;
+    if (n > 1) return phrase_tf(m->kw, partner, ids, n) > 0;
+    const posting *v = m->kw->post[ids[0]];
+    size_t lo = 0, hi = m->kw->npost[ids[0]];
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (v[mid].id < partner) lo = mid + 1; else hi = mid;
     }
-    return lo < m->kw->npost[e->id] && v[lo].id == partner;
+    return lo < m->kw->npost[ids[0]] && v[lo].id == partner;
 }
 
 double cm_partner_similarity(const cm_model *m, size_t a, size_t b)
@@ -681,15 +1007,14 @@ double cm_partner_similarity(const cm_model *m, size_t a, size_t b)
 
 void cm_score_pair_loop(const cm_model *m, const cm_query *q, size_t j, double comp[CM_NCOMP], double *total)
 {
-    size_t ns = m->ns, nqp = m->nq;
+    size_t ns = m->ns;
     const cm_partner *p = &m->ds->partners[j];
-    double sc = 0, po = 0;
+    double sc = 0;
     for (size_t k = 0; k < ns; k++) sc += gsl_vector_get(q->u, k) * gsl_matrix_get(m->P, j, k);
-    for (size_t k = 0; k < nqp; k++) po += gsl_vector_get(q->pi, k) * gsl_matrix_get(m->Pi, j, k);
     double den = q->anorm * gsl_vector_get(m->pnorm, j);
-    comp[CM_C_SECTOR] = den > 0 ? clamp01(sc / den) : 0.0;
+    comp[CM_C_SECTOR] = den > 0 ? q->kindf[p->kind] * m->breadth[j] * clamp01(sc / den) : 0.0;
     comp[CM_C_REGION] = q->active[CM_C_REGION] ? cm_region_affinity(&m->ds->tax, q, p, NULL) : 0.0;
-    comp[CM_C_POLICY] = clamp01(po);
+    comp[CM_C_POLICY] = q->active[CM_C_POLICY] ? policy_value(m, q, j, NULL) : 0.0;
     comp[CM_C_GOAL] = q->active[CM_C_GOAL] ? cm_goal_fit(&m->ds->tax, q->profile, p->kind) : 0.0;
     comp[CM_C_KEYWORD] = clamp01(cm_keyword_score(m, q, j));
     *total = total_of(q, comp);

@@ -908,7 +908,7 @@ static int load_priorities(cm_taxonomy *t, const char *dir, cm_diags *d)
     const char **ids = calloc(ql->n ? ql->n : 1, sizeof *ids);
     if (!ids) { cm_ioerror(d, path, "out of memory"); goto out; }
     static const char *const kprio[] = { "id", "label", "label-zh", "programme", "sectors", "source", "aliases",
-                                         "description", NULL };
+                                         "description", "region", NULL };
     for (size_t i = 0; i < ql->n; i++) {
         const ynode *e = ql->items[i];
         cm_priority *q = &t->priorities[t->npriorities];
@@ -929,6 +929,15 @@ static int load_priorities(cm_taxonomy *t, const char *dir, cm_diags *d)
             cm_error(d, path, pn->line, pn->col, "unknown programme '%s'", prog);
         }
         free(prog);
+        q->region = CM_NONE;
+        const ynode *rn = ynode_get(e, "region");
+        if (rn && rn->type != YN_SCALAR)
+            cm_error(d, path, rn->line, rn->col, "'region' must be one region name, not %s", ynode_kind(rn));
+        else if (rn && (q->region = cm_region_find(t, rn->str)) == CM_NONE) {
+            const char *sug = cm_suggest(t, CM_VOCAB_REGION, rn->str);
+            if (sug) cm_error(d, path, rn->line, rn->col, "unknown region '%s' (did you mean '%s'?)", rn->str, sug);
+            else cm_error(d, path, rn->line, rn->col, "unknown region '%s'", rn->str);
+        }
         const ynode *sn = ynode_get(e, "sectors");
         if (!sn || ynode_is_null(sn) || (sn->type != YN_SEQ && sn->type != YN_MAP) || sn->n == 0)
             cm_error(d, path, sn ? sn->line : e->line, sn ? sn->col : e->col,

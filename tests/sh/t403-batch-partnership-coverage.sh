@@ -18,8 +18,8 @@ FX=$ROOT/tests/fixtures/batch/coverage
 
 # The directory walk skips coverage/members/; named as an operand, it is ranked.
 "$CM_BIN" -q batch --format json --out "$T/part" "$FX"
-"$CM_BIN" -q batch --format json --top 10000 --out "$T/alone" "$FX/members"
-"$CM_BIN" -q batch --format json --top 10000 --out "$T/all" "$FX"
+"$CM_BIN" -q batch --format json --top 10000 --floor 0 --out "$T/alone" "$FX/members"
+"$CM_BIN" -q batch --format json --top 10000 --floor 0 --out "$T/all" "$FX"
 ls "$T/part" | grep -q '^fx-fireworks' && { echo "FAIL: members/ was walked into"; exit 1; }
 
 python3 - "$T" <<'PY'

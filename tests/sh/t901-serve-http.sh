@@ -82,7 +82,9 @@ check "form submit 200" test "$(code -X POST "$U/rank" --data-urlencode 'name=Te
     -d country=DE -d sector=packaging -d sector-weight=1 -d sector=paper -d sector-weight=0.5 \
     -d region=zhejiang -d region-weight=1 -d goal=market-access -d top=10)" = 200
 cp "$T/body" "$T/result.html"
-check "result has 10 map markers" test "$(grep -c '<g class="marker"' "$T/result.html")" = 10
+# up to 10: the relevance floor (docs/scoring.md) shows fewer when fewer partners are relevant
+nm=$(grep -c '<g class="marker"' "$T/result.html")
+check "result has 1 to 10 map markers ($nm)" test "$nm" -ge 1 -a "$nm" -le 10
 check "result has download buttons" grep -q 'name="format" value="xlsx"' "$T/result.html"
 check "profile name escaped" grep -q 'Test &lt;script&gt;alert(1)&lt;/script&gt;' "$T/result.html"
 check "no injected script" test "$(grep -c '<script>alert' "$T/result.html" || true)" = 0
