@@ -30,6 +30,8 @@ typedef struct cm_batchout {
     cm_defer defer;              /* shortlist files written since the last cm_batchout_sync */
     size_t nwritten;             /* shortlists written or kept */
     size_t nskipped;             /* of which kept by --resume */
+    int lock_fd;                 /* DIR/.clustermatch-lock, flock()ed while `locked` */
+    bool locked;
 } cm_batchout;
 
 /* What the files in DIR depend on besides the profiles and the data files (the stamp).
@@ -37,7 +39,9 @@ typedef struct cm_batchout {
 char *cm_batchout_stamp(const cm_dataset *ds, const cm_rank_opts *o, cm_format fmt, bool explain,
                         size_t capacity);
 
-/* Create DIR if needed, check it, remove temporary files left by a killed run, write the
+/* Create DIR if needed, check it, lock it (a second batch into the same DIR while one runs
+ * is refused: their files would mix, and --resume would trust them), remove temporary
+ * files left by a killed run, write the
  * stamp, remove an old failures.csv and open summary.csv, failures.csv (and index.html)
  * with their headers. `eo` is copied. Returns 0 or -1 (error in `d`; cm_batchout_abort
  * then cleans up). */

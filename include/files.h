@@ -40,8 +40,10 @@ char *cm_path_join(const char *dir, const char *name);
  * directory as given (a missing one too: loading it reports the problem); a directory
  * walked recursively for *.yaml and *.yml, its files sorted by path (byte order). Hidden
  * entries, symbolic links to directories and directories named `members` (a partnership's
- * member files) are not walked into, nor directories nested more than 64 deep. Unreadable
- * directories are reported in `d` as I/O errors and the walk goes on.
+ * member files) are not walked into, nor directories nested more than 64 deep. Any other
+ * entry named *.yaml is listed, a dangling or looping link or a FIFO too, so that loading
+ * it reports it. Unreadable directories are reported in `d` as I/O errors and the walk
+ * goes on.
  * Returns 0, or -1 only when memory ran out. */
 int cm_profile_files(char *const *paths, size_t n, cm_strvec *out, cm_diags *d);
 

@@ -22,6 +22,11 @@ typedef struct yctx {
  * in messages ("profile", "sector"). Returns the number of unknown keys reported. */
 int yf_check_keys(const yctx *c, const ynode *map, const char *const *allowed, const char *what);
 
+/* The same, with `hint` asked first for each unknown key: a text to say instead of the
+ * did-you-mean, or NULL. */
+int yf_check_keys_hint(const yctx *c, const ynode *map, const char *const *allowed, const char *what,
+                       const char *(*hint)(const char *key, const void *ctx), const void *ctx);
+
 /* `map` must be a mapping; `what` names it. */
 int yf_expect_map(const yctx *c, const ynode *n, const char *what);
 
@@ -33,6 +38,9 @@ int yf_strlist(const yctx *c, const ynode *map, const char *key, bool required,
 /* A finite number, optionally in [lo, hi]. *present tells whether it was given. */
 int yf_num(const yctx *c, const ynode *map, const char *key, bool required,
            double lo, double hi, double *out, bool *present);
+/* The required key `id`: kebab-case ASCII (a-z, 0-9, single inner hyphens), the form every
+ * vocabulary and partner id takes (ids name files, URLs and CSV cells). */
+int yf_id(const yctx *c, const ynode *map, char **out);
 int yf_bool(const yctx *c, const ynode *map, const char *key, bool *out);
 
 /* The smallest weight accepted (see yf_weight). */

@@ -4,7 +4,9 @@
 #   make fuzz-build                only build them
 # Targets (tests/fuzz/): fuzz_profile (profile parser + validator, cm_profile_load_mem),
 # fuzz_partners (a data/partners file checked as `data check` does, cm_partners_check_mem)
-# and fuzz_vocab (one of the vocabulary files, loaded with the shipped others).
+# fuzz_vocab (one of the vocabulary files, loaded with the shipped others), fuzz_rank (a
+# profile ranked and explained against the shipped data, small --top) and fuzz_weights (a
+# weights file).
 # Built with clang -fsanitize=fuzzer,address,undefined (`sh tools/deps.sh fuzz` installs
 # clang and libclang-rt-14-dev). The corpora live in build/fuzz/corpus/<target>: seeded by
 # tests/fuzz/seeds.sh from files already in the repository, and grown by every run. Crashes,
@@ -21,7 +23,7 @@ FUZZ_CFLAGS  := $(CSTD) $(filter-out -Werror,$(WARN)) -g -O1 -Iinclude -DCM_VERS
 # The library: every module but main and the subcommands, as for the unit tests.
 FUZZ_SRCS    := $(filter-out src/main.c src/cmd_%.c,$(SRCS))
 FUZZ_OBJS    := $(FUZZ_SRCS:src/%.c=$(FUZZ_BUILD)/obj/%.o)
-FUZZ_TARGETS := profile partners vocab
+FUZZ_TARGETS := profile partners vocab rank weights
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 
 .PHONY: fuzz fuzz-build

@@ -114,6 +114,10 @@ int cm_read_file(const char *path, size_t max, char **buf, size_t *len, cm_diags
     /* O_NONBLOCK: opening a FIFO must not hang waiting for a writer; fstat then refuses it. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
+        struct stat ls;
+        if (errno == ENOENT && lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode))
+            return cm_ioerror(d, path, "broken symbolic link: its target does not exist");
+        if (errno == ELOOP) return cm_ioerror(d, path, "symbolic link loop: the link leads back to itself");
         if (errno == ENOENT) return cm_ioerror(d, path, "no such file");
         return cm_ioerror(d, path, "cannot open: %s", strerror(errno));
     }

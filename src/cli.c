@@ -1,6 +1,8 @@
 /* cli.c: option tables, help text, exit statuses and dataset loading for subcommands. */
 #include "cli.h"
 
+#include "yfield.h"
+
 #include <stdarg.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -129,10 +131,22 @@ int cli_number(const char *s, bool whole, double lo, double hi, double *x, unsig
     return 0;
 }
 
+int cli_list_ok(const char *cmd, const char *opt, const char *list)
+{
+    size_t n = strlen(list);
+    if (n && list[0] != ',' && list[n - 1] != ',' && !strstr(list, ",,")) return 0;
+    cli_usage_error(cmd, "%s wants names separated by commas, not '%s'", opt, list);
+    return -1;
+}
+
 int cli_number_opt(const char *cmd, const char *opt, const char *s, bool whole, double lo, double hi,
                    double *x, unsigned long long *u)
 {
     if (cli_number(s, whole, lo, hi, x, u) == 0) return 0;
+    if (!whole && strchr(s, ',')) {
+        cli_usage_error(cmd, "%s wants a number with a decimal point, not a comma: '%s'", opt, s);
+        return -1;
+    }
     if (whole && lo == 0 && hi >= 18446744073709551615.0)
         cli_usage_error(cmd, "%s wants a non-negative whole number, not '%s'", opt, s);
     else
@@ -146,8 +160,14 @@ int cli_parse_weights(const char *cmd, const char *spec, double w[CM_NCOMP], boo
     char *copy = strdup(spec), *save = NULL;
     int rc = -1;
     if (!copy) return -1;
+    if (cli_list_ok(cmd, "--weight", spec)) goto out;
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(tok, '=');
+        if (!eq && *tok >= '0' && *tok <= '9') {   /* sector=1,5 split at the comma */
+            cli_usage_error(cmd, "--weight wants NAME=VALUE, got '%s': write decimals with a point "
+                            "(sector=1.5), commas separate weights", tok);
+            goto out;
+        }
         if (!eq) { cli_usage_error(cmd, "--weight wants NAME=VALUE, got '%s'", tok); goto out; }
         *eq = '\0';
         int c = cm_component_parse(tok);
@@ -158,6 +178,11 @@ int cli_parse_weights(const char *cmd, const char *spec, double w[CM_NCOMP], boo
         double x;
         if (cli_number(eq + 1, false, 0, 1e6, &x, NULL) != 0) {
             cli_usage_error(cmd, "weight %s=%s must be a non-negative number", tok, eq + 1);
+            goto out;
+        }
+        if (x > 0 && x < YF_WEIGHT_MIN) {
+            cli_usage_error(cmd, "weight %s=%s is too small to matter (0 turns the component off; "
+                            "else at least %g)", tok, eq + 1, YF_WEIGHT_MIN);
             goto out;
         }
         w[c] = x;

@@ -65,6 +65,9 @@ int cli_load_dataset(const cm_cli *cli, cm_dataset *ds);
 int cli_number(const char *s, bool whole, double lo, double hi, double *x, unsigned long long *u);
 /* cli_number for option `opt` of `cmd`; on a bad value prints "OPT wants a whole number
  * from LO to HI, not 'S'" and returns -1. */
+/* A comma-separated list of names for option `opt`: none empty (`--kind ,`, `--weight ''`
+ * are usage errors, reported here). Returns 0 or -1. */
+int cli_list_ok(const char *cmd, const char *opt, const char *list);
 int cli_number_opt(const char *cmd, const char *opt, const char *s, bool whole, double lo, double hi,
                    double *x, unsigned long long *u);
 

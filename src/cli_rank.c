@@ -97,6 +97,8 @@ int cli_rank_finish(const char *cmd, cm_rank_cli *r, const cm_dataset *ds)
     if (r->seed) o->seed = (unsigned long)seed;
     o->mutual = r->mutual;
     o->include_ended = r->include_ended;
+    if (r->output && !*r->output) return cli_usage_error(cmd, "--output wants a file name ('-' for standard output)");
+    if (r->kinds && cli_list_ok(cmd, "--kind", r->kinds)) return CM_EXIT_USAGE;
     if (r->kinds) {
         char *copy = strdup(r->kinds), *save = NULL;
         if (!copy) return CM_EXIT_IO;
@@ -149,6 +151,11 @@ int cli_rank_finish(const char *cmd, cm_rank_cli *r, const cm_dataset *ds)
     }
     double sum = 0;
     for (int c = 0; c < CM_NCOMP; c++) sum += o->weights[c];
+    if (!(sum > 0) && !r->weight_spec) {   /* the file's fault: name it */
+        cm_say(stderr, "%s: error: every weight is zero (a component it leaves out keeps its default)",
+               r->weights_file);
+        return CM_EXIT_INPUT;
+    }
     if (!(sum > 0)) return cli_usage_error(cmd, "all weights are zero");
     return CM_EXIT_OK;
 }

@@ -330,8 +330,8 @@ static int open_outputs(batch *b, const batch_args *a)
     free(stamp);
     if (b->bo.resume_reset) {
         progress_clear(b);
-        fprintf(stderr, "clustermatch batch: warning: '%s' was written with other options, "
-                "data or version; --resume rewrites every file\n", b->out);
+        cm_say(stderr, "clustermatch batch: warning: '%s' was written with other options, "
+               "data or version; --resume rewrites every file", b->out);
     }
     watch_tmp(b, rc == 0);
     return rc;
@@ -448,7 +448,7 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
     }
     progress_clear(&b);
     if (!cli->quiet)
-        fprintf(stderr, "batch: %zu profile%s ranked, %zu failed, %zu skipped (resume) in %.2f s; wrote %s\n",
+        cm_say(stderr, "batch: %zu profile%s ranked, %zu failed, %zu skipped (resume) in %.2f s; wrote %s",
                 b.nranked, b.nranked == 1 ? "" : "s", b.nfailed, b.bo.nskipped, now() - b.t0,
                 a.out ? a.out : "standard output");
     if (b.nfailed == 0) rc = CM_EXIT_OK;

@@ -81,10 +81,10 @@ int cmd_data(int argc, char **argv, cm_cli *cli)
             ncity += ds.tax.regions[i].level == CM_REG_CITY;
             nclus += ds.tax.regions[i].level == CM_REG_CLUSTER;
         }
-        printf("%s: ok: %zu sectors, %zu provinces, %zu cities, %zu city clusters, %zu priorities, "
-               "%zu goals, %zu policy notes\n", ds.dir, ds.tax.nsectors, nprov, ncity, nclus,
+        cm_say(stdout, "%s: ok: %zu sectors, %zu provinces, %zu cities, %zu city clusters, %zu priorities, "
+               "%zu goals, %zu policy notes", ds.dir, ds.tax.nsectors, nprov, ncity, nclus,
                ds.tax.npriorities, ds.tax.ngoals, ds.tax.nnotes);
-        printf("%s: ok: %zu partners (%zu clusters, %zu zones, %zu organisations, %zu programmes)\n",
+        cm_say(stdout, "%s: ok: %zu partners (%zu clusters, %zu zones, %zu organisations, %zu programmes)",
                ds.dir, ds.npartners, byk[0], byk[1], byk[2], byk[3]);
         rc = print_coverage(&ds);
     }

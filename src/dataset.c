@@ -115,12 +115,22 @@ int cm_weights_load(const char *path, bool complete, double w[CM_NCOMP], cm_diag
     if (ydoc_load_file(path, complete ? &YLIMITS_DATA : &YLIMITS_PROFILE, &s, d)) return -1;
     const ynode *root = s->ndocs ? s->docs[0] : NULL;
     const ynode *wn = root && root->type == YN_MAP ? ynode_get(root, "weights") : NULL;
-    if (!wn) {
+    if (s->ndocs > 1) {   /* as the vocabulary files: a second document would be ignored */
+        const ynode *r2 = s->docs[1];
+        cm_error(d, path, r2 ? r2->line : 1, r2 ? r2->col : 1,
+                 "a weights file holds one document, not %zu; remove the '---' and what follows", s->ndocs);
+    } else if (!wn) {
         cm_error(d, path, root ? root->line : 1, root ? root->col : 1, "expected a mapping with a 'weights' mapping");
     } else if (yf_expect_map(&c, wn, "'weights'") == 0 && yf_check_keys(&c, wn, cm_component_names, "weights") == 0) {
         double sum = 0;
         for (int i = 0; i < CM_NCOMP; i++) {
-            if (yf_num(&c, wn, cm_component_names[i], complete, 0, 1e6, &w[i], NULL) == 0) sum += w[i];
+            if (yf_num(&c, wn, cm_component_names[i], complete, 0, 1e6, &w[i], NULL) != 0) continue;
+            sum += w[i];
+            if (w[i] > 0 && w[i] < YF_WEIGHT_MIN) {
+                const ynode *n = ynode_get(wn, cm_component_names[i]);
+                cm_error(d, path, n->line, n->col, "weight of %s is %g, too small to matter (0 turns the "
+                         "component off; else at least %g)", cm_component_names[i], w[i], YF_WEIGHT_MIN);
+            }
         }
         if (complete && d->nerrors == errs0 && !(sum > 0))
             cm_error(d, path, wn->line, wn->col, "weights are all zero");
@@ -278,7 +288,7 @@ static int load_partner(cm_dataset *ds, const yctx *c, const ynode *e, cm_partne
     yf_check_keys(c, e, keys, "partner");
     p->line = e->line;
     p->col = e->col;
-    if (yf_str(c, e, "id", true, &p->id) || yf_str(c, e, "name", true, &p->name) ||
+    if (yf_id(c, e, &p->id) || yf_str(c, e, "name", true, &p->name) ||
         yf_str(c, e, "kind", true, &kind))
         goto out;
     yf_str(c, e, "name-zh", false, &p->name_zh);

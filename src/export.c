@@ -176,7 +176,13 @@ static int export_atomic(const cm_shortlist *lists, size_t n, cm_format f,
     }
     cm_afile af;
     if (cm_afile_open(&af, path, d) != 0) return -1;
+    size_t before = d ? d->nerrors : 0;
+    errno = 0;
     if (write_any(lists, n, f, o, af.fp, d, path) != 0) {
+        /* A writer may leave a failed write to its caller (json_dumpf says only -1): say
+         * why here, or a full disk would exit 3 with nothing on stderr. */
+        int e = errno ? errno : EIO;
+        if (!d || d->nerrors == before) cm_ioerror(d, path, "cannot write output file: %s", strerror(e));
         cm_afile_abort(&af);
         return -1;
     }

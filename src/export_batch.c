@@ -2,11 +2,13 @@
  * dispatch of export.c: each shortlist goes through cm_export_file like `rank -o`. */
 #include "export_batch.h"
 
-#include <errno.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 
 #define NAME_MAX_BASE 200            /* bytes of a profile id kept in its file name */
 #define STAMP_NAME ".clustermatch-batch"
+#define LOCK_NAME ".clustermatch-lock"
 
 char *cm_batchout_stamp(const cm_dataset *ds, const cm_rank_opts *o, cm_format fmt, bool explain,
                         size_t capacity)
@@ -111,6 +114,23 @@ int cm_batchout_open(cm_batchout *bo, const char *dir, cm_format fmt, const cm_e
         return cm_ioerror(d, dir, "output path exists and is not a directory");
     if (access(dir, W_OK | X_OK) != 0)
         return cm_ioerror(d, dir, "cannot write to output directory: %s", strerror(errno));
+    /* The lock comes before anything is removed or written: the temporary files of a run in
+     * progress are not stale. flock() is released when the process ends, killed too. */
+    char *lpath = cm_path_join(dir, LOCK_NAME);
+    if (!lpath) return cm_ioerror(d, dir, "out of memory");
+    bo->lock_fd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    free(lpath);
+    if (bo->lock_fd < 0)
+        return cm_ioerror(d, dir, "cannot create the lock file %s: %s", LOCK_NAME, strerror(errno));
+    if (flock(bo->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(bo->lock_fd);
+        if (e == EWOULDBLOCK)
+            return cm_ioerror(d, dir, "another clustermatch batch is writing to this directory; wait "
+                              "for it to finish, or give another --out");
+        return cm_ioerror(d, dir, "cannot lock the output directory: %s", strerror(e));
+    }
+    bo->locked = true;
     remove_stale_tmp(dir);
 
     char *have = NULL, *spath = cm_path_join(dir, STAMP_NAME), *fpath = NULL;
@@ -308,4 +328,6 @@ void cm_batchout_abort(cm_batchout *bo)
     cm_afile_abort(&bo->summary);
     cm_afile_abort(&bo->failures);
     cm_nameset_release(&bo->names);
+    if (bo->locked) close(bo->lock_fd);
+    bo->locked = false;
 }

@@ -124,8 +124,10 @@ static int walk(const char *dir, cm_strvec *out, cm_diags *d, unsigned depth)
             if (strcmp(e->d_name, "members") != 0) rc = walk(path, out, d, depth + 1);
             free(path);
         } else if (is_yaml_name(e->d_name) &&
-                   (S_ISREG(st.st_mode) ||
-                    (S_ISLNK(st.st_mode) && stat(path, &st) == 0 && S_ISREG(st.st_mode)))) {
+                   !(S_ISLNK(st.st_mode) && stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
+            /* Anything named *.yaml but a link to a directory is a profile to load: a
+             * dangling or looping link, a FIFO, is then reported by the loader like any
+             * unreadable profile (message, failures.csv row, exit status), not skipped. */
             rc = cm_strvec_push(out, path);
         } else {
             free(path);

@@ -306,10 +306,32 @@ out:
     return rc;
 }
 
+/* A partnership is a handful of clusters (the ESCP-4i ones have 3 to 10). The limit keeps
+ * the work of one profile file bounded: each member file may be 1 MiB, and a 40 KB
+ * partnership naming one such file 1,000 times ran for minutes (issue 17, class 2). */
+#define PROFILE_MAX_MEMBERS 64
+
 static int parse_members(const pctx *x, const ynode *mn, cm_profile *p)
 {
     if (mn->type != YN_SEQ || mn->n == 0)
         return cm_error(x->c.d, x->c.file, mn->line, mn->col, "'members' must be a non-empty list of profiles or files");
+    if (mn->n > PROFILE_MAX_MEMBERS) {
+        const ynode *e = mn->items[PROFILE_MAX_MEMBERS];
+        return cm_error(x->c.d, x->c.file, e->line, e->col, "too many members: a partnership has at most %d",
+                        PROFILE_MAX_MEMBERS);
+    }
+    for (size_t i = 0; i < mn->n; i++) {   /* the same member file twice would count it twice */
+        const ynode *a = mn->items[i];
+        if (a->type == YN_MAP && a->n == 1) a = ynode_get(a, "file");
+        if (!a || a->type != YN_SCALAR) continue;
+        for (size_t j = 0; j < i; j++) {
+            const ynode *b = mn->items[j];
+            if (b->type == YN_MAP && b->n == 1) b = ynode_get(b, "file");
+            if (b && b->type == YN_SCALAR && !strcmp(a->str, b->str))
+                return cm_error(x->c.d, x->c.file, a->line, a->col, "member file '%s' given twice (also at "
+                                "line %u, column %u)", a->str, b->line, b->col);
+        }
+    }
     if (!(p->members = calloc(mn->n, sizeof *p->members))) return cm_ioerror(x->c.d, x->c.file, "out of memory");
     int bad = 0;
     for (size_t i = 0; i < mn->n; i++) {
@@ -338,6 +360,19 @@ static int parse_members(const pctx *x, const ynode *mn, cm_profile *p)
     return bad ? -1 : 0;
 }
 
+/* A sector or region name as a top-level key is an indentation slip:
+ *   sectors:
+ *   packaging: 0.8      <- meant under sectors */
+static const char *misplaced_key(const char *key, const void *ctx)
+{
+    const cm_dataset *ds = ctx;
+    if (cm_sector_find(&ds->tax, key) != CM_NONE)
+        return "it is a sector; did you mean to indent it under 'sectors:'?";
+    if (cm_region_find(&ds->tax, key) != CM_NONE)
+        return "it is a region; did you mean to indent it under 'regions:'?";
+    return NULL;
+}
+
 static int parse_profile(const pctx *x, const ynode *root, cm_profile *p, const char *default_id,
                          const cm_profile *parent)
 {
@@ -355,7 +390,7 @@ static int parse_profile(const pctx *x, const ynode *root, cm_profile *p, const 
     p->line = root->line;
     struct stat st;
     if (stat(c->file, &st) == 0) p->mtime = st.st_mtime;
-    yf_check_keys(c, root, profile_keys, x->member ? "member profile" : "profile");
+    yf_check_keys_hint(c, root, profile_keys, x->member ? "member profile" : "profile", misplaced_key, x->ds);
     yf_str(c, root, "name", true, &p->name);
     if (yf_str(c, root, "id", false, &p->id) == 0 && p->id) {
         bool ok = *p->id != '\0';

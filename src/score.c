@@ -14,6 +14,7 @@
 #include <uthash.h>
 
 #include "ascii.h"
+#include "files.h"
 
 #define SEEK_WEIGHT 0.7        /* a sought sector counts 0.7 of a sector the cluster is in */
 #define HIER_DECAY 0.5         /* similarity halves with each step to a common ancestor */
@@ -556,12 +557,15 @@ oom:
 
 /* ---- queries ----------------------------------------------------------------------- */
 
-typedef struct qtok_ctx { char **v; size_t n, cap; int oom; } qtok_ctx;
+typedef struct qtok_ctx { char **v; size_t n, cap; int oom; cm_nameset seen; } qtok_ctx;
 
 static void add_query_term(qtok_ctx *q, const char *t)
 {
-    for (size_t i = 0; i < q->n; i++)
-        if (!strcmp(q->v[i], t)) return;
+    /* Duplicates by a hash set, not a scan of the tokens so far: a 1 MiB profile holds
+     * some 200,000 distinct tokens, and the scan took minutes (issue 17, class 2). */
+    int fresh = cm_nameset_take(&q->seen, t);
+    if (fresh < 0) { q->oom = 1; return; }
+    if (!fresh) return;
     if (q->n == q->cap) {
         size_t cap = q->cap ? q->cap * 2 : 8;
         char **v = realloc(q->v, cap * sizeof *v);
@@ -748,6 +752,7 @@ int cm_query_init(cm_query *q, const cm_model *m, const cm_profile *p, const dou
     qtok_ctx qt = { 0 };
     for (size_t i = 0; i < p->nkeywords; i++) item_terms(p->keywords[i], &qt);
     for (size_t i = 0; i < p->nterms; i++) item_terms(p->terms[i], &qt);
+    cm_nameset_release(&qt.seen);
     q->kwtokens = qt.v;
     q->nkw = qt.n;
     if (qt.oom) goto oom;

@@ -390,29 +390,6 @@ static const ynode *get_list(const yctx *c, const ynode *root, const char *key)
     return l;
 }
 
-static bool valid_id(const char *s)
-{
-    if (!*s) return false;
-    for (const char *p = s; *p; p++)
-        if (!(cm_is_lower(*p) || cm_is_digit(*p) ||
-              (*p == '-' && p != s && p[1] && p[1] != '-')))
-            return false;
-    return true;
-}
-
-static int read_id(const yctx *c, const ynode *e, char **out)
-{
-    if (yf_str(c, e, "id", true, out) != 0) return -1;
-    if (!valid_id(*out)) {
-        const ynode *n = ynode_get(e, "id");
-        cm_error(c->d, c->file, n->line, n->col, "id '%s' must be kebab-case: a-z, 0-9 and single hyphens", *out);
-        free(*out);
-        *out = NULL;
-        return -1;
-    }
-    return 0;
-}
-
 static int load_sectors(cm_taxonomy *t, const char *dir, cm_diags *d)
 {
     ydoc_stream *s = NULL;
@@ -437,7 +414,7 @@ static int load_sectors(cm_taxonomy *t, const char *dir, cm_diags *d)
         const ynode *e = list->items[i];
         cm_sector *sec = &t->sectors[t->nsectors];
         if (yf_expect_map(&c, e, "a sector") || yf_check_keys(&c, e, keys, "sector")) continue;
-        if (read_id(&c, e, &sec->id) || yf_str(&c, e, "label", true, &sec->label) ||
+        if (yf_id(&c, e, &sec->id) || yf_str(&c, e, "label", true, &sec->label) ||
             yf_strlist(&c, e, "aliases", false, &sec->aliases, &sec->naliases) ||
             yf_strlist(&c, e, "aliases-zh", false, &sec->aliases_zh, &sec->naliases_zh)) {
             free(sec->id); free(sec->label); yf_strlist_free(sec->aliases, sec->naliases);
@@ -660,7 +637,7 @@ static void read_region_section(cm_taxonomy *t, const yctx *c, const ynode *list
         r->level = sct == SEC_DIVISION ? CM_REG_CITY : (cm_region_level)sct;
         r->province = r->parent = r->macro = CM_NONE;
         char *srcs = NULL;
-        if (read_id(c, e, &r->id) || yf_str(c, e, "name", true, &r->name) ||
+        if (yf_id(c, e, &r->id) || yf_str(c, e, "name", true, &r->name) ||
             yf_str(c, e, "zh-hans", false, &r->zh_hans) || yf_str(c, e, "zh-hant", false, &r->zh_hant) ||
             yf_str(c, e, sct == SEC_PROV ? "type" : "level", false, &r->subtype) ||
             yf_str(c, e, "source", true, &srcs) || read_code(c, e, r) ||
@@ -886,7 +863,7 @@ static int load_priorities(cm_taxonomy *t, const char *dir, cm_diags *d)
         cm_programme *p = &t->programmes[t->nprogrammes];
         char *src = NULL;
         if (yf_expect_map(&c, e, "a programme") || yf_check_keys(&c, e, kprog, "programme")) continue;
-        if (read_id(&c, e, &p->id) || yf_str(&c, e, "name", true, &p->name) || yf_str(&c, e, "source", true, &src)) {
+        if (yf_id(&c, e, &p->id) || yf_str(&c, e, "name", true, &p->name) || yf_str(&c, e, "source", true, &src)) {
             free(p->id); free(p->name); free(src); memset(p, 0, sizeof *p);
             continue;
         }
@@ -914,7 +891,7 @@ static int load_priorities(cm_taxonomy *t, const char *dir, cm_diags *d)
         cm_priority *q = &t->priorities[t->npriorities];
         char *src = NULL, *prog = NULL;
         if (yf_expect_map(&c, e, "a priority") || yf_check_keys(&c, e, kprio, "priority")) continue;
-        if (read_id(&c, e, &q->id) || yf_str(&c, e, "label", true, &q->label) ||
+        if (yf_id(&c, e, &q->id) || yf_str(&c, e, "label", true, &q->label) ||
             yf_str(&c, e, "source", true, &src) || yf_str(&c, e, "programme", true, &prog)) {
             free(q->id); free(q->label); free(src); free(prog); memset(q, 0, sizeof *q);
             continue;
@@ -987,7 +964,7 @@ static int load_goals(cm_taxonomy *t, const char *dir, cm_diags *d)
         const ynode *e = gl->items[i];
         cm_goal *g = &t->goals[t->ngoals];
         if (yf_expect_map(&c, e, "a goal") || yf_check_keys(&c, e, kg, "goal")) continue;
-        if (read_id(&c, e, &g->id) || yf_str(&c, e, "label", true, &g->label)) {
+        if (yf_id(&c, e, &g->id) || yf_str(&c, e, "label", true, &g->label)) {
             free(g->id); free(g->label); memset(g, 0, sizeof *g);
             continue;
         }
@@ -1072,7 +1049,7 @@ static int load_notes(cm_taxonomy *t, const char *dir, cm_diags *d)
         char *src = NULL, **kinds = NULL;
         size_t nk = 0;
         if (yf_expect_map(&c, e, "a note") || yf_check_keys(&c, e, kn, "note")) continue;
-        if (read_id(&c, e, &n->id) || yf_str(&c, e, "title", true, &n->title) ||
+        if (yf_id(&c, e, &n->id) || yf_str(&c, e, "title", true, &n->title) ||
             yf_str(&c, e, "text", true, &n->text) || yf_str(&c, e, "link", false, &n->link) ||
             yf_str(&c, e, "source", true, &src) || yf_strlist(&c, e, "kinds", false, &kinds, &nk)) {
             free(n->id); free(n->title); free(n->text); free(n->link); free(src);

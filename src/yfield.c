@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "suggest.h"
 
 /* The shortest decimal that reads back as x, so a refused value is shown as written:
@@ -21,6 +22,12 @@ const char *yf_fmt_num(double x, char buf[32])
 
 int yf_check_keys(const yctx *c, const ynode *map, const char *const *allowed, const char *what)
 {
+    return yf_check_keys_hint(c, map, allowed, what, NULL, NULL);
+}
+
+int yf_check_keys_hint(const yctx *c, const ynode *map, const char *const *allowed, const char *what,
+                       const char *(*hint)(const char *key, const void *ctx), const void *ctx)
+{
     int bad = 0;
     size_t na = 0;
     while (allowed[na]) na++;
@@ -29,8 +36,11 @@ int yf_check_keys(const yctx *c, const ynode *map, const char *const *allowed, c
         size_t j = 0;
         while (j < na && strcmp(allowed[j], k->str) != 0) j++;
         if (j < na) continue;
+        const char *h = hint ? hint(k->str, ctx) : NULL;
         const char *s = cm_suggest_among(allowed, na, k->str);
-        if (s)
+        if (h)
+            cm_error(c->d, c->file, k->line, k->col, "unknown key '%s' in %s: %s", k->str, what, h);
+        else if (s)
             cm_error(c->d, c->file, k->line, k->col, "unknown key '%s' in %s (did you mean '%s'?)",
                      k->str, what, s);
         else
@@ -109,6 +119,17 @@ int yf_strlist(const yctx *c, const ynode *map, const char *key, bool required,
     return 0;
 }
 
+/* "0,5" is a decimal comma: say so, rather than only "not a string". */
+static const char *decimal_comma(const ynode *n)
+{
+    if (n->type != YN_SCALAR || n->quoted) return "";
+    const char *comma = strchr(n->str, ',');
+    if (!comma || comma == n->str || strchr(comma + 1, ',')) return "";
+    for (const char *p = n->str; *p; p++)
+        if (p != comma && !(*p >= '0' && *p <= '9')) return "";
+    return " (use a decimal point, not a comma)";
+}
+
 int yf_num(const yctx *c, const ynode *map, const char *key, bool required,
            double lo, double hi, double *out, bool *present)
 {
@@ -117,8 +138,8 @@ int yf_num(const yctx *c, const ynode *map, const char *key, bool required,
     if (!n || ynode_is_null(n)) return required ? missing(c, map, key) : 0;
     double x;
     if (!ynode_double(n, &x))
-        return cm_error(c->d, c->file, n->line, n->col, "'%s' must be a number, not %s",
-                        key, ynode_kind(n));
+        return cm_error(c->d, c->file, n->line, n->col, "'%s' must be a number, not %s%s",
+                        key, ynode_kind(n), decimal_comma(n));
     if (!isfinite(x))
         return cm_error(c->d, c->file, n->line, n->col, "'%s' must be a finite number", key);
     char b[32];
@@ -127,6 +148,28 @@ int yf_num(const yctx *c, const ynode *map, const char *key, bool required,
                         key, yf_fmt_num(x, b), lo, hi);
     *out = x;
     if (present) *present = true;
+    return 0;
+}
+
+static bool valid_id(const char *s)
+{
+    if (!*s) return false;
+    for (const char *p = s; *p; p++)
+        if (!(cm_is_lower(*p) || cm_is_digit(*p) || (*p == '-' && p != s && p[1] && p[1] != '-')))
+            return false;
+    return true;
+}
+
+int yf_id(const yctx *c, const ynode *map, char **out)
+{
+    if (yf_str(c, map, "id", true, out) != 0) return -1;
+    if (!valid_id(*out)) {
+        const ynode *n = ynode_get(map, "id");
+        cm_error(c->d, c->file, n->line, n->col, "id '%s' must be kebab-case: a-z, 0-9 and single hyphens", *out);
+        free(*out);
+        *out = NULL;
+        return -1;
+    }
     return 0;
 }
 
@@ -147,7 +190,8 @@ int yf_weight(const yctx *c, const ynode *n, const char *what, double *out)
         return cm_error(c->d, c->file, n->line, n->col, "weight of %s is missing", what);
     if (!ynode_double(n, &x))
         return cm_error(c->d, c->file, n->line, n->col,
-                        "weight of %s must be a number in (0, 1], not %s", what, ynode_kind(n));
+                        "weight of %s must be a number in (0, 1], not %s%s", what, ynode_kind(n),
+                        decimal_comma(n));
     if (!isfinite(x))
         return cm_error(c->d, c->file, n->line, n->col,
                         "weight of %s must be a finite number in (0, 1]", what);

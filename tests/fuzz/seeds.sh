@@ -1,13 +1,14 @@
 #!/bin/sh
 # seeds.sh OUT: fill the seed corpora from files already in the repository (nothing is
 # copied into git): OUT/profile gets every profile in profiles/, tests/cli/ and tests/eval/,
-# OUT/partners every data/partners file plus the vocabulary files (for their structure),
+# OUT/rank the same profiles, OUT/weights data/weights.yaml and the golden cases' weights
+# files, OUT/partners every data/partners file plus the vocabulary files (for their structure),
 # OUT/vocab each vocabulary file behind the byte that selects it (see fuzz_vocab.c).
 # Files are named by content hash, so running it again adds nothing twice.
 set -eu
 out=${1:?usage: seeds.sh OUTDIR}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-mkdir -p "$out/profile" "$out/partners" "$out/vocab"
+mkdir -p "$out/profile" "$out/partners" "$out/vocab" "$out/rank" "$out/weights"
 add() {   # dir file...
     d=$1; shift
     for f in "$@"; do
@@ -19,6 +20,11 @@ add() {   # dir file...
 }
 add "$out/profile" $(find "$root/profiles" "$root/tests/cli" "$root/tests/eval" "$root/docs" \
     -name '*.yaml' -o -name '*.yml' 2>/dev/null | sort)
+# rank: the same profiles (the ones that validate reach the engine)
+add "$out/rank" $(find "$root/profiles" "$root/tests/cli" "$root/tests/eval" \
+    -name '*.yaml' -o -name '*.yml' 2>/dev/null | sort)
+# weights: data/weights.yaml and every weights file of the golden cases
+add "$out/weights" "$root/data/weights.yaml" $(find "$root/tests/cli" -name 'w*.yaml' 2>/dev/null | sort)
 add "$out/partners" "$root"/data/partners/*.yaml "$root"/data/*.yaml
 # Small inputs mutate faster: each partner record alone, as a partners file of its own.
 tmp=$(mktemp -d)

@@ -20,6 +20,10 @@ sectors: [ICT, Packaging]
 regions: [GUANGDONG, Shanghai]
 keywords: [INTERNET, Printing, LIGHTING]
 YAML
+# Under ASan, glibc leaks 28 bytes (__argz_add_sep) while it loads a locale from LOCPATH;
+# that is not clustermatch's, so it alone is suppressed (a leak of ours still fails).
+printf 'leak:__argz_add_sep\n' >lsan.supp
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$T/lsan.supp:print_suppressions=0"
 fail=0
 for cmd in "validate p.yaml" "rank --top 5 --format csv p.yaml" "explain p.yaml zhongshan-packaging"; do
     LC_ALL=C.UTF-8 "$CM_BIN" $cmd >c.out 2>c.err; c=$?
