@@ -4,7 +4,7 @@
 #      symbol B's defines; that graph (from nm over the objects of the build) has no cycle.
 #   2. One table per vocabulary list: the partner kinds and the score components are
 #      spelled as a list only in their X-macro tables (include/taxonomy.h, include/dataset.h).
-#   3. Nothing in the build or the tests reaches outside the checkout (../shared).
+#   3. Nothing in the build or the tests reaches outside the checkout (the shared folder beside it).
 set -eu
 ROOT=${CM_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${CM_BUILD:-$ROOT/build}
@@ -65,5 +65,5 @@ out=$(grep -rn '\.\./shared' Makefile mk src include tests tools 2>/dev/null | g
 [ -z "$out" ] || bad "reaches outside the checkout:
 $out"
 
-[ $fail = 0 ] && echo "ok: vocabulary lists spelled once; nothing reaches ../shared"
+[ $fail = 0 ] && echo "ok: vocabulary lists spelled once; nothing reaches outside the checkout"
 exit $fail
