@@ -24,16 +24,9 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/cmserve.XXXXXX")
 PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$T"' EXIT
 
-"$BIN" serve --listen 127.0.0.1:0 2>"$T/err" &
-PID=$!
-U=
-i=0
-while [ $i -lt 300 ] && [ -z "$U" ]; do
-    U=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$T/err" | head -1 || true)
-    [ -n "$U" ] || sleep 0.1
-    i=$((i + 1))
-done
-[ -n "$U" ] || { cat "$T/err" >&2; echo "bench: serve did not start" >&2; exit 1; }
+CM_BIN=$BIN
+. "$ROOT/tests/sh/lib-serve.sh"
+serve_start "$T/err"
 port=${U##*:}
 echo "clustermatch serve load test: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
 # The server's own CPU time (user + system, clock ticks from /proc) around each run: the

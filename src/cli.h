@@ -63,11 +63,11 @@ int cli_load_dataset(const cm_cli *cli, cm_dataset *ds);
  * Returns 0 with the value in *x (and, for a whole number, exactly in *u if `u` is not
  * NULL: seeds use all 64 bits), or -1 and prints nothing. */
 int cli_number(const char *s, bool whole, double lo, double hi, double *x, unsigned long long *u);
-/* cli_number for option `opt` of `cmd`; on a bad value prints "OPT wants a whole number
- * from LO to HI, not 'S'" and returns -1. */
 /* A comma-separated list of names for option `opt`: none empty (`--kind ,`, `--weight ''`
  * are usage errors, reported here). Returns 0 or -1. */
 int cli_list_ok(const char *cmd, const char *opt, const char *list);
+/* cli_number for option `opt` of `cmd`; on a bad value prints "OPT wants a whole number
+ * from LO to HI, not 'S'" and returns -1. */
 int cli_number_opt(const char *cmd, const char *opt, const char *s, bool whole, double lo, double hi,
                    double *x, unsigned long long *u);
 

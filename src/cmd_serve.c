@@ -40,14 +40,12 @@ static int on_opt(int val, const char *arg, void *ctx)
     return 0;
 }
 
+/* --threads and --timeout through the one number parser of the command line. */
 static int parse_count(const char *opt, const char *s, unsigned lo, unsigned hi, unsigned *out)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || errno || v < (long)lo || v > (long)hi)
-        return cli_usage_error("serve", "--%s wants a whole number from %u to %u, not '%s'", opt, lo, hi, s);
-    *out = (unsigned)v;
+    double x;
+    if (cli_number_opt("serve", opt, s, true, lo, hi, &x, NULL)) return -1;
+    *out = (unsigned)x;
     return 0;
 }
 
@@ -71,8 +69,8 @@ int cmd_serve(int argc, char **argv, cm_cli *cli)
     if (first < 0) return CM_EXIT_USAGE;
     if (first < argc) return cli_usage_error("serve", "unexpected argument '%s'", argv[first]);
     cm_serve_opts so = { .listen = sc.listen ? sc.listen : "127.0.0.1:8080", .log = log_line };
-    if (sc.threads && parse_count("threads", sc.threads, 1, 64, &so.threads)) return CM_EXIT_USAGE;
-    if (sc.timeout && parse_count("timeout", sc.timeout, 1, 3600, &so.timeout)) return CM_EXIT_USAGE;
+    if (sc.threads && parse_count("--threads", sc.threads, 1, 64, &so.threads)) return CM_EXIT_USAGE;
+    if (sc.timeout && parse_count("--timeout", sc.timeout, 1, 3600, &so.timeout)) return CM_EXIT_USAGE;
     {
         char host[256];
         unsigned port;

@@ -123,18 +123,35 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *
 
 /* ---- responses ------------------------------------------------------------------------- */
 
+/* The headers every response carries, whatever produced it. */
+static void add_headers(struct MHD_Response *resp, const char *type, bool cache)
+{
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(resp, "Content-Security-Policy", csp);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache ? "max-age=300" : "no-store");
+}
+
+/* A response from memory that outlives the server's requests (assets, the vocabulary). */
+static enum MHD_Result send_static(struct MHD_Connection *c, const void *data, size_t len, const char *type)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
+    if (!resp) return MHD_NO;
+    add_headers(resp, type, true);
+    enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_OK, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
 static enum MHD_Result send_page(sv_req *r, struct MHD_Connection *c, sv_page *p, bool cache)
 {
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(p->len, p->body, MHD_RESPMEM_MUST_FREE);
     if (!resp) { sv_page_release(p); return MHD_NO; }
     p->body = NULL;                  /* libmicrohttpd frees it */
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, p->type);
-    MHD_add_response_header(resp, "Content-Security-Policy", csp);
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache ? "max-age=300" : "no-store");
+    add_headers(resp, p->type, cache);
     if (p->disposition) MHD_add_response_header(resp, "Content-Disposition", p->disposition);
     if (p->status == MHD_HTTP_METHOD_NOT_ALLOWED)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
@@ -207,30 +224,12 @@ static enum MHD_Result answer_get(sv_req *r, struct MHD_Connection *c, const cha
         return send_page(r, c, &empty, true);
     }
     case R_VOCAB: {
-        struct MHD_Response *resp = MHD_create_response_from_buffer(
-            r->s->ctx.vocab_len, r->s->ctx.vocab_json, MHD_RESPMEM_PERSISTENT);
-        if (!resp) return MHD_NO;
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
-        MHD_add_response_header(resp, "Content-Security-Policy", csp);
-        MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "max-age=300");
-        enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_OK, resp);
-        MHD_destroy_response(resp);
-        return ok;
+        return send_static(c, r->s->ctx.vocab_json, r->s->ctx.vocab_len, "application/json; charset=utf-8");
     }
     case R_ASSET: {
         sv_asset a;
         if (!sv_asset_find(url, &a)) return MHD_NO;
-        struct MHD_Response *resp =
-            MHD_create_response_from_buffer(a.len, (void *)a.data, MHD_RESPMEM_PERSISTENT);
-        if (!resp) return MHD_NO;
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, a.type);
-        MHD_add_response_header(resp, "Content-Security-Policy", csp);
-        MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "max-age=300");
-        enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_OK, resp);
-        MHD_destroy_response(resp);
-        return ok;
+        return send_static(c, a.data, a.len, a.type);
     }
     default:
         return MHD_NO;

@@ -24,19 +24,8 @@ check() {   # check DESCRIPTION COMMAND...
     if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=$((fail + 1)); fi
 }
 
-start() {   # start ARGS... : serve on a free loopback port; sets PID and U (no trailing /)
-    "$CM_BIN" serve --listen 127.0.0.1:0 "$@" 2>"$T/serve.err" &
-    PID=$!
-    U=
-    i=0
-    while [ $i -lt 600 ] && [ -z "$U" ]; do
-        U=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$T/serve.err" | head -1 || true)
-        kill -0 "$PID" 2>/dev/null || { cat "$T/serve.err"; echo "FAIL: serve exited"; exit 1; }
-        [ -n "$U" ] || sleep 0.1
-        i=$((i + 1))
-    done
-    [ -n "$U" ] || { echo "FAIL: serve did not start"; exit 1; }
-}
+. "$ROOT/tests/sh/lib-serve.sh"
+start() { serve_start "$T/serve.err" "$@"; }   # start ARGS...: sets PID and U
 
 stop() {   # stop: SIGTERM, wait, return the exit status
     kill -TERM "$PID"

@@ -57,17 +57,8 @@ printf 'name: Bad\nsectors:\n  packag: 1\nregions: [shaanxii]\n' >"$T/bad.yaml"
 errors=$(grep ': error: ' "$T/validate.err" | python3 -c 'import json,sys; print(json.dumps([l.rstrip("\n") for l in sys.stdin]))')
 echo "expect: top \"$top\", $hits rows; errors $errors"
 
-"$CM_BIN" serve --listen 127.0.0.1:0 2>"$T/serve.err" &
-PID=$!
-U=
-i=0
-while [ $i -lt 600 ] && [ -z "$U" ]; do
-    U=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$T/serve.err" | head -1 || true)
-    kill -0 "$PID" 2>/dev/null || { cat "$T/serve.err"; echo "FAIL: serve exited"; exit 1; }
-    [ -n "$U" ] || sleep 0.1
-    i=$((i + 1))
-done
-[ -n "$U" ] || { echo "FAIL: serve did not start"; exit 1; }
+. "$ROOT/tests/sh/lib-serve.sh"
+serve_start "$T/serve.err"
 
 st=0
 CM_URL=$U CM_OUT=$OUT CHROMIUM=$CHROMIUM \
