@@ -55,6 +55,9 @@ check "css charset" test "$(hdr Content-Type)" = "text/css; charset=utf-8"
 check "app.js" test "$(code "$U/app.js")" = 200
 check "js charset" test "$(hdr Content-Type)" = "text/javascript; charset=utf-8"
 check "app.js is the file in web/" cmp -s "$T/body" "$ROOT/web/app.js"
+check "assets carry the same security headers as pages" sh -c '
+    grep -qi "^x-frame-options: DENY" "$1" && grep -qi "^referrer-policy: no-referrer" "$1" &&
+    grep -qi "^x-content-type-options: nosniff" "$1"' _ "$T/head"
 check "vocab.json" test "$(code "$U/vocab.json")" = 200
 check "json charset" test "$(hdr Content-Type)" = "application/json; charset=utf-8"
 check "vocab has Shanxi and Shaanxi apart" python3 -c '
