@@ -4,8 +4,8 @@
 # shipped examples (profiles/examples/*.yaml, profiles/escp-4i/) and validate on every bad
 # profile of tests/cli/, and fails on any memory error or leak:
 #   valgrind --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99
-# A run must also end with the exit status it is expected to have. About a minute on two
-# cores; VALGRIND_QUICK=1 ranks only three profiles of each set.
+# A run must also end with the exit status it is expected to have. About five minutes on
+# two cores with the full dataset; VALGRIND_QUICK=1 ranks only three profiles of each set.
 # Exit 0 all clean, 1 a failure (its valgrind log printed), 77 valgrind not installed.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
