@@ -48,6 +48,9 @@ int cm_ioerror(cm_diags *d, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void cm_warn(cm_diags *d, const char *file, unsigned line, unsigned col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Append a note: how an input was understood, where it could have been read otherwise. */
+void cm_info(cm_diags *d, const char *file, unsigned line, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* Print every diagnostic to `out`. With `show_source`, each located message is followed by
  * its source line (read again from the file, tabs kept) and a caret under the column. */

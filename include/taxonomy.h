@@ -69,6 +69,8 @@ typedef struct cm_region {
     size_t province;                 /* provinces and cities: the province index; else CM_NONE */
     size_t parent;                   /* cities: enclosing city, or CM_NONE */
     size_t macro;                    /* provinces and cities: macro-region index */
+    size_t distinct_from;            /* provinces: the one readers take it for (Shanxi and
+                                        Shaanxi), or CM_NONE; users are told which was meant */
     bool world_class;                /* city clusters only */
     size_t *members;  size_t nmembers;  /* city clusters: member provinces and cities */
     double lat, lon;  bool has_coords, approximate;
@@ -143,6 +145,11 @@ char *cm_region_miss(const cm_taxonomy *t, const char *what, const char *name);
 /* One line a user can tell a region by: "Yuncheng 运城, prefecture-level division in Shanxi
  * 山西". Writes at most `cap` bytes to `buf` (always terminated) and returns `buf`. */
 const char *cm_region_describe(const cm_taxonomy *t, size_t idx, char *buf, size_t cap);
+
+/* For a region easily taken for another (Shanxi 山西, Shaanxi 陕西): "'Shanxi' is understood
+ * as Shanxi 山西, not Shaanxi 陕西", written to `buf` (at most `cap` bytes), which is
+ * returned; NULL for any other region. `as_written` is the user's spelling. */
+const char *cm_region_understood(const cm_taxonomy *t, size_t idx, const char *as_written, char *buf, size_t cap);
 
 /* Vocabulary for did-you-mean: which table to search. */
 typedef enum { CM_VOCAB_SECTOR, CM_VOCAB_REGION, CM_VOCAB_PRIORITY, CM_VOCAB_GOAL } cm_vocab;

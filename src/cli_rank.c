@@ -121,6 +121,9 @@ int cli_rank_finish(const char *cmd, cm_rank_cli *r, const cm_dataset *ds)
         free(m);
         return rc;
     }
+    char said[256];
+    if (r->region && cm_region_understood(t, o->region, r->region, said, sizeof said))
+        fprintf(stderr, "clustermatch %s: note: --region %s\n", cmd, said);
     if (r->sector && (o->sector = cm_sector_find(t, r->sector)) == CM_NONE) {
         const char *sug = cm_suggest(t, CM_VOCAB_SECTOR, r->sector);
         return sug ? cli_usage_error(cmd, "unknown sector '%s' (did you mean '%s'?)", r->sector, sug)

@@ -85,6 +85,14 @@ void cm_warn(cm_diags *d, const char *file, unsigned line, unsigned col, const c
     va_end(ap);
 }
 
+void cm_info(cm_diags *d, const char *file, unsigned line, unsigned col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vadd(d, CM_SEV_NOTE, CM_FAIL_INPUT, file, line, col, fmt, ap);
+    va_end(ap);
+}
+
 void cm_diags_move(cm_diags *dst, cm_diags *src)
 {
     for (size_t i = 0; i < src->n; i++) {
@@ -93,6 +101,8 @@ void cm_diags_move(cm_diags *dst, cm_diags *src)
             cm_ioerror(dst, g->file, "%s", g->msg);
         else if (g->sev == CM_SEV_ERROR)
             cm_error(dst, g->file, g->line, g->col, "%s", g->msg);
+        else if (g->sev == CM_SEV_NOTE)
+            cm_info(dst, g->file, g->line, g->col, "%s", g->msg);
         else
             cm_warn(dst, g->file, g->line, g->col, "%s", g->msg);
     }

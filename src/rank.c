@@ -107,6 +107,20 @@ static const char *level_name(const cm_region *r)
     }
 }
 
+/* A region's name as the explanation writes it: "Shanxi 山西 (not Shaanxi 陕西)" for a
+ * province readers take for another, else its name. */
+static const char *region_words(const cm_taxonomy *t, const cm_region *R, char *buf, size_t cap)
+{
+    if (R->distinct_from == CM_NONE) {
+        snprintf(buf, cap, "%s", R->name);
+        return buf;
+    }
+    const cm_region *o = &t->regions[R->distinct_from];
+    snprintf(buf, cap, "%s%s%s (not %s%s%s)", R->name, R->zh_hans ? " " : "", R->zh_hans ? R->zh_hans : "", o->name,
+             o->zh_hans ? " " : "", o->zh_hans ? o->zh_hans : "");
+    return buf;
+}
+
 static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t max_sector_pairs)
 {
     const cm_dataset *ds = m->ds;
@@ -154,17 +168,21 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
         if (r != CM_NONE) {
             /* Say what is true of the place: inside the region, elsewhere in its province,
              * or in the same macro-region (not "near": East China runs from Shandong to
-             * Fujian). */
+             * Fujian). A province readers take for another is named with both (Shanxi 山西,
+             * not Shaanxi 陕西). */
             const cm_region *R = &t->regions[r], *P = &t->regions[pa->province];
             double match = cm_region_match(t, r, pa), pts = 100.0 * q->w[CM_C_REGION] * v;
+            char rn[160], pn[160];
+            region_words(t, R, rn, sizeof rn);
+            region_words(t, P, pn, sizeof pn);
             if (match >= 1.0 && R->world_class)
-                add_reason(h, CM_C_REGION, pts, "region: in %s, a prioritised world-class city cluster", R->name);
+                add_reason(h, CM_C_REGION, pts, "region: in %s, a prioritised world-class city cluster", rn);
             else if (match >= 1.0)
-                add_reason(h, CM_C_REGION, pts, "region: in %s (%s)", R->name, level_name(R));
+                add_reason(h, CM_C_REGION, pts, "region: in %s (%s)", rn, level_name(R));
             else if (match >= 0.5)
-                add_reason(h, CM_C_REGION, pts, "region: elsewhere in %s, the province of %s", P->name, R->name);
+                add_reason(h, CM_C_REGION, pts, "region: elsewhere in %s, the province of %s", pn, rn);
             else if (P->macro != CM_NONE)
-                add_reason(h, CM_C_REGION, pts, "region: %s, in %s like %s", P->name, t->regions[P->macro].name, R->name);
+                add_reason(h, CM_C_REGION, pts, "region: %s, in %s like %s", pn, t->regions[P->macro].name, rn);
         }
     }
     if (q->w[CM_C_POLICY] > 0) {

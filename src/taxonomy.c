@@ -245,6 +245,16 @@ const char *cm_region_describe(const cm_taxonomy *t, size_t idx, char *buf, size
     return buf;
 }
 
+const char *cm_region_understood(const cm_taxonomy *t, size_t idx, const char *as_written, char *buf, size_t cap)
+{
+    const cm_region *r = &t->regions[idx];
+    if (r->distinct_from == CM_NONE) return NULL;
+    const cm_region *o = &t->regions[r->distinct_from];
+    snprintf(buf, cap, "'%s' is understood as %s %s, not %s %s", as_written, r->name, r->zh_hans ? r->zh_hans : "",
+             o->name, o->zh_hans ? o->zh_hans : "");
+    return buf;
+}
+
 /* Append to a growing message; returns false when out of memory. */
 static bool msg_add(char **m, size_t *len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static bool msg_add(char **m, size_t *len, const char *fmt, ...)
@@ -622,7 +632,8 @@ static void read_region_section(cm_taxonomy *t, const yctx *c, const ynode *list
 {
     static const char *const kmacro[] = { "id", "name", "aliases", "pinyin", "zh-hans", "zh-hant", "source", NULL };
     static const char *const kprov[] = { "id", "name", "type", "macro-region", "pinyin", "zh-hans", "zh-hant",
-                                         "aliases", "lat", "lon", "approximate", "source", "capital", NULL };
+                                         "aliases", "lat", "lon", "approximate", "source", "capital",
+                                         "distinct-from", NULL };
     static const char *const kcity[] = { "id", "name", "level", "province", "parent", "code", "pinyin", "zh-hans",
                                          "zh-hant", "aliases", "lat", "lon", "approximate", "source", NULL };
     static const char *const kclus[] = { "id", "name", "world-class", "provinces", "cities", "aliases",
@@ -635,7 +646,7 @@ static void read_region_section(cm_taxonomy *t, const yctx *c, const ynode *list
         if (yf_expect_map(c, e, what[sct]) || yf_check_keys(c, e, kk[sct], what[sct])) continue;
         cm_region *r = &t->regions[t->nregions];
         r->level = sct == SEC_DIVISION ? CM_REG_CITY : (cm_region_level)sct;
-        r->province = r->parent = r->macro = CM_NONE;
+        r->province = r->parent = r->macro = r->distinct_from = CM_NONE;
         char *srcs = NULL;
         if (yf_id(c, e, &r->id) || yf_str(c, e, "name", true, &r->name) ||
             yf_str(c, e, "zh-hans", false, &r->zh_hans) || yf_str(c, e, "zh-hant", false, &r->zh_hant) ||
@@ -717,6 +728,9 @@ static int load_regions(cm_taxonomy *t, const char *dir, cm_diags *d)
             r->macro = region_ref(t, ci, ynode_get(e, "macro-region"), "macro-region", CM_REG_MACRO, "macro-region");
             if (!ynode_get(e, "macro-region"))
                 cm_error(d, ci->file, e->line, e->col, "missing required key 'macro-region'");
+            const ynode *df = ynode_get(e, "distinct-from");
+            if (df && !ynode_is_null(df))
+                r->distinct_from = region_ref(t, ci, df, "distinct-from", CM_REG_PROVINCE, "a province");
         } else if (r->level == CM_REG_CITY) {
             if (!ynode_get(e, "province"))
                 cm_error(d, ci->file, e->line, e->col, "missing required key 'province'");
