@@ -177,6 +177,11 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
             region_words(t, P, pn, sizeof pn);
             if (match >= 1.0 && R->world_class)
                 add_reason(h, CM_C_REGION, pts, "region: in %s, a prioritised world-class city cluster", rn);
+            else if (match >= 1.0 && R->distinct_from != CM_NONE)   /* in Shanxi 山西 (province; not Shaanxi 陕西) */
+                add_reason(h, CM_C_REGION, pts, "region: in %s%s%s (%s; not %s%s%s)", R->name, R->zh_hans ? " " : "",
+                           R->zh_hans ? R->zh_hans : "", level_name(R), t->regions[R->distinct_from].name,
+                           t->regions[R->distinct_from].zh_hans ? " " : "",
+                           t->regions[R->distinct_from].zh_hans ? t->regions[R->distinct_from].zh_hans : "");
             else if (match >= 1.0)
                 add_reason(h, CM_C_REGION, pts, "region: in %s (%s)", rn, level_name(R));
             else if (match >= 0.5)
