@@ -362,7 +362,7 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
     }
     if (a.out && !*a.out) return cli_usage_error("batch", "--out wants a directory");
     int fmt = a.out && !a.r.format ? CM_FMT_CSV
-                                   : cli_pick_format("batch", a.r.format, NULL, !a.out && isatty(STDOUT_FILENO));
+                                   : cli_pick_format("batch", a.r.format, NULL, !a.out && (a.r.explain || isatty(STDOUT_FILENO)));
     if (fmt < 0) return CM_EXIT_USAGE;
     if (!a.out && !cm_format_streams((cm_format)fmt))
         return cli_usage_error("batch", "%s cannot be written to standard output; use --out DIR",

@@ -19,7 +19,10 @@ int cmd_rank(int argc, char **argv, cm_cli *cli)
     if (first + 1 < argc) return cli_usage_error("rank", "one profile file at a time (use 'batch' for several)");
     const char *path = argv[first];
     bool to_stdout = !r.output || !strcmp(r.output, "-");
-    int fmt = cli_pick_format("rank", r.format, r.output, to_stdout && isatty(STDOUT_FILENO));
+    /* An explicit --explain keeps the table when piped (rank --explain x.yaml | less): the
+     * tsv default for pipes has no room for explanations. */
+    int fmt = cli_pick_format("rank", r.format, r.output,
+                              to_stdout && (r.explain || isatty(STDOUT_FILENO)));
     if (fmt < 0) return CM_EXIT_USAGE;
     if (to_stdout && !cm_format_streams((cm_format)fmt))
         return cli_usage_error("rank", "%s cannot be written to standard output; use -o FILE", cm_format_names[fmt]);

@@ -58,82 +58,121 @@ static void put_reasons(cmx_buf *b, const cm_hit *h, size_t max, const char *sep
 
 /* ---- table ------------------------------------------------------------------------ */
 
+/* The table is read by a business person in a terminal, often 80 columns wide. Cells wrap
+ * (never truncate), and when the full row does not fit, the partner's type and the reasons
+ * move to a line of their own under the row, so the partner's name keeps its room. */
 enum { T_RANK, T_SCORE, T_STAB, T_KIND, T_NAME, T_ZH, T_PLACE, T_WHY, T_NCOLS };
 static const char *const t_head[T_NCOLS] = {
-    "#", "score", "stable", "kind", "name", "Chinese name", "province / city", "why",
+    "#", "Score", "Stable", "Type", "Partner", "Chinese name", "Province / City", "Why",
 };
 static const bool t_right[T_NCOLS] = { true, true, true, false, false, false, false, false };
-/* Narrowest a flexible column is shrunk to; 0 = fixed. */
-static const size_t t_min[T_NCOLS] = { 0, 0, 0, 0, 12, 6, 8, 10 };
+/* Narrowest a column is wrapped to, with everything in one row and on a separate line; 0 =
+ * fixed width. */
+static const size_t t_min_wide[T_NCOLS] = { 0, 0, 0, 0, 24, 12, 12, 24 };
+static const size_t t_min_narrow[T_NCOLS] = { 0, 0, 0, 0, 16, 8, 8, 0 };
 
-/* Write `s` in `w` columns: truncated with "…" if wider, padded unless `last`. */
-static void put_cell(FILE *out, const char *s, size_t w, bool right, bool last)
+/* The next line of `s` at most `w` columns wide: returns its length in bytes and sets `adv`
+ * to the bytes to skip to the next line. Breaks at spaces, and between wide (CJK)
+ * characters, which may break anywhere; a word wider than `w` is cut. */
+static size_t wrap_next(const char *s, size_t w, size_t *adv)
 {
-    size_t sw = cmx_display_width(s);
-    if (sw <= w) {
-        if (right) for (size_t i = sw; i < w; i++) fputc(' ', out);
-        fputs(s, out);
-        if (!right && !last) for (size_t i = sw; i < w; i++) fputc(' ', out);
-        return;
-    }
-    if (w == 0) return;
-    /* Keep whole codepoints while they fit in w - 1 columns, then the ellipsis. */
-    size_t len = strlen(s), i = 0, used = 0;
+    size_t len = strlen(s), i = 0, used = 0, brk = 0, brk_adv = 0;
     while (i < len) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
                                               (utf8proc_ssize_t)(len - i), &cp);
         size_t cw = 1;
-        if (k <= 0) k = 1;
+        if (k <= 0) { k = 1; cp = '?'; }
         else cw = utf8proc_charwidth(cp) > 0 ? (size_t)utf8proc_charwidth(cp) : 0;
-        if (used + cw > w - 1) break;
+        if (cp == ' ') { brk = i; brk_adv = i + 1; }
+        else if (cw == 2 && i > 0) { brk = i; brk_adv = i; }
+        if (cp != ' ' && used + cw > w && i > 0) {
+            if (brk > 0) { *adv = brk_adv; while (s[*adv] == ' ') (*adv)++; return brk; }
+            *adv = i;
+            return i;
+        }
         used += cw;
         i += (size_t)k;
     }
-    fwrite(s, 1, i, out);
-    fputs("\xe2\x80\xa6", out);              /* U+2026, one column */
-    used++;
-    if (!last) for (; used < w; used++) fputc(' ', out);
+    *adv = len;
+    while (len > 0 && s[len - 1] == ' ') len--;
+    return len;
 }
 
-/* Write "<indent><label padded to 8> text", word-wrapped to `width` columns (0 = no wrap). */
+/* Lines of `s` wrapped to `w` columns (w = 0: no wrapping). */
+static size_t wrap_count(const char *s, size_t w)
+{
+    if (!w || !*s) return 1;
+    size_t n = 0, adv;
+    while (*s) { wrap_next(s, w, &adv); s += adv ? adv : 1; n++; }
+    return n ? n : 1;
+}
+
+/* Write line `line` of `s` wrapped to `w` columns, padded to `w` unless `last`. */
+static void put_cell_line(FILE *out, const char *s, size_t w, size_t line, bool right,
+                          bool last)
+{
+    size_t n = strlen(s), adv = n;
+    if (w) {
+        for (size_t l = 0; l < line && *s; l++) { wrap_next(s, w, &adv); s += adv ? adv : 1; }
+        n = *s ? wrap_next(s, w, &adv) : 0;
+    } else if (line > 0) {
+        n = 0;
+    }
+    char *piece = strndup(s, n);
+    size_t sw = piece ? cmx_display_width(piece) : n;
+    if (right) for (size_t i = sw; i < w; i++) fputc(' ', out);
+    fwrite(s, 1, n, out);
+    if (!right && !last) for (size_t i = sw; i < w; i++) fputc(' ', out);
+    free(piece);
+}
+
+/* Write `text` word-wrapped to `width` columns, every line starting at `indent` columns (the
+ * first after `lead`, which the caller has written; width 0 = no wrap). */
+static void put_para(FILE *out, size_t indent, const char *text, int width)
+{
+    size_t avail = width > 0 && (size_t)width > indent + 10 ? (size_t)width - indent : 0;
+    size_t lines = wrap_count(text, avail);
+    for (size_t l = 0; l < lines; l++) {
+        if (l) fprintf(out, "%*s", (int)indent, "");
+        put_cell_line(out, text, avail, l, false, true);
+        fputc('\n', out);
+    }
+}
+
+/* "<4 spaces><label padded to 8> text", wrapped. */
 static void put_wrapped(FILE *out, const char *label, const char *text, int width)
 {
-    const size_t indent = 4 + 9;
     fprintf(out, "    %-8s ", label);
-    if (width <= 0 || (size_t)width <= indent + 10) {
-        fputs(text, out);
-        fputc('\n', out);
-        return;
-    }
-    size_t avail = (size_t)width - indent, col = 0;
-    const char *p = text;
-    while (*p) {
-        while (*p == ' ') p++;
-        if (!*p) break;
-        const char *e = p;
-        while (*e && *e != ' ') e++;
-        char *word = strndup(p, (size_t)(e - p));
-        size_t ww = word ? cmx_display_width(word) : (size_t)(e - p);
-        if (col > 0 && col + 1 + ww > avail) {
-            fprintf(out, "\n%*s", (int)indent, "");
-            col = 0;
-        } else if (col > 0) {
-            fputc(' ', out);
-            col++;
-        }
-        fwrite(p, 1, (size_t)(e - p), out);
-        col += ww;
-        free(word);
-        p = e;
-    }
-    fputc('\n', out);
+    put_para(out, 13, text, width);
 }
 
-static void table_explain(const cm_shortlist *s, size_t r, const cm_export_opts *o, FILE *out)
+/* The policy notes of a shortlist in order of first appearance: the "what to know" list that
+ * every suggestion refers to by number. Returns the count; `ids` holds the note indices. */
+static size_t note_list(const cm_shortlist *s, size_t *ids, size_t cap)
+{
+    size_t n = 0;
+    for (size_t r = 0; r < s->n; r++)
+        for (size_t i = 0; i < s->hits[r].nnotes && i < CM_MAX_NOTES; i++) {
+            size_t id = s->hits[r].notes[i], j = 0;
+            while (j < n && ids[j] != id) j++;
+            if (j == n && n < cap) ids[n++] = id;
+        }
+    return n;
+}
+
+static size_t note_number(const size_t *ids, size_t n, size_t id)
+{
+    for (size_t j = 0; j < n; j++)
+        if (ids[j] == id) return j + 1;
+    return 0;
+}
+
+static void table_explain(const cm_shortlist *s, size_t r, const cm_export_opts *o,
+                          const size_t *notes, size_t nnotes, FILE *out)
 {
     const cm_hit *h = &s->hits[r];
-    const cm_dataset *ds = s->ds;
+    const cm_partner *p = cmx_partner(s, h);
     char num[48];
     cmx_buf b = {0};
     for (size_t c = 0; c < CM_NCOMP; c++) {
@@ -142,7 +181,7 @@ static void table_explain(const cm_shortlist *s, size_t r, const cm_export_opts 
                        s->active[c] ? cmx_num(num, sizeof num, h->contrib[c], 1) : "-");
     }
     if (o->color) fputs("\033[2m", out);
-    fprintf(out, "    %-8s %s\n", "points", cmx_buf_str(&b));
+    put_wrapped(out, "points", cmx_buf_str(&b), o->width);
     for (size_t i = 0; i < h->nreasons && i < CM_MAX_REASONS; i++) {
         b.n = 0;
         if (b.s) b.s[0] = '\0';
@@ -150,22 +189,7 @@ static void table_explain(const cm_shortlist *s, size_t r, const cm_export_opts 
         cmx_buf_printf(&b, " (+%s)", cmx_num(num, sizeof num, h->reasons[i].contrib, 1));
         put_wrapped(out, i == 0 ? "why" : "", cmx_buf_str(&b), o->width);
     }
-    for (size_t i = 0; i < h->nnotes && i < CM_MAX_NOTES; i++) {
-        const cm_note *nt = cmx_note(ds, h->notes[i]);
-        if (!nt) continue;
-        b.n = 0;
-        if (b.s) b.s[0] = '\0';
-        put_clean(&b, nt->title);
-        size_t first = cmx_note_first(s, h->notes[i]);
-        if (first < r) {
-            cmx_buf_printf(&b, " (see #%zu)", first + 1);
-        } else {
-            cmx_buf_puts(&b, ": ");
-            put_clean(&b, nt->text);
-        }
-        put_wrapped(out, "note", cmx_buf_str(&b), o->width);
-    }
-    if (h->why_partner[0]) put_wrapped(out, "china", h->why_partner, o->width);
+    if (h->why_partner[0]) put_wrapped(out, "for them", h->why_partner, o->width);
     if (h->member_score && s->profile) {
         b.n = 0;
         if (b.s) b.s[0] = '\0';
@@ -176,65 +200,107 @@ static void table_explain(const cm_shortlist *s, size_t r, const cm_export_opts 
         }
         put_wrapped(out, "members", cmx_buf_str(&b), o->width);
     }
+    if (h->nnotes) {
+        b.n = 0;
+        if (b.s) b.s[0] = '\0';
+        cmx_buf_puts(&b, "see What to know ");
+        for (size_t i = 0; i < h->nnotes && i < CM_MAX_NOTES; i++)
+            cmx_buf_printf(&b, "%s%zu", i ? ", " : "", note_number(notes, nnotes, h->notes[i]));
+        put_wrapped(out, "notes", cmx_buf_str(&b), o->width);
+    }
+    b.n = 0;
+    if (b.s) b.s[0] = '\0';
+    cmx_buf_printf(&b, "%s record", cmx_kind_name(p->kind));
+    if (p->as_of) cmx_buf_printf(&b, " as of %d", p->as_of);
+    if (p->source) { cmx_buf_puts(&b, ", from "); put_clean(&b, p->source); }
+    put_wrapped(out, "source", cmx_buf_str(&b), o->width);
     if (o->color) fputs("\033[0m", out);
     cmx_buf_release(&b);
 }
 
-/* Column widths for a table of `rows` rows (the header first). With a `width` limit, the
- * widest flexible column loses one column at a time down to its minimum; if the minimums
- * still do not fit, the reasons, Chinese name and place columns are dropped in that order;
- * if even that does not fit, the line overflows. */
-static void fit_columns(char **cell, size_t rows, bool show[T_NCOLS], size_t w[T_NCOLS],
-                        int width)
+static size_t row_total(const bool show[T_NCOLS], const size_t w[T_NCOLS])
 {
-    static const size_t drop[] = { T_WHY, T_ZH, T_PLACE };
-    for (size_t k = 0;; k++) {
+    size_t total = 0;
+    for (size_t c = 0; c < T_NCOLS; c++)
+        if (show[c]) total += w[c] + (total ? 2 : 0);
+    return total;
+}
+
+/* Shrink the flexible columns (widest first, the partner's name counted at 60% of its width:
+ * it is what a reader scans) down to `min` until the row fits `width`. Returns whether it
+ * fits. A Chinese name wraps between any two characters, so it gives way first. */
+static bool shrink_columns(const bool show[T_NCOLS], size_t w[T_NCOLS],
+                           const size_t min[T_NCOLS], int width)
+{
+    while (row_total(show, w) > (size_t)width) {
+        size_t best = T_NCOLS;
+        double bw = 0;
         for (size_t c = 0; c < T_NCOLS; c++) {
-            w[c] = 0;
-            if (!show[c]) continue;
-            for (size_t r = 0; r < rows; r++) {
-                size_t cw = cmx_display_width(cell[r * T_NCOLS + c]);
-                if (cw > w[c]) w[c] = cw;
+            double eff = (double)w[c] * (c == T_NAME ? 0.6 : c == T_ZH ? 1.3 : 1.0);
+            if (show[c] && min[c] && w[c] > min[c] && (best == T_NCOLS || eff > bw)) {
+                best = c;
+                bw = eff;
             }
         }
-        if (width <= 0) return;
-        for (;;) {
-            size_t total = 0;
-            for (size_t c = 0; c < T_NCOLS; c++)
-                if (show[c]) total += w[c] + (total ? 2 : 0);
-            if (total <= (size_t)width) return;
-            /* Shrink the widest column, counting the partner's name at 60% of its width:
-             * the name is what a reader scans, so it keeps more than the others. */
-            size_t best = T_NCOLS;
-            double bw = 0;
-            for (size_t c = 0; c < T_NCOLS; c++) {
-                double eff = (double)w[c] * (c == T_NAME ? 0.6 : 1.0);
-                if (show[c] && t_min[c] && w[c] > t_min[c] && (best == T_NCOLS || eff > bw)) {
-                    best = c;
-                    bw = eff;
-                }
-            }
-            if (best == T_NCOLS) break;
-            w[best]--;
+        if (best == T_NCOLS) return false;
+        w[best]--;
+    }
+    return true;
+}
+
+/* Column widths. Unlimited width: every column at its natural width. Otherwise the full row
+ * if it fits with wrapped cells; else the narrow layout (`*detail`): type and reasons on a
+ * line of their own, and if even that does not fit, the Chinese name, then the place,
+ * dropped. */
+static void fit_columns(char **cell, size_t rows, bool show[T_NCOLS], size_t w[T_NCOLS],
+                        int width, bool *detail)
+{
+    *detail = false;
+    for (size_t c = 0; c < T_NCOLS; c++) {
+        w[c] = 0;
+        for (size_t r = 0; show[c] && r < rows; r++) {
+            size_t cw = cmx_display_width(cell[r * T_NCOLS + c]);
+            if (cw > w[c]) w[c] = cw;
         }
-        if (k == sizeof drop / sizeof drop[0]) return;    /* overflow */
+    }
+    if (width <= 0) return;
+    size_t nat[T_NCOLS], min[T_NCOLS];
+    memcpy(nat, w, sizeof nat);
+    for (size_t c = 0; c < T_NCOLS; c++) min[c] = t_min_wide[c] < nat[c] ? t_min_wide[c] : nat[c];
+    if (shrink_columns(show, w, min, width)) return;
+    *detail = true;
+    show[T_KIND] = show[T_WHY] = false;
+    static const size_t drop[] = { T_ZH, T_PLACE };
+    for (size_t k = 0;; k++) {
+        memcpy(w, nat, sizeof nat);
+        for (size_t c = 0; c < T_NCOLS; c++)
+            min[c] = t_min_narrow[c] < nat[c] ? t_min_narrow[c] : nat[c];
+        if (shrink_columns(show, w, min, width) || k == sizeof drop / sizeof drop[0]) return;
         show[drop[k]] = false;
     }
 }
 
-static void table_title(const cm_shortlist *s, FILE *out, bool color)
+static void table_title(const cm_shortlist *s, FILE *out, bool color, int width)
 {
     const cm_profile *p = s->profile;
-    if (color) fputs("\033[1m", out);
-    fputs(cmx_profile_label(p), out);
-    if (p && p->id && p->name && strcmp(p->id, p->name) != 0) fprintf(out, " (%s)", p->id);
-    if (color) fputs("\033[0m", out);
+    char date[16], vint[32];
+    cmx_buf b = {0};
+    cmx_buf_puts(&b, cmx_profile_label(p));
+    if (p && p->id && p->name && strcmp(p->id, p->name) != 0) cmx_buf_printf(&b, " (%s)", p->id);
     if (s->n)
-        fprintf(out, ": top %zu of %zu partner%s considered\n", s->n, s->considered,
-                s->considered == 1 ? "" : "s");
+        cmx_buf_printf(&b, ": top %zu of %zu partner%s considered", s->n, s->considered,
+                       s->considered == 1 ? "" : "s");
     else
-        fprintf(out, ": no match among %zu partner%s considered\n", s->considered,
-                s->considered == 1 ? "" : "s");
+        cmx_buf_printf(&b, ": no match among %zu partner%s considered", s->considered,
+                       s->considered == 1 ? "" : "s");
+    if (color) fputs("\033[1m", out);
+    put_para(out, 0, cmx_buf_str(&b), width);
+    if (color) fputs("\033[0m", out);
+    b.n = 0;
+    cmx_buf_printf(&b, "Generated %s; partner records dated %s", cmx_generated(date, sizeof date),
+                   cmx_vintage_text(s->ds, vint, sizeof vint));
+    put_para(out, 0, cmx_buf_str(&b), width);
+    cmx_buf_release(&b);
 }
 
 int cmx_write_table(const cm_shortlist *s, const cm_export_opts *o, FILE *out,
@@ -243,15 +309,23 @@ int cmx_write_table(const cm_shortlist *s, const cm_export_opts *o, FILE *out,
     int rc = -1;
     size_t rows = s->n + 1;
     char **cell = calloc(rows * T_NCOLS, sizeof *cell);
-    if (!cell) return cm_ioerror(d, name, "out of memory");
+    size_t *notes = calloc(s->n * CM_MAX_NOTES + 1, sizeof *notes);
+    if (!cell || !notes) {
+        free(cell);
+        free(notes);
+        return cm_ioerror(d, name, "out of memory");
+    }
+    size_t nnotes = note_list(s, notes, s->n * CM_MAX_NOTES);
     char num[48];
     for (size_t c = 0; c < T_NCOLS; c++)
         if (!(cell[c] = strdup(t_head[c]))) goto oom;
+    bool by_score = true;
     for (size_t r = 0; r < s->n; r++) {
         const cm_hit *h = &s->hits[r];
         const cm_partner *p = cmx_partner(s, h);
         char **row = cell + (r + 1) * T_NCOLS;
         cmx_buf place = {0}, why = {0};
+        if (r && h->score > s->hits[r - 1].score) by_score = false;
         put_place(&place, s->ds, p);
         put_reasons(&why, h, 2, "; ");
         snprintf(num, sizeof num, "%zu", r + 1);
@@ -272,33 +346,84 @@ int cmx_write_table(const cm_shortlist *s, const cm_export_opts *o, FILE *out,
             if (!row[c]) goto oom;
     }
 
-    /* A flexible column with nothing in it (no Chinese names at all, say) is left out. */
+    /* A column with nothing in it (no Chinese names at all, say) is left out. */
     bool show[T_NCOLS];
     for (size_t c = 0; c < T_NCOLS; c++) {
-        show[c] = true;
-        if (!t_min[c] && c != T_STAB) continue;
         bool empty = true;
         for (size_t r = 1; r < rows && empty; r++) empty = cell[r * T_NCOLS + c][0] == '\0';
         show[c] = !empty;
     }
     size_t w[T_NCOLS];
-    fit_columns(cell, rows, show, w, o->width);
+    bool detail;
+    fit_columns(cell, rows, show, w, o->width, &detail);
+    size_t lastc = 0, indent = 0;
+    for (size_t c = 0; c < T_NCOLS; c++)
+        if (show[c]) lastc = c;
+    for (size_t c = 0; c < T_NAME; c++)
+        if (show[c]) indent += w[c] + 2;
 
-    table_title(s, out, o->color);
+    table_title(s, out, o->color, o->width);
     if (s->n == 0) { rc = 0; goto out; }
+    fputc('\n', out);
     for (size_t r = 0; r < rows; r++) {
         if (r == 0 && o->color) fputs("\033[1m", out);
-        size_t lastc = 0;
-        for (size_t c = 0; c < T_NCOLS; c++)
-            if (show[c]) lastc = c;
+        size_t lines = 1;
         for (size_t c = 0; c < T_NCOLS; c++) {
             if (!show[c]) continue;
-            if (c) fputs("  ", out);
-            put_cell(out, cell[r * T_NCOLS + c], w[c], t_right[c], c == lastc);
+            size_t n = wrap_count(cell[r * T_NCOLS + c], o->width > 0 ? w[c] : 0);
+            if (n > lines) lines = n;
+        }
+        if (r > 1 && detail) fputc('\n', out);
+        for (size_t l = 0; l < lines; l++) {
+            /* Built in memory so the padding of a short last cell is not left trailing. */
+            char *line = NULL;
+            size_t len = 0;
+            FILE *lf = open_memstream(&line, &len);
+            if (!lf) goto oom;
+            bool first = true;
+            for (size_t c = 0; c < T_NCOLS; c++) {
+                if (!show[c]) continue;
+                if (!first) fputs("  ", lf);
+                first = false;
+                put_cell_line(lf, cell[r * T_NCOLS + c], o->width > 0 ? w[c] : 0, l,
+                              t_right[c], c == lastc);
+            }
+            if (fclose(lf) != 0) { free(line); goto oom; }
+            while (len > 0 && line[len - 1] == ' ') len--;
+            fwrite(line, 1, len, out);
+            fputc('\n', out);
+            free(line);
         }
         if (r == 0 && o->color) fputs("\033[0m", out);
-        fputc('\n', out);
-        if (r > 0 && o->explain) table_explain(s, r - 1, o, out);
+        if (r == 0) continue;
+        if (detail && !o->explain) {
+            cmx_buf b = {0};
+            cmx_buf_printf(&b, "%s. Why: %s", cell[r * T_NCOLS + T_KIND], cell[r * T_NCOLS + T_WHY]);
+            if (b.s && b.s[0] >= 'a' && b.s[0] <= 'z') b.s[0] = (char)(b.s[0] - 'a' + 'A');
+            fprintf(out, "%*s", (int)indent, "");
+            put_para(out, indent, cmx_buf_str(&b), o->width);
+            cmx_buf_release(&b);
+        }
+        if (o->explain) table_explain(s, r - 1, o, notes, nnotes, out);
+    }
+    if (!by_score)
+        put_para(out, 0, "\nThe order weighs score against variety among the partners "
+                 "(--diversity; --diversity 0 orders by score alone).", o->width);
+    if (o->explain && nnotes) {
+        fputs("\nWhat to know\n", out);
+        for (size_t j = 0; j < nnotes; j++) {
+            const cm_note *nt = cmx_note(s->ds, notes[j]);
+            if (!nt) continue;
+            cmx_buf b = {0};
+            put_clean(&b, nt->title);
+            cmx_buf_puts(&b, ": ");
+            put_clean(&b, nt->text);
+            if (nt->as_of) cmx_buf_printf(&b, " (as of %d)", nt->as_of);
+            if (nt->link) { cmx_buf_puts(&b, " "); put_clean(&b, nt->link); }
+            fprintf(out, "%3zu. ", j + 1);
+            put_para(out, 5, cmx_buf_str(&b), o->width);
+            cmx_buf_release(&b);
+        }
     }
     rc = 0;
     goto out;
@@ -307,6 +432,7 @@ oom:
 out:
     for (size_t i = 0; i < rows * T_NCOLS; i++) free(cell[i]);
     free(cell);
+    free(notes);
     return rc;
 }
 

@@ -7,9 +7,47 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <utf8proc.h>
 
 const char *cmx_str(const char *s) { return s ? s : ""; }
+
+const char *cmx_generated(char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    if (e && *e) {
+        char *end;
+        long long v = strtoll(e, &end, 10);
+        if (*end == '\0' && v >= 0) t = (time_t)v;
+    }
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || strftime(buf, len, "%Y-%m-%d", &tm) == 0) {
+        if (len) buf[0] = '\0';
+    }
+    return buf;
+}
+
+void cmx_vintage(const cm_dataset *ds, int *lo, int *hi)
+{
+    *lo = *hi = 0;
+    for (size_t i = 0; i < ds->npartners; i++) {
+        int y = ds->partners[i].as_of;
+        if (!y) continue;
+        if (!*lo || y < *lo) *lo = y;
+        if (y > *hi) *hi = y;
+    }
+}
+
+const char *cmx_vintage_text(const cm_dataset *ds, char *buf, size_t len)
+{
+    int lo, hi;
+    cmx_vintage(ds, &lo, &hi);
+    if (!hi) snprintf(buf, len, "not dated");
+    else if (lo == hi) snprintf(buf, len, "%d", hi);
+    else snprintf(buf, len, "%d-%d", lo, hi);
+    return buf;
+}
 
 const cm_partner *cmx_partner(const cm_shortlist *s, const cm_hit *h)
 {

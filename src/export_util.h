@@ -33,6 +33,14 @@ const cm_note *cmx_note(const cm_dataset *ds, size_t idx);
 /* The index of the first hit of `s` that carries policy note `note` (human formats print
  * a note's text once and refer back to it later), or s->n if none does. */
 size_t cmx_note_first(const cm_shortlist *s, size_t note);
+/* The date the report is generated, "YYYY-MM-DD" in UTC, into `buf` (at least 11 bytes).
+ * SOURCE_DATE_EPOCH (reproducible-builds.org) fixes it, so tests and rebuilt reports can
+ * be compared byte for byte. */
+const char *cmx_generated(char *buf, size_t len);
+/* The data vintage: the oldest and newest `as-of` year of the partner records (0, 0 when no
+ * record has one), and as text, "2015-2026" or "2026", into `buf` (at least 16 bytes). */
+void cmx_vintage(const cm_dataset *ds, int *lo, int *hi);
+const char *cmx_vintage_text(const cm_dataset *ds, char *buf, size_t len);
 /* `s`, or "" for NULL. */
 const char *cmx_str(const char *s);
 /* A profile's name, else its id; "" for NULL. */

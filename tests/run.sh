@@ -11,7 +11,8 @@ set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CM_BIN=${CM_BIN:-$ROOT/build/clustermatch}
 CM_BUILD=${CM_BUILD:-$ROOT/build}
-export CM_BIN CM_ROOT="$ROOT" CLUSTERMATCH_DATA="$ROOT/data" LC_ALL=C.UTF-8 NO_COLOR=1 COLUMNS=
+# SOURCE_DATE_EPOCH fixes the "generated" date of reports (2026-01-01) so goldens are stable.
+export CM_BIN CM_ROOT="$ROOT" CLUSTERMATCH_DATA="$ROOT/data" LC_ALL=C.UTF-8 NO_COLOR=1 COLUMNS= SOURCE_DATE_EPOCH=1767225600
 unset COLUMNS
 TMPROOT=$(mktemp -d "${TMPDIR:-/tmp}/cmtest.XXXXXX")
 trap 'rm -rf "$TMPROOT"' EXIT INT TERM
