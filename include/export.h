@@ -6,11 +6,14 @@
  *
  *   table   aligned columns for a terminal, widths by Unicode display width (utf8proc)
  *   tsv     one row per hit, tab-separated, the default when stdout is not a terminal
- *   csv     RFC 4180, UTF-8, CRLF line ends, header row
+ *   csv     RFC 4180, UTF-8, CRLF line ends, header row in words, for scripts
+ *   csv-excel  the same for Excel in continental Europe: UTF-8 byte-order mark, ';' between
+ *           fields, decimal comma
  *   json    jansson; schema in docs/shortlist.schema.json
  *   md      a Markdown table
  *   xlsx    libxlsxwriter: a sheet per profile, plus a summary sheet for several
  *   html    one self-contained page with an SVG map
+ *   pdf     the html report printed on A4 by headless Chromium (export_pdf.c); a path only
  */
 #ifndef CM_EXPORT_H
 #define CM_EXPORT_H
@@ -21,7 +24,7 @@
 #include "rank.h"
 
 typedef enum { CM_FMT_TABLE, CM_FMT_TSV, CM_FMT_CSV, CM_FMT_JSON, CM_FMT_MD, CM_FMT_XLSX,
-               CM_FMT_HTML, CM_NFORMATS } cm_format;
+               CM_FMT_HTML, CM_FMT_CSV_EXCEL, CM_FMT_PDF, CM_NFORMATS } cm_format;
 extern const char *const cm_format_names[CM_NFORMATS];
 extern const char *const cm_format_ext[CM_NFORMATS];
 int cm_format_parse(const char *s);      /* -1 if unknown */
@@ -35,6 +38,9 @@ typedef struct cm_export_opts {
                           * header row (batch writes stdout one chunk at a time) */
     struct cm_defer *defer;  /* cm_export_file: queue the file here (atomicio.h) instead of
                               * fsync + rename, to publish many at one sync (batch --out) */
+    const char *index_href; /* html: a link back to the batch index (batch --out), or NULL */
+    const char *options; /* the command-line options used, as typed, for the top of the
+                          * reports (html, md, pdf); NULL = none given */
 } cm_export_opts;
 
 /* Write `n` shortlists in a streaming format to `out`. Returns 0, or -1 on a write error

@@ -32,6 +32,12 @@ typedef struct cm_batchout {
     size_t nskipped;             /* of which kept by --resume */
     int lock_fd;                 /* DIR/.clustermatch-lock, flock()ed while `locked` */
     bool locked;
+    /* html: for the index's view across profiles, per partner index: in how many
+     * shortlists it is, and links to them */
+    size_t *recur_n;
+    struct cmx_buf *recur_links;
+    size_t npartners;
+    const cm_dataset *ds;
 } cm_batchout;
 
 /* What the files in DIR depend on besides the profiles and the data files (the stamp).

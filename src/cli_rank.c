@@ -21,7 +21,7 @@ const cm_opt cli_rank_opts[] = {
     { "level", O_LEVEL, "LEVEL", "only zones of this level: national or provincial" },
     { "min-score", O_MIN, "X", "only suggestions scoring at least X (0-100)" },
     { "floor", O_FLOOR, "F", "relevance floor: only partners sharing a sector and scoring F x the best; default 0.3, 0 = off" },
-    { "format", O_FORMAT, "FMT", "table, tsv, csv, json, md, xlsx or html" },
+    { "format", O_FORMAT, "FMT", "table, tsv, csv, csv-excel, json, md, xlsx, html or pdf" },
     { "output", O_OUTPUT, "FILE", "write to FILE atomically ('-' for stdout)" },
     { "explain", O_EXPLAIN, NULL, "add each component's points, the matched terms and policy notes" },
     { "weights", O_WEIGHTS, "FILE", "component weights from a YAML file like data/weights.yaml" },
@@ -170,7 +170,7 @@ int cli_pick_format(const char *cmd, const char *format, const char *output, boo
         if (f < 0) {
             const char *sug = cm_suggest_among(cm_format_names, CM_NFORMATS, format);
             if (sug) cli_usage_error(cmd, "unknown format '%s' (did you mean '%s'?)", format, sug);
-            else cli_usage_error(cmd, "unknown format '%s' (one of table, tsv, csv, json, md, xlsx, html)", format);
+            else cli_usage_error(cmd, "unknown format '%s' (one of table, tsv, csv, csv-excel, json, md, xlsx, html, pdf)", format);
         }
         return f;
     }

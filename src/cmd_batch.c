@@ -72,13 +72,12 @@ static int batch_opt(int val, const char *arg, void *ctx)
     }
 }
 
-/* The rank options without -o/--output (batch writes to --out DIR or stdout), then ours. */
+/* The rank options (-o FILE: every shortlist in one file, such as one workbook), then ours. */
 #define MAX_OPTS 32
 static void build_opts(cm_opt *v)
 {
     size_t n = 0;
-    for (const cm_opt *o = cli_rank_opts; o->name && n < MAX_OPTS - 4; o++)
-        if (strcmp(o->name, "output") != 0) v[n++] = *o;
+    for (const cm_opt *o = cli_rank_opts; o->name && n < MAX_OPTS - 4; o++) v[n++] = *o;
     for (const cm_opt *o = own_opts; o->name; o++) v[n++] = *o;
     v[n] = (cm_opt){ 0 };
 }
@@ -93,6 +92,8 @@ typedef struct batch {
     cm_format fmt;
     cm_export_opts eo;
     const char *out;             /* --out DIR, or NULL for standard output */
+    const char *file;            /* -o FILE: every shortlist in this one file, else NULL */
+    cm_shortlist *all; size_t nall, capall;   /* -o FILE: the shortlists, held to the end */
     bool resume;
     size_t chunk;
     size_t capacity;             /* --capacity N, 0 = none */
@@ -225,7 +226,26 @@ static void rank_into(batch *b, const cm_profile *ps, size_t n, const cm_rank_op
 /* Write the ranked lists[] (those with ok[i]) to stdout or --out, then release them all. */
 static void emit(batch *b, cm_shortlist *lists, bool *ok, size_t n)
 {
-    if (!b->out) {
+    if (b->file) {
+        /* Held until every profile is ranked; the profiles stay loaded until then too
+         * (no flush before the end, see cmd_batch). */
+        for (size_t i = 0; i < n; i++) {
+            if (!ok[i]) continue;
+            if (b->nall == b->capall) {
+                size_t cap = b->capall ? 2 * b->capall : 16;
+                cm_shortlist *v = realloc(b->all, cap * sizeof *v);
+                if (!v) {
+                    cm_ioerror(&b->fatal_d, NULL, "out of memory");
+                    b->fatal = true;
+                    break;
+                }
+                b->all = v;
+                b->capall = cap;
+            }
+            b->all[b->nall++] = lists[i];
+            memset(&lists[i], 0, sizeof lists[i]);
+        }
+    } else if (!b->out) {
         size_t k = 0;
         for (size_t i = 0; i < n; i++)
             if (ok[i]) {
@@ -260,6 +280,19 @@ static void emit(batch *b, cm_shortlist *lists, bool *ok, size_t n)
     for (size_t i = 0; i < n; i++) cm_shortlist_release(&lists[i]);
 }
 
+/* -o FILE: write the held shortlists into the one file (atomically), then release them.
+ * Called once, at the end, while their profiles are still loaded. */
+static void write_file(batch *b)
+{
+    if (!b->file || b->fatal) return;
+    if (cm_export_file(b->all, b->nall, b->fmt, &b->eo, b->file, &b->d) != 0) fail_output(b);
+    else b->nranked += b->nall;
+    for (size_t i = 0; i < b->nall; i++) cm_shortlist_release(&b->all[i]);
+    free(b->all);
+    b->all = NULL;
+    b->nall = b->capall = 0;
+}
+
 /* Rank `n` profiles (n <= chunk) in one block and write their outputs. */
 static void rank_block(batch *b, const cm_profile *ps, size_t n)
 {
@@ -291,6 +324,7 @@ static void rank_capacity(batch *b, cm_profile_set *set)
                 before > 0 ? 100.0 * (before - after) / before : 0.0);
     }
     emit(b, lists, ok, n);
+    write_file(b);
     goto out;
 oom:
     cm_ioerror(&b->fatal_d, NULL, "out of memory assigning partners under --capacity");
@@ -308,6 +342,7 @@ static void flush_set(batch *b, cm_profile_set *set)
 {
     for (size_t off = 0; off < set->n && !b->fatal; off += b->chunk)
         rank_block(b, set->v + off, set->n - off < b->chunk ? set->n - off : b->chunk);
+    write_file(b);
     cm_profile_set_release(set);
     cm_profile_set_init(set);
 }
@@ -361,11 +396,16 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
         capacity = (size_t)x;
     }
     if (a.out && !*a.out) return cli_usage_error("batch", "--out wants a directory");
+    if (a.r.output && !strcmp(a.r.output, "-")) a.r.output = NULL;
+    if (a.out && a.r.output)
+        return cli_usage_error("batch", "--out DIR (a file per profile) or -o FILE (one file), not both");
+    if (a.resume && a.r.output) return cli_usage_error("batch", "--resume works with --out DIR, not -o FILE");
     int fmt = a.out && !a.r.format ? CM_FMT_CSV
-                                   : cli_pick_format("batch", a.r.format, NULL, !a.out && (a.r.explain || isatty(STDOUT_FILENO)));
+            : a.r.output ? cli_pick_format("batch", a.r.format, a.r.output, false)
+                         : cli_pick_format("batch", a.r.format, NULL, !a.out && (a.r.explain || isatty(STDOUT_FILENO)));
     if (fmt < 0) return CM_EXIT_USAGE;
-    if (!a.out && !cm_format_streams((cm_format)fmt))
-        return cli_usage_error("batch", "%s cannot be written to standard output; use --out DIR",
+    if (!a.out && !a.r.output && !cm_format_streams((cm_format)fmt))
+        return cli_usage_error("batch", "%s cannot be written to standard output; use -o FILE or --out DIR",
                                cm_format_names[fmt]);
 
     batch b;
@@ -386,10 +426,11 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
     b.progress = !cli->quiet && isatty(STDERR_FILENO);
     b.fmt = (cm_format)fmt;
     b.out = a.out;
+    b.file = a.r.output;
     b.resume = a.resume;
     b.chunk = chunk;
     b.capacity = capacity;
-    if (a.out) {
+    if (a.out || b.file) {
         memset(&b.eo, 0, sizeof b.eo);
         b.eo.explain = a.r.explain;
     } else {
@@ -433,7 +474,7 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
         int bad = cm_profile_load(&set, files.v[fi], &ds, &b.d);
         b.nfailed += bad < 0 ? 1 : (size_t)bad;
         report(&b, &b.d);
-        if (set.n >= chunk && !b.capacity) flush_set(&b, &set);
+        if (set.n >= chunk && !b.capacity && !b.file) flush_set(&b, &set);
         if (set.n == 0) b.files_done = fi + 1;
         progress(&b);
     }
@@ -450,7 +491,7 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
     if (!cli->quiet)
         cm_say(stderr, "batch: %zu profile%s ranked, %zu failed, %zu skipped (resume) in %.2f s; wrote %s",
                 b.nranked, b.nranked == 1 ? "" : "s", b.nfailed, b.bo.nskipped, now() - b.t0,
-                a.out ? a.out : "standard output");
+                a.out ? a.out : b.file ? b.file : "standard output");
     if (b.nfailed == 0) rc = CM_EXIT_OK;
     else if (b.nranked > 0) rc = CM_EXIT_PARTIAL;
     else rc = b.input_io ? CM_EXIT_IO : CM_EXIT_INPUT;
@@ -465,6 +506,8 @@ fatal:
 out:
     watch_tmp(&b, false);
     cm_batchout_abort(&b.bo);
+    for (size_t i = 0; i < b.nall; i++) cm_shortlist_release(&b.all[i]);
+    free(b.all);
     free(b.ptrs);
     free(b.lists);
     free(b.ok);

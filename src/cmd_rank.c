@@ -56,6 +56,18 @@ int cmd_rank(int argc, char **argv, cm_cli *cli)
     cm_export_opts eo;
     cli_export_opts(cli, r.explain, &eo);
     if (!to_stdout) eo.color = false, eo.width = 0;
+    /* The options as typed, for the top of the reports: every argument but the profile. */
+    char opts[1024] = "";
+    size_t ol = 0;
+    for (int i = 1; i < argc && ol < sizeof opts; i++) {
+        if (i == first) continue;
+        if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) { i++; continue; }
+        if (!strncmp(argv[i], "--output=", 9)) continue;
+        int k = snprintf(opts + ol, sizeof opts - ol, "%s%s", ol ? " " : "", argv[i]);
+        if (k < 0) break;
+        ol += (size_t)k;
+    }
+    eo.options = opts;
     int w = to_stdout ? cm_export_stream(lists, set.n, (cm_format)fmt, &eo, stdout, "<stdout>", &d)
                       : cm_export_file(lists, set.n, (cm_format)fmt, &eo, r.output, &d);
     if (w) goto fail;

@@ -15,10 +15,10 @@
 #include "export_writers.h"
 
 const char *const cm_format_names[CM_NFORMATS] = {
-    "table", "tsv", "csv", "json", "md", "xlsx", "html",
+    "table", "tsv", "csv", "json", "md", "xlsx", "html", "csv-excel", "pdf",
 };
 const char *const cm_format_ext[CM_NFORMATS] = {
-    "txt", "tsv", "csv", "json", "md", "xlsx", "html",
+    "txt", "tsv", "csv", "json", "md", "xlsx", "html", NULL, "pdf",
 };
 
 int cm_format_parse(const char *s)
@@ -35,7 +35,7 @@ bool cm_format_streams(cm_format f)
 {
     /* xlsx is a zip archive: never to a terminal or a pipe by default. cm_export_stream
      * still accepts it (through a temporary file) for callers that insist. */
-    return f != CM_FMT_XLSX && f < CM_NFORMATS;
+    return f != CM_FMT_XLSX && f != CM_FMT_PDF && f < CM_NFORMATS;
 }
 
 /* ---- dispatch ------------------------------------------------------------------------ */
@@ -83,7 +83,9 @@ static int write_any(const cm_shortlist *lists, size_t n, cm_format f, const cm_
     case CM_FMT_TSV:
         return cmx_write_tsv(lists, n, !o || !o->continuation, out, d, name);
     case CM_FMT_CSV:
-        return cmx_write_csv(lists, n, !o || !o->continuation, out, d, name);
+        return cmx_write_csv(lists, n, !o || !o->continuation, false, out, d, name);
+    case CM_FMT_CSV_EXCEL:
+        return cmx_write_csv(lists, n, !o || !o->continuation, true, out, d, name);
     case CM_FMT_MD:
         for (size_t i = 0; i < n; i++) {
             if (i) fputc('\n', out);
@@ -96,6 +98,8 @@ static int write_any(const cm_shortlist *lists, size_t n, cm_format f, const cm_
         return cmx_write_html(lists, n, o, out, d, name);
     case CM_FMT_XLSX:
         return xlsx_to_stream(lists, n, o, out, d, name);
+    case CM_FMT_PDF:
+        return cm_ioerror(d, name, "a PDF cannot be written to a stream; use -o FILE.pdf");
     case CM_NFORMATS:
         break;
     }
@@ -165,10 +169,11 @@ int cm_export_file(const cm_shortlist *lists, size_t n, cm_format f,
 static int export_atomic(const cm_shortlist *lists, size_t n, cm_format f,
                          const cm_export_opts *o, const char *path, cm_diags *d)
 {
-    if (f == CM_FMT_XLSX) {
+    if (f == CM_FMT_XLSX || f == CM_FMT_PDF) {
         char *tmp = cm_atomic_tmpname(path);
         if (!tmp) return cm_ioerror(d, path, "out of memory");
-        int rc = cmx_write_xlsx(lists, n, o, tmp, d, path);
+        int rc = f == CM_FMT_XLSX ? cmx_write_xlsx(lists, n, o, tmp, d, path)
+                                  : cmx_write_pdf(lists, n, o, tmp, d, path);
         if (rc == 0) rc = o->defer ? cm_defer_add(o->defer, tmp, path, d) : cm_atomic_publish(tmp, path, d);
         else unlink(tmp);
         free(tmp);

@@ -87,10 +87,12 @@ static const char index_head[] =
     "table{border-collapse:collapse;width:100%}\n"
     "th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #ddd;vertical-align:top}\n"
     "th{background:#f4f4f4}\n.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-    "footer{margin-top:1.5em;color:#666;font-size:.9em}\n"
+    "footer{margin-top:1.5em;color:#666;font-size:.9em}\n.zh{color:#555}\n"
     "</style>\n</head>\n<body>\n<h1>Shortlists</h1>\n"
-    "<table>\n<thead><tr><th class=n>#</th><th>profile</th><th>id</th>"
-    "<th class=n>suggestions</th><th>best match</th><th class=n>score</th></tr></thead>\n"
+    "<p>One page per profile; each page links back here. Below the list: the partners "
+    "suggested to several profiles.</p>\n"
+    "<table>\n<thead><tr><th class=n>#</th><th>Profile</th><th>ID</th>"
+    "<th class=n>Suggestions</th><th>Best match</th><th class=n>Score</th></tr></thead>\n"
     "<tbody>\n";
 
 int cm_batchout_open(cm_batchout *bo, const char *dir, cm_format fmt, const cm_export_opts *eo,
@@ -101,6 +103,7 @@ int cm_batchout_open(cm_batchout *bo, const char *dir, cm_format fmt, const cm_e
     bo->fmt = fmt;
     bo->eo = *eo;
     bo->eo.defer = &bo->defer;
+    if (fmt == CM_FMT_HTML) bo->eo.index_href = "index.html";
     bo->resume = resume;
     /* Profiles named like the run's own files get -2: "summary" stays summary.csv's. */
     static const char *const reserved[] = { "summary", "failures", "index" };
@@ -161,8 +164,8 @@ int cm_batchout_open(cm_batchout *bo, const char *dir, cm_format fmt, const cm_e
     if (open_afile(bo, &bo->summary, "summary.csv", d) || open_afile(bo, &bo->failures, "failures.csv", d))
         goto out;
     if (fmt == CM_FMT_HTML && open_afile(bo, &bo->index, "index.html", d)) goto out;
-    fputs("profile_id,profile_name,rank,partner_id,partner_name,score," CM_COMPONENTS(CM_NAME_, ",") "\r\n",
-          bo->summary.fp);
+    fputs("profile_id,profile_name,rank,partner_id,partner_name,score," CM_COMPONENTS(CM_NAME_, ",")
+          ",partner_name_zh,main_reason\r\n", bo->summary.fp);
     fputs("file,line,col,message\r\n", bo->failures.fp);
     if (bo->index.fp) fputs(index_head, bo->index.fp);
     rc = 0;
@@ -213,7 +216,23 @@ static void summary_rows(cm_batchout *bo, const char *name, const cm_shortlist *
         cmx_csv_field(f, pa->name);
         fprintf(f, ",%s", cmx_num(num, sizeof num, h->score, 2));
         for (int c = 0; c < CM_NCOMP; c++) fprintf(f, ",%s", cmx_num(num, sizeof num, h->comp[c], 4));
+        fputc(',', f);
+        cmx_csv_field(f, cmx_name_zh(pa));
+        fputc(',', f);
+        cmx_csv_field(f, h->nreasons ? h->reasons[0].text : "");
         fputs("\r\n", f);
+    }
+}
+
+/* Text for HTML content or a quoted attribute, into a buffer. */
+static void put_attr(cmx_buf *b, const char *s)
+{
+    for (const char *c = cmx_str(s); *c; c++) {
+        if (*c == '"') cmx_buf_puts(b, "&quot;");
+        else if (*c == '<') cmx_buf_puts(b, "&lt;");
+        else if (*c == '>') cmx_buf_puts(b, "&gt;");
+        else if (*c == '&') cmx_buf_puts(b, "&amp;");
+        else cmx_buf_putn(b, c, 1);
     }
 }
 
@@ -229,12 +248,73 @@ static void index_row(cm_batchout *bo, const char *file, const cm_shortlist *s)
     fputs("</a></td><td>", f);
     cmx_html_text(f, s->profile->id);
     fprintf(f, "</td><td class=n>%zu</td><td>", s->n);
+    /* Which partners recur across the shortlists, for the view at the end. */
+    if (!bo->recur_n && s->ds->npartners) {
+        bo->ds = s->ds;
+        bo->npartners = s->ds->npartners;
+        bo->recur_n = calloc(bo->npartners, sizeof *bo->recur_n);
+        bo->recur_links = calloc(bo->npartners, sizeof *bo->recur_links);
+    }
+    for (size_t r = 0; bo->recur_n && bo->recur_links && r < s->n; r++) {
+        size_t pi = s->hits[r].partner;
+        if (pi >= bo->npartners) continue;
+        cmx_buf *b = &bo->recur_links[pi];
+        if (bo->recur_n[pi]++) cmx_buf_puts(b, ", ");
+        cmx_buf_puts(b, "<a href=\"");
+        put_attr(b, file);
+        cmx_buf_puts(b, "\">");
+        put_attr(b, s->profile->id);
+        cmx_buf_printf(b, "</a> (#%zu)", r + 1);
+    }
     if (s->n) {
-        cmx_html_text(f, cmx_partner(s, &s->hits[0])->name);
+        const cm_partner *best = cmx_partner(s, &s->hits[0]);
+        cmx_html_text(f, best->name);
+        if (*cmx_name_zh(best)) {
+            fputs(" <span class=zh lang=zh-Hans>", f);
+            cmx_html_text(f, cmx_name_zh(best));
+            fputs("</span>", f);
+        }
         fprintf(f, "</td><td class=n>%s</td></tr>\n", cmx_num(num, sizeof num, s->hits[0].score, 1));
     } else {
         fputs("</td><td></td></tr>\n", f);
     }
+}
+
+/* The view across profiles: partners in two or more shortlists, most shortlists first. */
+static const cm_dataset *g_recur_ds;
+static const size_t *g_recur_n;
+static int recur_cmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    if (g_recur_n[x] != g_recur_n[y]) return g_recur_n[x] < g_recur_n[y] ? 1 : -1;
+    return strcmp(cmx_str(g_recur_ds->partners[x].name), cmx_str(g_recur_ds->partners[y].name));
+}
+
+static void recurring(cm_batchout *bo, FILE *f)
+{
+    if (!bo->recur_n || !bo->recur_links || !bo->ds) return;
+    size_t *v = malloc((bo->npartners + 1) * sizeof *v), k = 0;
+    if (!v) return;
+    for (size_t i = 0; i < bo->npartners; i++)
+        if (bo->recur_n[i] >= 2) v[k++] = i;
+    g_recur_ds = bo->ds;
+    g_recur_n = bo->recur_n;
+    qsort(v, k, sizeof *v, recur_cmp);
+    fputs("<h2>Partners in several shortlists</h2>\n", f);
+    if (!k) fputs("<p>No partner is suggested to more than one profile.</p>\n", f);
+    else fputs("<table>\n<thead><tr><th>Partner</th><th>Chinese name</th><th class=n>Shortlists</th>"
+               "<th>In (rank)</th></tr></thead>\n<tbody>\n", f);
+    for (size_t j = 0; j < k; j++) {
+        const cm_partner *p = &bo->ds->partners[v[j]];
+        fputs("<tr><td>", f);
+        cmx_html_text(f, p->name);
+        fputs("</td><td class=zh lang=zh-Hans>", f);
+        cmx_html_text(f, cmx_name_zh(p));
+        fprintf(f, "</td><td class=n>%zu</td><td>%s</td></tr>\n", bo->recur_n[v[j]],
+                cmx_buf_str(&bo->recur_links[v[j]]));
+    }
+    if (k) fputs("</tbody>\n</table>\n", f);
+    free(v);
 }
 
 static bool newer(const struct timespec *a, const struct timespec *b)
@@ -310,7 +390,9 @@ int cm_batchout_close(cm_batchout *bo, size_t nranked, size_t nfailed, cm_diags 
     int rc = 0;
     if (bo->index.fp) {
         FILE *f = bo->index.fp;
-        fprintf(f, "</tbody>\n</table>\n<footer><p>%zu profile%s ranked", nranked, nranked == 1 ? "" : "s");
+        fputs("</tbody>\n</table>\n", f);
+        recurring(bo, f);
+        fprintf(f, "<footer><p>%zu profile%s ranked", nranked, nranked == 1 ? "" : "s");
         if (nfailed)
             fprintf(f, "; %zu failed, listed in <a href=\"failures.csv\">failures.csv</a>", nfailed);
         fputs(". Written by clustermatch " CM_VERSION ".</p></footer>\n</body>\n</html>\n", f);
@@ -326,6 +408,12 @@ void cm_batchout_abort(cm_batchout *bo)
     cm_defer_release(&bo->defer);
     cm_afile_abort(&bo->index);
     cm_afile_abort(&bo->summary);
+    for (size_t i = 0; bo->recur_links && i < bo->npartners; i++)
+        cmx_buf_release(&bo->recur_links[i]);
+    free(bo->recur_links);
+    free(bo->recur_n);
+    bo->recur_links = NULL;
+    bo->recur_n = NULL;
     cm_afile_abort(&bo->failures);
     cm_nameset_release(&bo->names);
     if (bo->locked) close(bo->lock_fd);

@@ -215,6 +215,13 @@ static const char css[] =
     "ul.reasons li{list-style:none;margin-left:-1.2em}\n"
     ".pts{display:inline-block;min-width:3.2em;color:var(--muted);font-variant-numeric:tabular-nums}\n"
     "ul.notes li{color:#6b4a00}\n"
+    "p.notes{margin:.2em 0;color:#6b4a00;font-size:.92em}\n"
+    "p.notes a{color:#6b4a00}\n"
+    ".brief{border-left:4px solid #1f5f8b;padding:.2em 1em;margin:1em 0;background:#f4f8fb}\n"
+    ".brief h2{font-size:1.05em;margin:.6em 0 .3em}\n"
+    "p.dates{color:#555;font-size:.92em}\n"
+    "section.know li{margin:.35em 0}\n"
+    "@media print{.brief{break-inside:avoid}h2{break-after:avoid}}\n"
     ".empty{color:var(--muted);font-style:italic}\n"
     "footer{margin-top:2.5em;border-top:1px solid var(--rule);padding-top:.6em;font-size:.8em;color:var(--muted)}\n"
     "section.shortlist{margin-top:2em}\n"
@@ -498,7 +505,8 @@ static void bars(FILE *out, const cm_shortlist *s, const cm_hit *h)
     }
 }
 
-static void hit_rows(FILE *out, const cm_shortlist *s, size_t si, size_t r)
+static void hit_rows(FILE *out, const cm_shortlist *s, size_t si, size_t r,
+                     const size_t *notes, size_t nnotes)
 {
     const cm_hit *h = &s->hits[r];
     const cm_partner *p = cmx_partner(s, h);
@@ -555,31 +563,17 @@ static void hit_rows(FILE *out, const cm_shortlist *s, size_t si, size_t r)
         fputs("</ul>", out);
     }
     if (h->nnotes) {
-        fputs("<ul class=\"notes\">", out);
+        /* The notes themselves are listed once, under What to know after the table. */
+        fputs("<p class=\"notes\">What to know: ", out);
         for (size_t i = 0; i < h->nnotes && i < CM_MAX_NOTES; i++) {
             const cm_note *nt = cmx_note(ds, h->notes[i]);
             if (!nt) continue;
-            size_t first = cmx_note_first(s, h->notes[i]);
-            if (first < r) {
-                /* The text is on the first partner it applies to: refer back to it. */
-                fputs("<li><strong>", out);
-                cmx_html_text(out, nt->title);
-                fprintf(out, "</strong> <a href=\"#s%zu-r%zu-n%zu\">(see #%zu)</a></li>",
-                        si + 1, first + 1, h->notes[i], first + 1);
-                continue;
-            }
-            fprintf(out, "<li id=\"s%zu-r%zu-n%zu\"><strong>", si + 1, r + 1, h->notes[i]);
+            size_t k = cmx_note_number(notes, nnotes, h->notes[i]);
+            fprintf(out, "%s<a href=\"#s%zu-n%zu\">%zu. ", i ? " · " : "", si + 1, k, k);
             cmx_html_text(out, nt->title);
-            fputs("</strong>: ", out);
-            cmx_html_text(out, nt->text);
-            if (is_web(nt->link)) {
-                fputs(" <a href=\"", out);
-                cmx_html_text(out, nt->link);
-                fputs("\">more</a>", out);
-            }
-            fputs("</li>", out);
+            fputs("</a>", out);
         }
-        fputs("</ul>", out);
+        fputs("</p>", out);
     }
     if (h->why_partner[0]) {
         fputs("<p class=\"meta\">", out);
@@ -599,12 +593,84 @@ static void hit_rows(FILE *out, const cm_shortlist *s, size_t si, size_t r)
         }
         fputs("</p>", out);
     }
-    fputs("</td></tr>\n</tbody>\n", out);
+    fputs("<p class=\"meta record\">Record: ", out);
+    cmx_html_text(out, cmx_kind_name(p->kind));
+    if (p->as_of) fprintf(out, ", as of %d", p->as_of);
+    if (p->source) {
+        fputs(" · source: ", out);
+        cmx_html_text(out, p->source);
+    }
+    fputs("</p></td></tr>\n</tbody>\n", out);
 }
 
-static void section(FILE *out, const cm_shortlist *s, size_t si, const geo_map *g)
+/* The top of the report: dates, options, the three best partners in a sentence each, and
+ * what to do next. */
+static void brief(FILE *out, const cm_shortlist *s, size_t si, const cm_export_opts *o,
+                  size_t nnotes)
+{
+    char date[16], vint[32];
+    fprintf(out, "<p class=\"dates\">Generated %s · partner records dated %s",
+            cmx_generated(date, sizeof date), cmx_vintage_text(s->ds, vint, sizeof vint));
+    if (o && o->options) {
+        fputs(" · options: ", out);
+        if (*o->options) {
+            fputs("<code>", out);
+            cmx_html_text(out, o->options);
+            fputs("</code>", out);
+        } else {
+            fputs("none (the defaults)", out);
+        }
+    }
+    fputs("</p>\n", out);
+    if (!s->n) return;
+    size_t k = s->n < 3 ? s->n : 3;
+    fputs("<div class=\"brief\">\n<h2>In short</h2>\n<ol class=\"top3\">\n", out);
+    for (size_t r = 0; r < k; r++) {
+        const cm_hit *h = &s->hits[r];
+        const cm_partner *p = cmx_partner(s, h);
+        fputs("<li><strong>", out);
+        cmx_html_text(out, p->name);
+        fputs("</strong>", out);
+        const char *zh = cmx_name_zh(p);
+        fputs(" (", out);
+        if (*zh) {
+            fputs("<span lang=\"zh-Hans\">", out);
+            cmx_html_text(out, zh);
+            fputs("</span>, ", out);
+        }
+        cmx_html_text(out, cmx_region_name(s->ds, p->province));
+        fputs("), score ", out);
+        num(out, h->score, 1);
+        fputs(". Why: ", out);
+        for (size_t i = 0; i < h->nreasons && i < 2; i++) {
+            if (i) fputs("; ", out);
+            cmx_html_text(out, h->reasons[i].text);
+        }
+        fputs(".</li>\n", out);
+    }
+    fputs("</ol>\n<h2>Suggested next steps</h2>\n<ul class=\"steps\">\n", out);
+    for (size_t r = 0; r < k; r++) {
+        const cm_partner *p = cmx_partner(s, &s->hits[r]);
+        fputs("<li>", out);
+        cmx_html_text(out, p->name);
+        fputs(": ", out);
+        cmx_html_text(out, cmx_next_step(p->kind));
+        fputs(".</li>\n", out);
+    }
+    if (nnotes)
+        fprintf(out, "<li>Read <a href=\"#s%zu-know\">What to know</a> (%zu note%s) before "
+                     "any commitment.</li>\n", si + 1, nnotes, nnotes == 1 ? "" : "s");
+    fputs("<li>Check each partner's record (its date and source are under its entry) before "
+          "contacting anyone: the data describe the situation as of that year.</li>\n"
+          "</ul>\n</div>\n", out);
+}
+
+static void section(FILE *out, const cm_shortlist *s, size_t si, const geo_map *g,
+                    const cm_export_opts *o)
 {
     const cm_profile *p = s->profile;
+    size_t *notes = calloc(s->n * CM_MAX_NOTES + 1, sizeof *notes);
+    size_t nnotes = notes ? cmx_note_list(s, notes, s->n * CM_MAX_NOTES) : 0;
     fprintf(out, "<section class=\"shortlist\" id=\"s%zu\">\n<h1>", si + 1);
     cmx_html_text(out, cmx_profile_label(p));
     fputs("</h1>\n<p class=\"lead\">", out);
@@ -619,19 +685,50 @@ static void section(FILE *out, const cm_shortlist *s, size_t si, const geo_map *
         cmx_html_text(out, p->id);
         fputs("</code>", out);
     }
-    fputs("</p>\n<div class=\"summary\">\n", out);
+    fputs("</p>\n", out);
+    brief(out, s, si, o, nnotes);
+    fputs("<div class=\"summary\">\n", out);
     profile_summary(out, s);
     map(out, s, g);
     fputs("</div>\n", out);
     if (s->n) {
-        fputs("<table class=\"ranked\">\n<thead><tr><th>#</th><th class=\"num\">Score</th><th>Partner</th>"
-              "<th>Points by component</th></tr></thead>\n", out);
-        for (size_t r = 0; r < s->n; r++) hit_rows(out, s, si, r);
+        fputs("<h2>All suggestions</h2>\n<p class=\"meta\">Score: out of 100. The bars show "
+              "the points each part of the match gave: sector (the sectors you named), region "
+              "(your target regions), policy (China's plans that favour the field), goal (what "
+              "you want from the partnership) and keyword (your own words found in the "
+              "partner's record).", out);
+        if (!cmx_by_score(s))
+            fputs(" The order weighs the score against variety among the partners, so a "
+                  "lower score can come first.", out);
+        fputs("</p>\n<table class=\"ranked\">\n<thead><tr><th>#</th><th class=\"num\">Score</th>"
+              "<th>Partner</th><th>Points by component</th></tr></thead>\n", out);
+        for (size_t r = 0; r < s->n; r++) hit_rows(out, s, si, r, notes, nnotes);
         fputs("</table>\n", out);
     } else {
         fputs("<p class=\"empty\">No partner passed the filters and the minimum score.</p>\n", out);
     }
+    if (nnotes) {
+        fprintf(out, "<section class=\"know\" id=\"s%zu-know\">\n<h2>What to know</h2>\n<ol>\n",
+                si + 1);
+        for (size_t j = 0; j < nnotes; j++) {
+            const cm_note *nt = cmx_note(s->ds, notes[j]);
+            if (!nt) continue;
+            fprintf(out, "<li id=\"s%zu-n%zu\"><strong>", si + 1, j + 1);
+            cmx_html_text(out, nt->title);
+            fputs("</strong>: ", out);
+            cmx_html_text(out, nt->text);
+            if (nt->as_of) fprintf(out, " <span class=\"meta\">(as of %d)</span>", nt->as_of);
+            if (is_web(nt->link)) {
+                fputs(" <a href=\"", out);
+                cmx_html_text(out, nt->link);
+                fputs("\">source</a>", out);
+            }
+            fputs("</li>\n", out);
+        }
+        fputs("</ol>\n</section>\n", out);
+    }
     fputs("</section>\n", out);
+    free(notes);
 }
 
 int cmx_write_html(const cm_shortlist *lists, size_t n, const cm_export_opts *o, FILE *out,
@@ -652,8 +749,13 @@ int cmx_write_html(const cm_shortlist *lists, size_t n, const cm_export_opts *o,
     }
     fputs(" · clustermatch</title>\n<style>\n", out);
     fputs(css, out);
-    fputs("</style>\n</head>\n<body>\n<p class=\"brand\">clustermatch · Chinese partner "
-          "shortlist</p>\n", out);
+    fputs("</style>\n</head>\n<body>\n<p class=\"brand\">", out);
+    if (o && o->index_href) {
+        fputs("<a href=\"", out);
+        cmx_html_text(out, o->index_href);
+        fputs("\">All shortlists</a> · ", out);
+    }
+    fputs("clustermatch · Chinese partner shortlist</p>\n", out);
     defs(out, &g);
     if (n > 1) {
         fputs("<nav class=\"toc\"><h2>Shortlists</h2><ol>\n", out);
@@ -666,7 +768,7 @@ int cmx_write_html(const cm_shortlist *lists, size_t n, const cm_export_opts *o,
         fputs("</ol></nav>\n", out);
     }
     if (n == 0) fputs("<p class=\"empty\">No profile was ranked.</p>\n", out);
-    for (size_t i = 0; i < n; i++) section(out, &lists[i], i, &g);
+    for (size_t i = 0; i < n; i++) section(out, &lists[i], i, &g, o);
 
     fputs("<footer>\n<p>Written by clustermatch " CM_VERSION ". Scores are out of 100: the "
           "weighted sum of the sector, region, policy, goal and keyword components shown for "

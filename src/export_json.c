@@ -1,7 +1,8 @@
 /* export_json.c: shortlists as one JSON document (jansson), described by
  * docs/shortlist.schema.json.
  *
- *   {"clustermatch": "0.1.0", "shortlists": [
+ *   {"clustermatch": "0.1.0", "generated": "2026-12-01", "data_vintage": {from, to},
+ *    "shortlists": [
  *     {"profile": {id, name, file}, "weights": {sector..keyword}, "considered": N,
  *      "hits": [{rank, score, partner: {...}, components: {...}, contributions: {...},
  *                reasons: [{component, points, text}], notes: [{id, title, text, link}],
@@ -71,7 +72,9 @@ static json_t *partner_json(const cm_shortlist *s, const cm_partner *p)
         && put(o, "lat", jnum(p->lat))
         && put(o, "lon", jnum(p->lon))
         && put(o, "approximate", json_boolean(p->approximate))
-        && put(o, "website", jstr(p->website));
+        && put(o, "website", jstr(p->website))
+        && put(o, "as_of", p->as_of ? json_integer(p->as_of) : json_null())
+        && put(o, "source", jstr(p->source));
     if (!ok) { json_decref(o); return NULL; }
     return o;
 }
@@ -158,7 +161,16 @@ int cmx_write_json(const cm_shortlist *lists, size_t n, const cm_export_opts *o,
                    cm_diags *d, const char *name)
 {
     json_t *root = json_object(), *arr = json_array();
-    bool ok = root && arr && put(root, "clustermatch", json_string(CM_VERSION));
+    char date[16];
+    int lo = 0, hi = 0;
+    if (n) cmx_vintage(lists[0].ds, &lo, &hi);
+    json_t *vint = json_object();
+    bool ok = root && arr && vint && put(root, "clustermatch", json_string(CM_VERSION))
+        && put(root, "generated", json_string(cmx_generated(date, sizeof date)))
+        && put(vint, "from", lo ? json_integer(lo) : json_null())
+        && put(vint, "to", hi ? json_integer(hi) : json_null());
+    if (ok) { ok = put(root, "data_vintage", vint); vint = NULL; }
+    json_decref(vint);
     for (size_t i = 0; ok && i < n; i++)
         ok = add(arr, shortlist_json(&lists[i]));
     if (ok) { ok = put(root, "shortlists", arr); arr = NULL; }

@@ -108,12 +108,13 @@ static size_t wrap_count(const char *s, size_t w)
     return n ? n : 1;
 }
 
-/* Write line `line` of `s` wrapped to `w` columns, padded to `w` unless `last`. */
+/* Write line `line` of `s` wrapped to `w` columns (not wrapped unless `wrap`), padded to
+ * `w` unless `last`. */
 static void put_cell_line(FILE *out, const char *s, size_t w, size_t line, bool right,
-                          bool last)
+                          bool last, bool wrap)
 {
     size_t n = strlen(s), adv = n;
-    if (w) {
+    if (wrap && w) {
         for (size_t l = 0; l < line && *s; l++) { wrap_next(s, w, &adv); s += adv ? adv : 1; }
         n = *s ? wrap_next(s, w, &adv) : 0;
     } else if (line > 0) {
@@ -135,7 +136,7 @@ static void put_para(FILE *out, size_t indent, const char *text, int width)
     size_t lines = wrap_count(text, avail);
     for (size_t l = 0; l < lines; l++) {
         if (l) fprintf(out, "%*s", (int)indent, "");
-        put_cell_line(out, text, avail, l, false, true);
+        put_cell_line(out, text, avail, l, false, true, true);
         fputc('\n', out);
     }
 }
@@ -145,27 +146,6 @@ static void put_wrapped(FILE *out, const char *label, const char *text, int widt
 {
     fprintf(out, "    %-8s ", label);
     put_para(out, 13, text, width);
-}
-
-/* The policy notes of a shortlist in order of first appearance: the "what to know" list that
- * every suggestion refers to by number. Returns the count; `ids` holds the note indices. */
-static size_t note_list(const cm_shortlist *s, size_t *ids, size_t cap)
-{
-    size_t n = 0;
-    for (size_t r = 0; r < s->n; r++)
-        for (size_t i = 0; i < s->hits[r].nnotes && i < CM_MAX_NOTES; i++) {
-            size_t id = s->hits[r].notes[i], j = 0;
-            while (j < n && ids[j] != id) j++;
-            if (j == n && n < cap) ids[n++] = id;
-        }
-    return n;
-}
-
-static size_t note_number(const size_t *ids, size_t n, size_t id)
-{
-    for (size_t j = 0; j < n; j++)
-        if (ids[j] == id) return j + 1;
-    return 0;
 }
 
 static void table_explain(const cm_shortlist *s, size_t r, const cm_export_opts *o,
@@ -205,7 +185,7 @@ static void table_explain(const cm_shortlist *s, size_t r, const cm_export_opts 
         if (b.s) b.s[0] = '\0';
         cmx_buf_puts(&b, "see What to know ");
         for (size_t i = 0; i < h->nnotes && i < CM_MAX_NOTES; i++)
-            cmx_buf_printf(&b, "%s%zu", i ? ", " : "", note_number(notes, nnotes, h->notes[i]));
+            cmx_buf_printf(&b, "%s%zu", i ? ", " : "", cmx_note_number(notes, nnotes, h->notes[i]));
         put_wrapped(out, "notes", cmx_buf_str(&b), o->width);
     }
     b.n = 0;
@@ -315,17 +295,16 @@ int cmx_write_table(const cm_shortlist *s, const cm_export_opts *o, FILE *out,
         free(notes);
         return cm_ioerror(d, name, "out of memory");
     }
-    size_t nnotes = note_list(s, notes, s->n * CM_MAX_NOTES);
+    size_t nnotes = cmx_note_list(s, notes, s->n * CM_MAX_NOTES);
     char num[48];
     for (size_t c = 0; c < T_NCOLS; c++)
         if (!(cell[c] = strdup(t_head[c]))) goto oom;
-    bool by_score = true;
+    bool by_score = cmx_by_score(s);
     for (size_t r = 0; r < s->n; r++) {
         const cm_hit *h = &s->hits[r];
         const cm_partner *p = cmx_partner(s, h);
         char **row = cell + (r + 1) * T_NCOLS;
         cmx_buf place = {0}, why = {0};
-        if (r && h->score > s->hits[r - 1].score) by_score = false;
         put_place(&place, s->ds, p);
         put_reasons(&why, h, 2, "; ");
         snprintf(num, sizeof num, "%zu", r + 1);
@@ -385,8 +364,8 @@ int cmx_write_table(const cm_shortlist *s, const cm_export_opts *o, FILE *out,
                 if (!show[c]) continue;
                 if (!first) fputs("  ", lf);
                 first = false;
-                put_cell_line(lf, cell[r * T_NCOLS + c], o->width > 0 ? w[c] : 0, l,
-                              t_right[c], c == lastc);
+                put_cell_line(lf, cell[r * T_NCOLS + c], w[c], l, t_right[c], c == lastc,
+                              o->width > 0);
             }
             if (fclose(lf) != 0) { free(line); goto oom; }
             while (len > 0 && line[len - 1] == ' ') len--;
@@ -522,33 +501,81 @@ int cmx_write_tsv(const cm_shortlist *lists, size_t n, bool header, FILE *out, c
     return 0;
 }
 
-int cmx_write_csv(const cm_shortlist *lists, size_t n, bool header, FILE *out, cm_diags *d,
-                     const char *name)
+/* The csv headings: the tsv columns in words for people, then what only csv has. */
+static const char *const csv_head[] = {
+    "Profile", "Rank", "Score", "Partner ID", "Type", "Partner", "Chinese name", "Province",
+    "City", "Sector match", "Region match", "Policy match", "Goal match", "Keyword match",
+    "Why", "Interest for the Chinese side", "Stability", "What the Chinese side gains",
+    "Member scores",
+};
+_Static_assert(sizeof csv_head / sizeof csv_head[0] == ROW_NHEAD, "a csv heading per column");
+_Static_assert(CM_NCOMP == 5, "csv_head names the five components");
+static const char *const csv_tail[] = {
+    "Website", "Record as of", "Source", "Report generated", "Data vintage",
+};
+
+/* One field: RFC 4180 for csv; for csv-excel quoted on ';' too, numbers given by `num`
+ * with a decimal comma (the Excel of nl, de, es, fr, it reads "49,5" as a number). */
+static void csv_put(FILE *out, const char *v, bool excel, bool num, bool first)
 {
-    char num[48];
+    if (!first) fputc(excel ? ';' : ',', out);
+    if (!excel) { cmx_csv_field(out, v); return; }
+    if (num) {
+        for (const char *p = v; *p; p++) fputc(*p == '.' ? ',' : *p, out);
+        return;
+    }
+    if (!strpbrk(v, ";\",\r\n")) { fputs(v, out); return; }
+    fputc('"', out);
+    for (const char *p = v; *p; p++) {
+        if (*p == '"') fputc('"', out);
+        fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+int cmx_write_csv(const cm_shortlist *lists, size_t n, bool header, bool excel, FILE *out,
+                  cm_diags *d, const char *name)
+{
+    char num[48], date[16], vint[32];
+    cmx_generated(date, sizeof date);
+    vint[0] = '\0';
+    if (n) cmx_vintage_text(lists[0].ds, vint, sizeof vint);
     if (header) {
-        for (size_t i = 0; i < ROW_NHEAD; i++) fprintf(out, "%s%s", i ? "," : "", row_head[i]);
-        fputs(",website", out);
-        for (size_t c = 0; c < CM_NCOMP; c++) fprintf(out, ",%s_points", cmx_comp_name(c));
+        /* The byte-order mark makes Excel read UTF-8 (Chinese names) in every locale. */
+        if (excel) fputs("\xef\xbb\xbf", out);
+        for (size_t i = 0; i < ROW_NHEAD; i++) csv_put(out, csv_head[i], excel, false, i == 0);
+        for (size_t i = 0; i < sizeof csv_tail / sizeof csv_tail[0]; i++)
+            csv_put(out, csv_tail[i], excel, false, false);
+        for (size_t c = 0; c < CM_NCOMP; c++) {
+            char h[64];
+            snprintf(h, sizeof h, "%s points", csv_head[9 + c]);
+            csv_put(out, h, excel, false, false);
+        }
         fputs("\r\n", out);
     }
     for (size_t l = 0; l < n; l++) {
         const cm_shortlist *s = &lists[l];
         for (size_t r = 0; r < s->n; r++) {
             row_fields f;
+            const cm_partner *p = cmx_partner(s, &s->hits[r]);
             if (row_fill(&f, s, r) != 0) {
                 row_release(&f);
                 return cm_ioerror(d, name, "out of memory");
             }
             for (size_t i = 0; i < ROW_NHEAD; i++) {
-                if (i) fputc(',', out);
-                cmx_csv_field(out, f.v[i]);
+                bool isnum = i == 1 || i == 2 || (i >= 9 && i < 9 + CM_NCOMP) || i == 15 || i == 16;
+                csv_put(out, f.v[i], excel, isnum, i == 0);
             }
             row_release(&f);
-            fputc(',', out);
-            cmx_csv_field(out, cmx_str(cmx_partner(s, &s->hits[r])->website));
+            csv_put(out, cmx_str(p->website), excel, false, false);
+            if (p->as_of) snprintf(num, sizeof num, "%d", p->as_of);
+            else num[0] = '\0';
+            csv_put(out, num, excel, true, false);
+            csv_put(out, cmx_str(p->source), excel, false, false);
+            csv_put(out, date, excel, false, false);
+            csv_put(out, vint, excel, false, false);
             for (size_t c = 0; c < CM_NCOMP; c++)
-                fprintf(out, ",%s", cmx_num(num, sizeof num, s->hits[r].contrib[c], 2));
+                csv_put(out, cmx_num(num, sizeof num, s->hits[r].contrib[c], 2), excel, true, false);
             fputs("\r\n", out);
         }
     }
@@ -570,7 +597,7 @@ static void md_text(FILE *out, const char *s)
 
 int cmx_write_md(const cm_shortlist *s, const cm_export_opts *o, FILE *out)
 {
-    char num[48];
+    char num[48], date[16], vint[32];
     const cm_profile *p = s->profile;
     fputs("## ", out);
     md_text(out, cmx_profile_label(p));
@@ -580,13 +607,56 @@ int cmx_write_md(const cm_shortlist *s, const cm_export_opts *o, FILE *out)
         fputc(')', out);
     }
     fputs("\n\n", out);
+    fprintf(out, "Generated %s; partner records dated %s", cmx_generated(date, sizeof date),
+            cmx_vintage_text(s->ds, vint, sizeof vint));
+    if (o->options) {
+        fputs("; options: ", out);
+        if (*o->options) { fputc('`', out); fputs(o->options, out); fputc('`', out); }
+        else fputs("none (the defaults)", out);
+    }
+    fputs(".\n\n", out);
     if (s->n == 0) {
         fprintf(out, "No match among %zu partners considered.\n", s->considered);
         return 0;
     }
-    fprintf(out, "Top %zu of %zu partners considered.\n\n", s->n, s->considered);
-    fputs("| # | score | kind | name | Chinese name | province / city | why |\n", out);
-    fputs("| ---: | ---: | --- | --- | --- | --- | --- |\n", out);
+    size_t *notes = calloc(s->n * CM_MAX_NOTES + 1, sizeof *notes);
+    size_t nnotes = notes ? cmx_note_list(s, notes, s->n * CM_MAX_NOTES) : 0;
+    size_t k = s->n < 3 ? s->n : 3;
+    fputs("### In short\n\n", out);
+    for (size_t r = 0; r < k; r++) {
+        const cm_hit *h = &s->hits[r];
+        const cm_partner *pt = cmx_partner(s, h);
+        fprintf(out, "%zu. **", r + 1);
+        md_text(out, pt->name);
+        fputs("** (", out);
+        if (*cmx_name_zh(pt)) { md_text(out, cmx_name_zh(pt)); fputs(", ", out); }
+        md_text(out, cmx_region_name(s->ds, pt->province));
+        fprintf(out, "), score %s. Why: ", cmx_num(num, sizeof num, h->score, 1));
+        for (size_t i = 0; i < h->nreasons && i < 2; i++) {
+            if (i) fputs("; ", out);
+            md_text(out, h->reasons[i].text);
+        }
+        fputs(".\n", out);
+    }
+    fputs("\n### Suggested next steps\n\n", out);
+    for (size_t r = 0; r < k; r++) {
+        const cm_partner *pt = cmx_partner(s, &s->hits[r]);
+        fputs("- ", out);
+        md_text(out, pt->name);
+        fprintf(out, ": %s.\n", cmx_next_step(pt->kind));
+    }
+    if (nnotes)
+        fprintf(out, "- Read *What to know* below (%zu note%s) before any commitment.\n",
+                nnotes, nnotes == 1 ? "" : "s");
+    fputs("- Check each partner's record (its date and source are listed below) before "
+          "contacting anyone.\n\n", out);
+
+    fprintf(out, "### All suggestions\n\nTop %zu of %zu partners considered. Score: out of "
+                 "100.%s\n\n", s->n, s->considered,
+            cmx_by_score(s) ? "" : " The order weighs the score against variety among the "
+                                   "partners, so a lower score can come first.");
+    fputs("| # | Score | Type | Partner | Chinese name | Province / City | Why | As of |\n", out);
+    fputs("| ---: | ---: | --- | --- | --- | --- | --- | ---: |\n", out);
     for (size_t r = 0; r < s->n; r++) {
         const cm_hit *h = &s->hits[r];
         const cm_partner *pt = cmx_partner(s, h);
@@ -602,50 +672,74 @@ int cmx_write_md(const cm_shortlist *s, const cm_export_opts *o, FILE *out)
         md_text(out, cmx_buf_str(&place));
         fputs(" | ", out);
         md_text(out, cmx_buf_str(&why));
-        fputs(" |\n", out);
+        if (pt->as_of) fprintf(out, " | %d |\n", pt->as_of);
+        else fputs(" |  |\n", out);
         cmx_buf_release(&place);
         cmx_buf_release(&why);
     }
-    if (!o->explain) return 0;
-    fputs("\n### Why\n", out);
+    if (o->explain) {
+        fputs("\n### Why\n", out);
+        for (size_t r = 0; r < s->n; r++) {
+            const cm_hit *h = &s->hits[r];
+            fprintf(out, "\n**%zu. ", r + 1);
+            md_text(out, cmx_partner(s, h)->name);
+            fputs("**: ", out);
+            for (size_t c = 0; c < CM_NCOMP; c++)
+                fprintf(out, "%s%s %s", c ? " · " : "", cmx_comp_name(c),
+                        s->active[c] ? cmx_num(num, sizeof num, h->contrib[c], 1) : "-");
+            fputs("\n\n", out);
+            for (size_t i = 0; i < h->nreasons && i < CM_MAX_REASONS; i++) {
+                fputs("- ", out);
+                md_text(out, h->reasons[i].text);
+                fprintf(out, " (+%s)\n", cmx_num(num, sizeof num, h->reasons[i].contrib, 1));
+            }
+            if (h->why_partner[0]) {
+                fputs("- For the Chinese side: ", out);
+                md_text(out, h->why_partner);
+                fputc('\n', out);
+            }
+            if (h->nnotes) {
+                fputs("- What to know: ", out);
+                for (size_t i = 0; i < h->nnotes && i < CM_MAX_NOTES; i++)
+                    fprintf(out, "%s%zu", i ? ", " : "", cmx_note_number(notes, nnotes, h->notes[i]));
+                fputc('\n', out);
+            }
+            if (h->member_score && p) {
+                fputs("- Members: ", out);
+                for (size_t m = 0; m < p->nmembers; m++) {
+                    if (m) fputs("; ", out);
+                    md_text(out, cmx_profile_label(&p->members[m]));
+                    fprintf(out, " %s", cmx_num(num, sizeof num, h->member_score[m], 1));
+                }
+                fputc('\n', out);
+            }
+        }
+    }
+    fputs("\n### Records\n\nWhere each suggestion's facts come from, and the year they describe.\n\n", out);
     for (size_t r = 0; r < s->n; r++) {
-        const cm_hit *h = &s->hits[r];
-        fprintf(out, "\n**%zu. ", r + 1);
-        md_text(out, cmx_partner(s, h)->name);
-        fputs("**: ", out);
-        for (size_t c = 0; c < CM_NCOMP; c++)
-            fprintf(out, "%s%s %s", c ? " · " : "", cmx_comp_name(c),
-                    s->active[c] ? cmx_num(num, sizeof num, h->contrib[c], 1) : "-");
-        fputs("\n\n", out);
-        for (size_t i = 0; i < h->nreasons && i < CM_MAX_REASONS; i++) {
-            fputs("- ", out);
-            md_text(out, h->reasons[i].text);
-            fprintf(out, " (+%s)\n", cmx_num(num, sizeof num, h->reasons[i].contrib, 1));
-        }
-        for (size_t i = 0; i < h->nnotes && i < CM_MAX_NOTES; i++) {
-            const cm_note *nt = cmx_note(s->ds, h->notes[i]);
+        const cm_partner *pt = cmx_partner(s, &s->hits[r]);
+        fprintf(out, "%zu. ", r + 1);
+        md_text(out, pt->name);
+        fputs(": ", out);
+        md_text(out, pt->source ? pt->source : "source not given");
+        if (pt->as_of) fprintf(out, " (as of %d)", pt->as_of);
+        fputs(".\n", out);
+    }
+    if (nnotes) {
+        fputs("\n### What to know\n\n", out);
+        for (size_t j = 0; j < nnotes; j++) {
+            const cm_note *nt = cmx_note(s->ds, notes[j]);
             if (!nt) continue;
-            fputs("- *Note:* ", out);
+            fprintf(out, "%zu. **", j + 1);
             md_text(out, nt->title);
-            size_t first = cmx_note_first(s, h->notes[i]);
-            if (first < r) {
-                fprintf(out, " (see %zu above)\n", first + 1);
-                continue;
-            }
-            fputs(": ", out);
+            fputs("**: ", out);
             md_text(out, nt->text);
-            fputc('\n', out);
-        }
-        if (h->member_score && p) {
-            fputs("- Members: ", out);
-            for (size_t m = 0; m < p->nmembers; m++) {
-                if (m) fputs("; ", out);
-                md_text(out, cmx_profile_label(&p->members[m]));
-                fprintf(out, " %s", cmx_num(num, sizeof num, h->member_score[m], 1));
-            }
+            if (nt->as_of) fprintf(out, " (as of %d)", nt->as_of);
+            if (nt->link) fprintf(out, " <%s>", nt->link);
             fputc('\n', out);
         }
     }
+    free(notes);
     return 0;
 }
 

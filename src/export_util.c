@@ -88,6 +88,51 @@ const cm_note *cmx_note(const cm_dataset *ds, size_t idx)
     return idx < ds->tax.nnotes ? &ds->tax.notes[idx] : NULL;
 }
 
+size_t cmx_note_list(const cm_shortlist *s, size_t *ids, size_t cap)
+{
+    size_t n = 0;
+    for (size_t r = 0; r < s->n; r++)
+        for (size_t i = 0; i < s->hits[r].nnotes && i < CM_MAX_NOTES; i++) {
+            size_t id = s->hits[r].notes[i], j = 0;
+            while (j < n && ids[j] != id) j++;
+            if (j == n && n < cap) ids[n++] = id;
+        }
+    return n;
+}
+
+size_t cmx_note_number(const size_t *ids, size_t n, size_t id)
+{
+    for (size_t j = 0; j < n; j++)
+        if (ids[j] == id) return j + 1;
+    return 0;
+}
+
+bool cmx_by_score(const cm_shortlist *s)
+{
+    for (size_t r = 1; r < s->n; r++)
+        if (s->hits[r].score > s->hits[r - 1].score) return false;
+    return true;
+}
+
+const char *cmx_next_step(cm_kind k)
+{
+    switch (k) {
+    case CM_KIND_ZONE:
+        return "ask the zone's investment promotion office what it offers a European firm in "
+               "your sector, and whom in the zone to meet";
+    case CM_KIND_CLUSTER:
+        return "ask the cluster's association or the city's industry bureau for a meeting "
+               "with two or three of its firms";
+    case CM_KIND_ORGANISATION:
+        return "ask for an introduction to its members or a slot at its next event";
+    case CM_KIND_PROGRAMME:
+        return "check whether the programme has an open call and whether European partners "
+               "may join it";
+    default:
+        return "make contact and check the record's facts first";
+    }
+}
+
 size_t cmx_note_first(const cm_shortlist *s, size_t note)
 {
     for (size_t r = 0; r < s->n; r++)

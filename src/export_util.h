@@ -41,6 +41,15 @@ const char *cmx_generated(char *buf, size_t len);
  * record has one), and as text, "2015-2026" or "2026", into `buf` (at least 16 bytes). */
 void cmx_vintage(const cm_dataset *ds, int *lo, int *hi);
 const char *cmx_vintage_text(const cm_dataset *ds, char *buf, size_t len);
+/* The policy notes of a shortlist in order of first appearance: the "what to know" list the
+ * suggestions refer to by number. Fills `ids` (room for `cap`) and returns the count. */
+size_t cmx_note_list(const cm_shortlist *s, size_t *ids, size_t cap);
+/* The 1-based number of note `id` in such a list, 0 if absent. */
+size_t cmx_note_number(const size_t *ids, size_t n, size_t id);
+/* Whether the hits are in descending score order (false when --diversity reordered them). */
+bool cmx_by_score(const cm_shortlist *s);
+/* The suggested next step for a partner of kind `k`, one sentence for a business reader. */
+const char *cmx_next_step(cm_kind k);
 /* `s`, or "" for NULL. */
 const char *cmx_str(const char *s);
 /* A profile's name, else its id; "" for NULL. */

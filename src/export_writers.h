@@ -18,8 +18,9 @@ int cmx_write_table(const cm_shortlist *s, const cm_export_opts *o, FILE *out, c
                     const char *name);
 int cmx_write_tsv(const cm_shortlist *lists, size_t n, bool header, FILE *out, cm_diags *d,
                   const char *name);
-int cmx_write_csv(const cm_shortlist *lists, size_t n, bool header, FILE *out, cm_diags *d,
-                  const char *name);
+/* `excel`: the csv-excel variant (byte-order mark, ';', decimal comma). */
+int cmx_write_csv(const cm_shortlist *lists, size_t n, bool header, bool excel, FILE *out,
+                  cm_diags *d, const char *name);
 int cmx_write_md(const cm_shortlist *s, const cm_export_opts *o, FILE *out);
 /* Writers behind cm_export_stream/cm_export_file. They return 0, or -1 when memory ran
  * out or the library failed (a message in `d`); write errors on `out` are found by the
@@ -31,5 +32,10 @@ int cmx_write_html(const cm_shortlist *lists, size_t n, const cm_export_opts *o,
 /* xlsx is written to `path` directly (not atomically: cm_export_file wraps it). */
 int cmx_write_xlsx(const cm_shortlist *lists, size_t n, const cm_export_opts *o,
                    const char *path, cm_diags *d, const char *name);
+
+/* export_pdf.c: the html report printed to `path` by headless Chromium (not atomically:
+ * cm_export_file wraps it). */
+int cmx_write_pdf(const cm_shortlist *lists, size_t n, const cm_export_opts *o,
+                  const char *path, cm_diags *d, const char *name);
 
 #endif

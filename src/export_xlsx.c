@@ -101,26 +101,33 @@ static void page_header(lxw_worksheet *ws, const char *title)
 
 enum { C_RANK, C_SCORE, C_ID, C_KIND, C_NAME, C_ZH, C_PROV, C_CITY, C_COMP,
        C_PTS = C_COMP + CM_NCOMP, C_REASONS = C_PTS + CM_NCOMP, C_NOTES, C_WEB, C_RECIP, C_STAB,
-       C_CHINA, C_NCOLS };
+       C_CHINA, C_ASOF, C_SOURCE, C_NCOLS };
+
+/* Headings for people (docs/exports.md lists them; the tests compare). */
+static const char *const comp_head[CM_NCOMP] = {
+    "Sector match", "Region match", "Policy match", "Goal match", "Keyword match",
+};
 
 static void shortlist_sheet(lxw_worksheet *ws, const cm_shortlist *s, const fmts *f)
 {
     char head[64];
     static const char *const fixed[] = {
-        "rank", "score", "partner_id", "kind", "name", "name_zh", "province", "city",
+        "Rank", "Score", "Partner ID", "Type", "Partner", "Chinese name", "Province", "City",
     };
     for (lxw_col_t c = 0; c < C_COMP; c++) worksheet_write_string(ws, 0, c, fixed[c], f->head);
     for (size_t c = 0; c < CM_NCOMP; c++) {
-        worksheet_write_string(ws, 0, (lxw_col_t)(C_COMP + c), cmx_comp_name(c), f->head);
-        snprintf(head, sizeof head, "%s_points", cmx_comp_name(c));
+        worksheet_write_string(ws, 0, (lxw_col_t)(C_COMP + c), comp_head[c], f->head);
+        snprintf(head, sizeof head, "%s points", comp_head[c]);
         worksheet_write_string(ws, 0, (lxw_col_t)(C_PTS + c), head, f->head);
     }
-    worksheet_write_string(ws, 0, C_REASONS, "reasons", f->head);
-    worksheet_write_string(ws, 0, C_NOTES, "notes", f->head);
-    worksheet_write_string(ws, 0, C_WEB, "website", f->head);
-    worksheet_write_string(ws, 0, C_RECIP, "reciprocity", f->head);
-    worksheet_write_string(ws, 0, C_STAB, "stability", f->head);
-    worksheet_write_string(ws, 0, C_CHINA, "china_side", f->head);
+    worksheet_write_string(ws, 0, C_REASONS, "Why", f->head);
+    worksheet_write_string(ws, 0, C_NOTES, "What to know", f->head);
+    worksheet_write_string(ws, 0, C_WEB, "Website", f->head);
+    worksheet_write_string(ws, 0, C_RECIP, "Interest for the Chinese side", f->head);
+    worksheet_write_string(ws, 0, C_STAB, "Stability", f->head);
+    worksheet_write_string(ws, 0, C_CHINA, "What the Chinese side gains", f->head);
+    worksheet_write_string(ws, 0, C_ASOF, "Record as of", f->head);
+    worksheet_write_string(ws, 0, C_SOURCE, "Source", f->head);
 
     for (size_t i = 0; i < s->n; i++) {
         const cm_hit *h = &s->hits[i];
@@ -159,6 +166,8 @@ static void shortlist_sheet(lxw_worksheet *ws, const cm_shortlist *s, const fmts
         worksheet_write_number(ws, r, C_RECIP, h->recip, f->comp);
         if (h->acceptability >= 0) worksheet_write_number(ws, r, C_STAB, h->acceptability, f->comp);
         text(ws, r, C_CHINA, h->why_partner, NULL);
+        if (p->as_of) worksheet_write_number(ws, r, C_ASOF, p->as_of, NULL);
+        text(ws, r, C_SOURCE, p->source, NULL);
     }
 
     worksheet_set_column(ws, C_RANK, C_RANK, 5, NULL);
@@ -174,6 +183,8 @@ static void shortlist_sheet(lxw_worksheet *ws, const cm_shortlist *s, const fmts
     worksheet_set_column(ws, C_RECIP, C_STAB, 11, NULL);
     worksheet_set_column(ws, C_CHINA, C_CHINA, 60, NULL);
     worksheet_set_column(ws, C_WEB, C_WEB, 36, NULL);
+    worksheet_set_column(ws, C_ASOF, C_ASOF, 10, NULL);
+    worksheet_set_column(ws, C_SOURCE, C_SOURCE, 60, NULL);
     worksheet_freeze_panes(ws, 1, 0);
     if (s->n) worksheet_autofilter(ws, 0, 0, (lxw_row_t)s->n, C_NCOLS - 1);
     worksheet_set_landscape(ws);
@@ -182,8 +193,11 @@ static void shortlist_sheet(lxw_worksheet *ws, const cm_shortlist *s, const fmts
     worksheet_repeat_rows(ws, 0, 0);
     cmx_buf t = {0};
     const cm_profile *prof = s->profile;
-    cmx_buf_printf(&t, "%s: top %zu of %zu partners considered",
-                   prof ? cmx_str(prof->name ? prof->name : prof->id) : "", s->n, s->considered);
+    char date[16], vint[32];
+    cmx_buf_printf(&t, "%s: top %zu of %zu partners considered; generated %s; partner records "
+                   "dated %s", prof ? cmx_str(prof->name ? prof->name : prof->id) : "", s->n,
+                   s->considered, cmx_generated(date, sizeof date),
+                   cmx_vintage_text(s->ds, vint, sizeof vint));
     page_header(ws, cmx_buf_str(&t));
     cmx_buf_release(&t);
 }
@@ -193,11 +207,11 @@ enum { S_PROFILE_ID, S_PROFILE, S_RANK, S_ID, S_NAME, S_ZH, S_SCORE, S_COMP, S_N
 static void summary_sheet(lxw_worksheet *ws, const cm_shortlist *lists, size_t n, const fmts *f)
 {
     static const char *const head[] = {
-        "profile_id", "profile", "rank", "partner_id", "name", "name_zh", "score",
+        "Profile ID", "Profile", "Rank", "Partner ID", "Partner", "Chinese name", "Score",
     };
     for (lxw_col_t c = 0; c < S_COMP; c++) worksheet_write_string(ws, 0, c, head[c], f->head);
     for (size_t c = 0; c < CM_NCOMP; c++)
-        worksheet_write_string(ws, 0, (lxw_col_t)(S_COMP + c), cmx_comp_name(c), f->head);
+        worksheet_write_string(ws, 0, (lxw_col_t)(S_COMP + c), comp_head[c], f->head);
     lxw_row_t r = 1;
     for (size_t l = 0; l < n; l++) {
         const cm_shortlist *s = &lists[l];

@@ -10,8 +10,9 @@ browser="chromium fonts-noto-cjk"
 case "${1:-build}" in
   build)   want="$build" ;;
   # check: the HTML test (t504) drives headless Chromium and needs the CJK fonts, so a
-  # fresh machine runs it instead of skipping it.
-  check)   want="$build python3 python3-jsonschema unzip curl locales $browser" ;;
+  # fresh machine runs it instead of skipping it; poppler-utils (pdftotext, pdfinfo) reads the
+  # PDF report back, python3-openpyxl the workbook.
+  check)   want="$build python3 python3-jsonschema python3-openpyxl unzip curl locales poppler-utils $browser" ;;
   browser) want="$browser"   # + node and npm for puppeteer-core (tests/browser)
            command -v npm >/dev/null 2>&1 || want="$want nodejs npm" ;;
   fuzz)    want="clang libclang-rt-14-dev" ;;

@@ -74,8 +74,8 @@ run "$CM_BIN" batch --resume "$FX" 2>/dev/null >/dev/null
 [ "$st" = 2 ] || bad "--resume without --out exited $st, want 2"
 run "$CM_BIN" batch --format xlsx "$FX" 2>/dev/null >/dev/null
 [ "$st" = 2 ] || bad "xlsx to stdout exited $st, want 2"
-run "$CM_BIN" batch -o x.csv "$FX" 2>/dev/null >/dev/null
-[ "$st" = 2 ] || bad "-o exited $st, want 2"
+run "$CM_BIN" batch -o x.csv --out "$T/both" "$FX" 2>/dev/null >/dev/null
+[ "$st" = 2 ] || bad "-o with --out exited $st, want 2"
 
 [ $fail = 0 ] && echo "ok"
 exit $fail

@@ -80,7 +80,7 @@ def tsv(path):
 
 def check_sheet(name, rows, root, path, expect):
     head = [v for _, v in rows[0]]
-    check(head[:8] == ["rank", "score", "partner_id", "kind", "name", "name_zh", "province", "city"],
+    check(head[:8] == ["Rank", "Score", "Partner ID", "Type", "Partner", "Chinese name", "Province", "City"],
           "%s: header %r" % (name, head[:8]))
     pane = root.find(".//m:pane", NS)
     check(pane is not None and pane.get("state") == "frozen" and pane.get("ySplit") == "1",
