@@ -70,8 +70,11 @@ int cmx_write_pdf(const cm_shortlist *lists, size_t n, const cm_export_opts *o,
     }
     FILE *fp = fopen(html, "wb");
     if (!fp) { cm_ioerror(d, html, "cannot write: %s", strerror(errno)); goto out; }
-    int w = cm_export_stream(lists, n, CM_FMT_HTML, o, fp, html, d);
-    if (fclose(fp) != 0 || w != 0) { if (!w) cm_ioerror(d, html, "cannot write"); goto out; }
+    /* The html writer itself, not the dispatch in export.c, which calls this file. */
+    int w = cmx_write_html(lists, n, o, fp, d, html);
+    if (!w && ferror(fp)) w = cm_ioerror(d, html, "cannot write: %s", strerror(errno));
+    if (fclose(fp) != 0 && !w) w = cm_ioerror(d, html, "cannot write: %s", strerror(errno));
+    if (w) goto out;
     char cwd[4096];
     if (html[0] == '/') snprintf(url, len + 4096 + 16, "file://%s", html);
     else if (getcwd(cwd, sizeof cwd)) snprintf(url, len + 4096 + 16, "file://%s/%s", cwd, html);
