@@ -93,7 +93,7 @@ check "yaml attachment" sh -c "grep -i '^content-disposition:' '$T/head' | grep 
 check "csv download" test "$(code -X POST "$U/download" --data-urlencode "yaml@$T/form.yaml" -d format=csv -d top=10)" = 200
 "$CM_BIN" rank --explain --top 10 -o "$T/cli.csv" "$T/form.yaml"
 check "csv download = rank --explain -o x.csv" cmp "$T/body" "$T/cli.csv"
-top=$(python3 -c 'import csv,sys; print(list(csv.DictReader(open(sys.argv[1])))[0]["name"])' "$T/cli.csv")
+top=$(python3 -c 'import csv,sys; print(list(csv.DictReader(open(sys.argv[1])))[0]["Partner"])' "$T/cli.csv")
 check "result lists the CLI's top partner first" sh -c "grep -o '<td class=\"partner\"><strong>[^<]*' '$T/result.html' | head -1 | grep -qF \"\$1\"" _ "$(printf '%s' "$top" | tr -d '"')"
 check "xlsx download" test "$(code -X POST "$U/download" --data-urlencode "yaml@$EX" -d format=xlsx)" = 200
 check "xlsx is a zip" sh -c "head -c 2 '$T/body' | grep -q PK"

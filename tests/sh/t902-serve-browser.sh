@@ -49,7 +49,7 @@ regions:
   shaanxi: 1
 YAML
 "$CM_BIN" rank --format csv -o "$T/cli.csv" "$T/form.yaml"
-top=$(python3 -c 'import csv,sys; print(list(csv.DictReader(open(sys.argv[1])))[0]["name"])' "$T/cli.csv")
+top=$(python3 -c 'import csv,sys; print(list(csv.DictReader(open(sys.argv[1])))[0]["Partner"])' "$T/cli.csv")
 hits=$(python3 -c 'import csv,sys; print(len(list(csv.DictReader(open(sys.argv[1])))))' "$T/cli.csv")
 
 printf 'name: Bad\nsectors:\n  packag: 1\nregions: [shaanxii]\n' >"$T/bad.yaml"
