@@ -12,10 +12,12 @@
  *
  * Regions are the one vocabulary where two entries may share a name: China has three
  * Yunchengs (运城 in Shanxi, 云城 in Guangdong, 郓城 in Shandong). An id, written exactly,
- * always names its one region; so does a 6-digit GB/T 2260 code. A shared name resolves only
- * when exactly one of its regions is a province, macro-region or city cluster ("Jilin" is the
- * province; the city is `jilin-jilin`); otherwise it resolves to nothing and
- * cm_region_miss() lists the candidates. data/regions.yaml (hand-curated) and
+ * always names its one region; so does a 6-digit GB/T 2260 code. A shared name resolves to
+ * its highest-ranked region: province, macro-region or city cluster, then prefecture-level
+ * city, then county-level division ("Jilin" is the province, the city is `jilin-jilin`;
+ * "Xi'an" the prefecture-level city, not the districts); among several of that rank, to the
+ * one whose id is the folded name ("Suzhou" is `suzhou`, 苏州); otherwise to nothing, and
+ * cm_region_miss() lists the candidates. cm_region_understood() says which was taken. data/regions.yaml (hand-curated) and
  * data/regions-divisions.yaml (generated, every prefecture- and county-level division) are
  * loaded as one vocabulary.
  */
@@ -147,8 +149,10 @@ char *cm_region_miss(const cm_taxonomy *t, const char *what, const char *name);
 const char *cm_region_describe(const cm_taxonomy *t, size_t idx, char *buf, size_t cap);
 
 /* For a region easily taken for another (Shanxi 山西, Shaanxi 陕西): "'Shanxi' is understood
- * as Shanxi 山西, not Shaanxi 陕西", written to `buf` (at most `cap` bytes), which is
- * returned; NULL for any other region. `as_written` is the user's spelling. */
+ * as Shanxi 山西, not Shaanxi 陕西"; for a name other places share, which one was taken and
+ * the ids of the others. Written to `buf` (at most `cap` bytes; 1024 holds every name of the
+ * shipped data), which is returned; NULL for any other region. `as_written` is the user's
+ * spelling. */
 const char *cm_region_understood(const cm_taxonomy *t, size_t idx, const char *as_written, char *buf, size_t cap);
 
 /* Vocabulary for did-you-mean: which table to search. */

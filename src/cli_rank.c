@@ -121,7 +121,7 @@ int cli_rank_finish(const char *cmd, cm_rank_cli *r, const cm_dataset *ds)
         free(m);
         return rc;
     }
-    char said[256];
+    char said[1024];
     if (r->region && cm_region_understood(t, o->region, r->region, said, sizeof said))
         fprintf(stderr, "clustermatch %s: note: --region %s\n", cmd, said);
     if (r->sector && (o->sector = cm_sector_find(t, r->sector)) == CM_NONE) {

@@ -139,7 +139,7 @@ static int read_terms(const pctx *x, const ynode *map, const char *key, cm_vocab
         if (it.values && yf_weight(&x->c, it.values[i], n->str, &wt)) { bad = 1; continue; }
         size_t idx = v == CM_VOCAB_SECTOR ? cm_sector_find(&x->ds->tax, n->str) : cm_region_find(&x->ds->tax, n->str);
         if (idx == CM_NONE) { unknown_term(x, n, what, v); bad = 1; continue; }
-        char said[256];
+        char said[1024];
         if (v == CM_VOCAB_REGION && cm_region_understood(&x->ds->tax, idx, n->str, said, sizeof said))
             cm_info(x->c.d, x->c.file, n->line, n->col, "%s", said);
         size_t j = 0;

@@ -173,19 +173,41 @@ static const cm_name_entry *region_entry(const cm_taxonomy *t, const char *name)
 
 static bool region_upper(const cm_taxonomy *t, size_t i) { return t->regions[i].level != CM_REG_CITY; }
 
+/* Where a region stands when places share a name: a province (or macro-region, city
+ * cluster) above a prefecture-level city, above a county-level division or town. */
+static int region_tier(const cm_taxonomy *t, size_t i)
+{
+    const cm_region *r = &t->regions[i];
+    if (r->level != CM_REG_CITY) return 3;
+    return r->subtype && !strcmp(r->subtype, "prefecture") ? 2 : 1;
+}
+
+/* The region a shared name means, or CM_NONE when it is truly ambiguous: the one region of
+ * the highest tier among those named so (Xi'an the prefecture-level city, not the districts
+ * of Liaoyuan and Mudanjiang; Jilin the province, not the city); among several of that
+ * tier, the one whose id is the name itself (the curated `suzhou`, 苏州, over the generated
+ * `suzhou-anhui`, 宿州), so that `Suzhou` means what `suzhou` means. */
+static size_t region_pick(const cm_taxonomy *t, const cm_name_entry *e)
+{
+    if (!e->nalso) return e->idx;
+    int best = region_tier(t, e->idx);
+    size_t pick = e->idx, ntop = 1;
+    for (size_t i = 0; i < e->nalso; i++) {
+        int tier = region_tier(t, e->also[i]);
+        if (tier > best) { best = tier; pick = e->also[i]; ntop = 1; }
+        else if (tier == best) ntop++;
+    }
+    if (ntop == 1) return pick;
+    cm_name_entry *own = NULL;
+    HASH_FIND_STR(t->region_ids, e->key, own);
+    if (own && region_tier(t, own->idx) == best) return own->idx;
+    return CM_NONE;
+}
+
 size_t cm_region_find(const cm_taxonomy *t, const char *name)
 {
     const cm_name_entry *e = region_entry(t, name);
-    if (!e) return CM_NONE;
-    if (!e->nalso) return e->idx;
-    /* A province's name beats the cities named after it (Jilin, Hainan). */
-    size_t up = region_upper(t, e->idx) ? e->idx : CM_NONE;
-    for (size_t i = 0; i < e->nalso; i++)
-        if (region_upper(t, e->also[i])) {
-            if (up != CM_NONE) return CM_NONE;
-            up = e->also[i];
-        }
-    return up;
+    return e ? region_pick(t, e) : CM_NONE;
 }
 
 size_t cm_region_candidates(const cm_taxonomy *t, const char *name, size_t *out, size_t cap)
@@ -248,6 +270,35 @@ const char *cm_region_describe(const cm_taxonomy *t, size_t idx, char *buf, size
 const char *cm_region_understood(const cm_taxonomy *t, size_t idx, const char *as_written, char *buf, size_t cap)
 {
     const cm_region *r = &t->regions[idx];
+    /* The folded name, even when an id was written exactly: `yuncheng` is the id of 云城,
+     * but the name Yuncheng is shared, and the user is told so. */
+    cm_name_entry *e = NULL;
+    char *key = cm_fold(as_written);
+    if (key) HASH_FIND_STR(t->region_names, key, e);
+    free(key);
+    bool member = e && e->idx == idx;
+    for (size_t i = 0; e && i < e->nalso; i++) member |= e->also[i] == idx;
+    if (e && e->nalso && member) {
+        /* A name other places share: say which was taken and how to write the others. */
+        char d[256], not_[96] = "";
+        if (r->distinct_from != CM_NONE) {
+            const cm_region *o = &t->regions[r->distinct_from];
+            snprintf(not_, sizeof not_, " (not %s%s%s)", o->name, o->zh_hans ? " " : "", o->zh_hans ? o->zh_hans : "");
+        }
+        int n = snprintf(buf, cap, "'%s' is understood as %s%s; other places so named: ", as_written,
+                         cm_region_describe(t, idx, d, sizeof d), not_);
+        size_t nother = 0;
+        for (size_t i = 0; i <= e->nalso; i++) {
+            size_t k = i ? e->also[i - 1] : e->idx;
+            if (k == idx || n < 0 || (size_t)n >= cap) continue;
+            n += snprintf(buf + n, cap - (size_t)n, "%s%s (%s)", nother ? ", " : "", t->regions[k].id,
+                          cm_region_describe(t, k, d, sizeof d));
+            nother++;
+        }
+        if (n >= 0 && (size_t)n < cap)
+            snprintf(buf + n, cap - (size_t)n, "; to mean %s, write its id", nother > 1 ? "one of those" : "that one");
+        return buf;
+    }
     if (r->distinct_from == CM_NONE) return NULL;
     const cm_region *o = &t->regions[r->distinct_from];
     snprintf(buf, cap, "'%s' is understood as %s %s, not %s %s", as_written, r->name, r->zh_hans ? r->zh_hans : "",

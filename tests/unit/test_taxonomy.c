@@ -77,17 +77,34 @@ static void test_region_divisions(void)
     CHECK(npref == 333);
     CHECK(ncounty == 2846);
 
-    /* Ambiguous names resolve to nothing and list every candidate */
-    CHECK_REGION("Yuncheng", "(none)");
+    /* A shared name is its highest-ranked place: a prefecture-level city before a district
+     * or county; the others stay candidates, and the note names them */
+    CHECK_REGION("Yuncheng", "yuncheng-shanxi");
     CHECK(!strcmp(candidates("Yuncheng"), "yuncheng yuncheng-shandong yuncheng-shanxi"));
-    CHECK_REGION("Fuyang", "(none)");
+    CHECK_REGION("Fuyang", "fuyang-anhui");
     CHECK(!strcmp(candidates("Fuyang"), "fuyang fuyang-anhui"));
-    CHECK_REGION("Suzhou", "(none)");
+    char said[1024];
+    CHECK(cm_region_understood(T, cm_region_find(T, "Yuncheng"), "Yuncheng", said, sizeof said)
+          && strstr(said, "understood as Yuncheng 运城, prefecture-level division in Shanxi 山西")
+          && strstr(said, "yuncheng (Yuncheng 云城, district of Yunfu, Guangdong 广东)")
+          && strstr(said, "yuncheng-shandong (Yuncheng 郓城, county of Heze, Shandong 山东)"));
+    /* Two prefecture-level cities: the one whose id is the name (苏州 is `suzhou`) */
+    CHECK_REGION("Suzhou", "suzhou");
     CHECK(!strcmp(candidates("Suzhou"), "suzhou suzhou-anhui suzhou-gansu"));
-    char *m = cm_region_miss(T, "region", "Yuncheng");
-    CHECK(m && strstr(m, "ambiguous") && strstr(m, "yuncheng-shanxi (Yuncheng 运城, prefecture-level division in Shanxi 山西)")
-          && strstr(m, "yuncheng (Yuncheng 云城, district of Yunfu, Guangdong 广东)"));
+    CHECK(cm_region_understood(T, cm_region_find(T, "Suzhou"), "Suzhou", said, sizeof said)
+          && strstr(said, "suzhou-anhui (Suzhou 宿州, prefecture-level division in Anhui 安徽)"));
+    CHECK_REGION("Fuzhou", "fuzhou");
+    /* ... and with no such id, places of one rank stay ambiguous and list every candidate */
+    CHECK_REGION("Taizhou", "(none)");
+    CHECK(!strcmp(candidates("Taizhou"), "taizhou-jiangsu taizhou-zhejiang"));
+    CHECK_REGION("Yichun", "(none)");
+    CHECK_REGION("Xinhua", "(none)");      /* three districts 新华 and the county 新化 */
+    char *m = cm_region_miss(T, "region", "Taizhou");
+    CHECK(m && strstr(m, "ambiguous") && strstr(m, "taizhou-zhejiang (Taizhou (Zhejiang) 台州, prefecture-level division in Zhejiang 浙江)")
+          && strstr(m, "taizhou-jiangsu"));
     free(m);
+    /* A name of one place gets no note */
+    CHECK(cm_region_understood(T, cm_region_find(T, "Lu'an"), "Lu'an", said, sizeof said) == NULL);
     /* ... and an existing id keeps naming its place, written exactly */
     CHECK_REGION("fuyang", "fuyang");
     CHECK(!strcmp(T->regions[cm_region_find(T, "fuyang")].zh_hans, "富阳"));
@@ -165,11 +182,10 @@ static void test_region_names(void)
     CHECK_REGION("lu-an", "luan");
     CHECK_REGION("Lu\xE2\x80\x99" "an", "luan");       /* typographic apostrophe U+2019 */
     CHECK_REGION("六安", "luan");
-    /* Xi'an is also a district of Liaoyuan and of Mudanjiang: the id and the full Chinese
-     * name of the city are unambiguous, the bare name is not */
+    /* Xi'an is also a district of Liaoyuan and of Mudanjiang: the city outranks them */
     CHECK_REGION("xian", "xian");
     CHECK_REGION("西安市", "xian");
-    CHECK_REGION("Xi'an", "(none)");
+    CHECK_REGION("Xi'an", "xian");
     CHECK(T->regions[cm_region_find(T, "xian")].level == CM_REG_CITY);
     CHECK(!strcmp(T->regions[T->regions[cm_region_find(T, "xian")].province].id, "shaanxi"));
 
