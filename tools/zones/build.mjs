@@ -250,6 +250,9 @@ const TERMS = new Map(Object.entries({
   '出口加工': 'Export Processing', '物流园': 'Logistics Park', '科技城': 'Science City', '科学城': 'Science City',
   '高新技术': 'High-tech', '技术': 'Technology', '农产品': 'Agricultural Products', '加工': 'Processing',
   '民族': 'Ethnic', '特色': 'Featured', '产业集群': 'Industrial Cluster', '集群': 'Cluster', '先进制造业': 'Advanced Manufacturing',
+  '化学原料药': 'Pharmaceutical Raw Materials', '台商投资': 'Taiwanese Investment', '金融贸易': 'Finance and Trade',
+  '长江大桥': 'Yangtze River Bridge', '黄河三角洲': 'Yellow River Delta', '三角洲': 'Delta', '再生资源': 'Renewable Resources', '承接': '',
+  '装备': 'Equipment', '富硅材料': 'Silicon-rich Materials', '新兴': 'Emerging',
 }));
 // Province names count only where a name starts (平山西柏坡 holds 山西 by accident).
 const PROVINCE_ZH = new Set(provinces.flatMap((p) => [p['zh-hans'], ...(p.aliases || [])]).filter(Boolean));
@@ -650,6 +653,21 @@ for (const r of readCsv(path.join(SRC, 'post-2018/ndrc-strategic-emerging-cluste
     source: `NDRC first batch of national strategic emerging industry clusters (2019), as reported by: ${firstSource(r)}; ` +
       'Chinese name composed from the list\'s city and sector', asOf: 2019,
   });
+}
+// A cluster named for one industry is not also "machinery" because its name says
+// "manufacturing" (电子信息先进制造, 绿色光伏先进制造), nor also, at a lower weight, a broad
+// sector above the specific one it names (碳材料 is new materials, not materials as well);
+// a broad sector named first (信息技术应用创新: ict, then software) stays.
+const ancestors = (id, acc = new Set()) => {
+  for (const p of sectorById.get(id).parents || []) if (!acc.has(p)) { acc.add(p); ancestors(p, acc); }
+  return acc;
+};
+for (const z of postClusters) {
+  const ids = [...z.sectors.keys()];
+  for (const id of ids)
+    if (ids.some((o) => o !== id && ancestors(o).has(id) && z.sectors.get(o) > z.sectors.get(id))) z.sectors.delete(id);
+  if (z.sectors.size > 1 && z.sectors.has('machinery') && !/equipment|machinery|machine/i.test(z.name))
+    z.sectors.delete('machinery');
 }
 for (const z of [...post, ...postClusters]) {
   if (!z.sectors.size) {
