@@ -374,7 +374,7 @@ const monthYear = (d) => { const [y, m] = d.split('.'); return m ? `${MONTHS[Num
 
 function describe(z) {
   const t = zoneTypes.get(z.type);
-  const where = z.city ? `${z.city.name}, ${z.province.name}` : z.province.name;
+  const where = z.city ? `${z.city.name.replace(/ \([^)]*\)$/, "")}, ${z.province.name}` : z.province.name;
   const secs = [...z.sectors.keys()].slice(0, 4).map((id) => sectorById.get(id).label.replace(/ \(.*\)$/, '').toLowerCase());
   const label = t.label.replace(/ \(.*\)$/, '');
   let s = `${label.charAt(0).toUpperCase() + label.slice(1)} in ${where}, approved in ` +
@@ -602,16 +602,18 @@ for (const u of upgrades.filter((x) => !x.catalogue_code)) {
   const { sectors, unmapped } = sectorsFromPhrases(phrases);
   if (unmapped.length) throw new Error(`national-zone-upgrades.csv: ${u.name_zh}: unmapped industries ${unmapped.join(', ')}`);
   const label = zoneTypes.get(type).label.replace(/ \(.*\)$/, '');
-  const where = city ? `${city.name}, ${province.name}` : province.name;
+  const where = city ? `${city.name.replace(/ \([^)]*\)$/, "")}, ${province.name}` : province.name;
   const secs = [...sectors.keys()].map((id) => sectorById.get(id).label.replace(/ \(.*\)$/, '').toLowerCase());
   const slugType = type === 'national-htz' ? 'htz' : 'etdz';
   post.push({
-    id: `zone-${slug(englishName(u.name_zh.replace(/(高新技术产业开发区|经济技术开发区)$/, ''))).replace(/-/g, '')}-${slugType}`,
+    id: `zone-${slug(englishName(u.name_zh.replace(/(高新技术产业开发区|经济技术开发区)$/, '').replace(new RegExp(`^${province['zh-hans']}`), '')))
+      .replace(/-/g, '')}-${slugType}`,
     type, level: 'national', province, city, name: englishName(u.name_zh), nameZhHans: u.name_zh, sectors,
     industries: phrases.length ? phrases : null,
     description: `${label.charAt(0).toUpperCase() + label.slice(1)} in ${where}, approved by the State Council in ` +
-      `${monthYear(u.approved.replace('-', '.'))}; the provincial zone it grew from is not in the 2018 catalogue` +
-      (u.predecessor_zh ? ` (${u.predecessor_zh})` : '') +
+      `${monthYear(u.approved.replace('-', '.'))}; ` +
+      (u.predecessor_zh ? `it grew from ${u.predecessor_zh}, which is not in the 2018 catalogue`
+        : 'the provincial zone it grew from is not in the 2018 catalogue') +
       (secs.length ? `. Leading industries as the cited page names them: ${secs.join('; ')}.` : '.'),
     figures: { approved: u.approved }, source: `${u.source_title} (${u.source_url})`, asOf: Number(u.approved.slice(0, 4)),
   });
