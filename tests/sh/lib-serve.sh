@@ -7,6 +7,9 @@
 # never says where it listens.
 serve_start() {
     _log=$1; shift
+    # Empty the log first: the child truncates it only once it runs, and a log left by an
+    # earlier server would otherwise hand us that server's (closed) address.
+    : >"$_log"
     "$CM_BIN" serve --listen 127.0.0.1:0 "$@" 2>"$_log" &
     PID=$!
     U=
