@@ -6,7 +6,9 @@
  *   Sd  S as evidence for a profile sector i from a partner sector k: S, halved once more
  *       for each step k lies above i (a partner tagged only with a broad parent is weaker
  *       evidence than one tagged with the sector itself);
- *   P   partner sector weights (nP x nS), and PS = P S with the partners' soft norms;
+ *   P   partner sector weights (nP x nS), a customs or border-trade zone's logistics and
+ *       trade-service tags halved (functions of its regime), and PS = P S with the
+ *       partners' soft norms;
  *   M   priority x sector map (nQ x nS) and Pi, the partners' unit priority vectors (the
  *       Chinese side's needs for reciprocity);
  *   backing: per partner, the current Chinese priorities that name it or, for place-bound
@@ -41,7 +43,7 @@ typedef struct cm_model {
     gsl_vector *pnorm;
     gsl_matrix *Sd;             /* directional evidence, see above */
     double *breadth;            /* per partner in (0,1]: min(1, sqrt(3 / effective number of
-                                 * sectors)); a body tagged with a dozen sectors is weak
+                                 * fields)); a body tagged with a dozen fields is weak
                                  * evidence for any one of them */
     /* Policy backing, compressed rows: partner j is backed by priority bk_q[t] with strength
      * bk_w[t] in (0,1] for t in [bk_off[j], bk_off[j+1]). */
@@ -72,9 +74,10 @@ typedef struct cm_query {
     unsigned char *kwlen;       /* words in each term */
     double *kwidf;              /* idf of each term; 0 when no partner's text has it */
     double kindf[CM_NKINDS];    /* sector evidence kept per partner kind: 1 for clusters and
-                                 * zones; CONTACT_FACTOR for organisations and programmes
-                                 * (contacts, not counterparts) unless the profile asks for
-                                 * business support or only for those kinds */
+                                 * zones; for organisations and programmes (contacts, not
+                                 * counterparts) CONTACT_FACTOR, raised towards 1 by the share
+                                 * of business-support among the profile's goals, and 1 when
+                                 * the profile asks only for those kinds */
     gsl_vector *o;              /* what the profile offers: offers, else its sectors */
     double onorm;               /* sqrt(o' S o) */
 } cm_query;

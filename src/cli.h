@@ -99,6 +99,9 @@ typedef struct cm_rank_cli {
 /* Options common to rank and batch, and their handler (ctx is a cm_rank_cli). */
 extern const cm_opt cli_rank_opts[];
 int cli_rank_opt(int val, const char *arg, void *ctx);
+/* The entry of cli_rank_opts with this long name (another command reusing a rank option
+ * takes its id from here, never a copy of the number), or NULL. */
+const cm_opt *cli_rank_opt_named(const char *name);
 /* Resolve the textual options against the dataset into rc->ro. Returns 0 or an exit status. */
 int cli_rank_finish(const char *cmd, cm_rank_cli *rc, const cm_dataset *ds);
 /* The format to use: --format, else from the output file's extension, else table on a

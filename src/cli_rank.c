@@ -34,6 +34,13 @@ const cm_opt cli_rank_opts[] = {
     { 0 },
 };
 
+const cm_opt *cli_rank_opt_named(const char *name)
+{
+    for (const cm_opt *o = cli_rank_opts; o->name; o++)
+        if (!strcmp(o->name, name)) return o;
+    return NULL;
+}
+
 int cli_rank_opt(int val, const char *arg, void *ctx)
 {
     cm_rank_cli *r = ctx;

@@ -7,13 +7,18 @@
 int cmd_explain(int argc, char **argv, cm_cli *cli)
 {
     cm_rank_cli r = { 0 };
-    static const cm_opt opts[] = {
-        { "weights", 'w', "FILE", "component weights from a YAML file like data/weights.yaml" },
-        { "weight", 257, "SPEC", "override weights, e.g. sector=0.5,keyword=0" },
-        /* the id of --include-ended in cli_rank_opts, so cli_rank_opt handles it */
-        { "include-ended", 262, NULL, "explain a partner that has ended (a closed programme)" },
-        { 0 },
-    };
+    /* explain takes three of rank's options, with their ids from rank's option table so
+     * cli_rank_opt handles them; only the help of --include-ended is explain's own. */
+    cm_opt opts[4] = { { 0 } };
+    static const char *const reused[] = { "weights", "weight", "include-ended" };
+    size_t nopts = 0;
+    for (size_t i = 0; i < 3; i++) {
+        const cm_opt *o = cli_rank_opt_named(reused[i]);
+        if (!o) continue;    /* cannot happen: the names are rank's */
+        opts[nopts] = *o;
+        if (!strcmp(o->name, "include-ended")) opts[nopts].help = "explain a partner that has ended (a closed programme)";
+        nopts++;
+    }
     int first = cli_parse(argc, argv, "explain", "[OPTIONS] PROFILE PARTNER-ID",
                           "Show the full score breakdown for one profile and one partner: each component's\n"
                           "value, weight and points, the matched terms and the policy notes.",

@@ -128,9 +128,23 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
     const cm_partner *pa = &ds->partners[h->partner];
     h->nreasons = 0;
     if (q->w[CM_C_SECTOR] > 0) {
-        double den = q->anorm * gsl_vector_get(m->pnorm, h->partner) / (m->breadth[h->partner] * q->kindf[pa->kind]);
-        /* The sector score is a sum of terms breadth a_i Sd_ij b_j / den over profile sectors
-         * i and partner sectors j; the strongest terms are the reasons. */
+        double factor = m->breadth[h->partner] * q->kindf[pa->kind];
+        double den = q->anorm * gsl_vector_get(m->pnorm, h->partner) / factor;
+        /* The sector score is a sum of terms f b a_i Sd_ij p_j / den over profile sectors i
+         * and partner sectors j; the strongest terms are the reasons. The first says by how
+         * much the contact and breadth factors scaled them; the terms not listed are summed
+         * in one last reason, so the reasons add up to the sector points. */
+        char scaled[96] = "";
+        if (factor < 1.0 - 1e-9) {
+            size_t l = (size_t)snprintf(scaled, sizeof scaled, " (counted x%.2f:", factor);
+            if (q->kindf[pa->kind] < 1.0 - 1e-9)
+                l += (size_t)snprintf(scaled + l, sizeof scaled - l, " %.2f as a contact, not a counterpart%s",
+                                      q->kindf[pa->kind], m->breadth[h->partner] < 1.0 - 1e-9 ? ";" : "");
+            if (m->breadth[h->partner] < 1.0 - 1e-9 && l < sizeof scaled)
+                l += (size_t)snprintf(scaled + l, sizeof scaled - l, " %.2f for breadth", m->breadth[h->partner]);
+            if (l < sizeof scaled) snprintf(scaled + l, sizeof scaled - l, ")");
+        }
+        double listed = 0, all = 100.0 * q->w[CM_C_SECTOR] * h->comp[CM_C_SECTOR];
         double prev = INFINITY;
         size_t pi_ = 0, pk_ = 0;
         for (size_t round = 0; round < max_sector_pairs && den > 0; round++) {
@@ -141,7 +155,7 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
                 if (ai <= 0) continue;
                 for (size_t k = 0; k < pa->nsectors; k++) {
                     size_t j = pa->sectors[k];
-                    double v = ai * gsl_matrix_get(m->Sd, i, j) * pa->sector_w[k] / den;
+                    double v = ai * gsl_matrix_get(m->Sd, i, j) * gsl_matrix_get(m->P, h->partner, j) / den;
                     double pts = 100.0 * q->w[CM_C_SECTOR] * v;
                     /* Next strongest after the ones already taken (strictly weaker, or equal
                      * but later in (i, k) order: the order of these loops). */
@@ -153,14 +167,18 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
             if (best <= 0) break;
             double pts = 100.0 * q->w[CM_C_SECTOR] * best;
             double sim = gsl_matrix_get(m->Sd, bi, bj);
+            const char *sfx = round == 0 ? scaled : "";
             if (bi == bj)
-                add_reason(h, CM_C_SECTOR, pts, "sector: %s", t->sectors[bi].id);
+                add_reason(h, CM_C_SECTOR, pts, "sector: %s%s", t->sectors[bi].id, sfx);
             else
-                add_reason(h, CM_C_SECTOR, pts, "sector: %s ~ %s %.2g", t->sectors[bi].id, t->sectors[bj].id, sim);
+                add_reason(h, CM_C_SECTOR, pts, "sector: %s ~ %s %.2g%s", t->sectors[bi].id, t->sectors[bj].id, sim, sfx);
+            listed += pts;
             prev = pts;
             pi_ = bi;
             pk_ = bk;
         }
+        if (all - listed >= 0.05)
+            add_reason(h, CM_C_SECTOR, all - listed, "sector: smaller matches of other sectors");
     }
     if (q->w[CM_C_REGION] > 0) {
         size_t r = CM_NONE;

@@ -19,12 +19,17 @@
 #define SEEK_WEIGHT 0.7        /* a sought sector counts 0.7 of a sector the cluster is in */
 #define HIER_DECAY 0.5         /* similarity halves with each step to a common ancestor */
 #define BROAD_PENALTY 0.5      /* evidence from a partner's broader sector halves per step up */
-#define BREADTH_FREE 3.0       /* partners with up to this many effective sectors keep full
+#define BREADTH_FREE 3.0       /* partners with up to this many effective fields keep full
                                 * sector evidence; broader ones get sqrt(3 / n) of it */
 #define BACKING_MIN 0.5        /* a place-bound plan covers a partner when it names one of
                                 * its sectors, a parent or a child (S >= 0.5) */
-#define CONTACT_FACTOR 0.85    /* an organisation's or programme's sector evidence, when the
-                                * profile wants counterparts rather than support */
+#define CONTACT_FACTOR 0.5     /* an organisation's or programme's sector evidence when the
+                                * profile wants counterparts; it rises to 1 with the share of
+                                * the profile's goals that are business-support */
+#define WEIGHT_CONFIDENCE 0.6  /* the sector value scales with (strongest weight)^0.6 */
+#define TRADE_FUNCTION 0.5     /* a customs or border-trade zone's tags under logistics and
+                                * business services: functions of the customs regime (bonded
+                                * warehousing, trade), not an industry of the zone */
 #define NAMED_BACKING 0.6      /* a plan naming a cluster or zone is support, not proof of fit */
 #define AREA_BACKING 0.5       /* an area plan that covers a partner without naming it backs it
                                 * half as strongly as one that names it */
@@ -425,10 +430,19 @@ int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
     }
     for (size_t p = 0; p < np; p++) {
         const cm_partner *pa = &ds->partners[p];
+        /* Customs special zones (bonded zones, export processing zones) and border trade
+         * zones list the functions of their regime among their catalogue industries (保税物流,
+         * 国际贸易, 边贸): every such zone has them, so they are weak evidence that the zone
+         * is a logistics or trade-services counterpart. */
+        bool trade_zone = pa->zone_type && (!strcmp(pa->zone_type, "customs-special-zone") ||
+                                            !strcmp(pa->zone_type, "border-cooperation-zone"));
         double sw = 0, sw2 = 0;
         for (size_t k = 0; k < pa->nsectors; k++) {
-            gsl_matrix_set(m->P, p, pa->sectors[k], pa->sector_w[k]);
-            mass[root[pa->sectors[k]]] += pa->sector_w[k];
+            const char *r = t->sectors[root[pa->sectors[k]]].id;
+            bool trade = trade_zone && (!strcmp(r, "logistics") || !strcmp(r, "business-services"));
+            double w = pa->sector_w[k] * (trade ? TRADE_FUNCTION : 1.0);
+            gsl_matrix_set(m->P, p, pa->sectors[k], w);
+            mass[root[pa->sectors[k]]] += w;
         }
         /* Effective number of fields (sum w)^2 / sum w^2 over the partner's mass per root
          * sector: 1 for one field, n for n equal ones; subsectors of one field count once. */
@@ -447,10 +461,12 @@ int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
         const cm_priority *pr = &t->priorities[q];
         for (size_t k = 0; k < pr->nsectors; k++) gsl_matrix_set(m->M, q, pr->sectors[k], pr->weights[k]);
     }
-    /* PS = P S; the soft norm of each partner is sqrt(p' S p), divided by the partner's
-     * strongest sector weight: the cosine then scales by that weight, so a partner whose
-     * sources only support a sector weakly (a broad catalogue phrase, a one-line list entry)
-     * never gets the full sector points a well-described partner gets. */
+    /* PS = P S; the soft norm of each partner is sqrt(p' S p), divided by its strongest
+     * sector weight to the power WEIGHT_CONFIDENCE: the cosine then scales by wmax^0.6, so
+     * a partner whose sources support its sectors weakly (a catalogue line gives at most
+     * 0.5) keeps 0.5^0.6 = 0.66 of the points of a described record (1.0). Scaling by
+     * wmax itself halved every catalogue zone and put broad, well-described bodies in
+     * front of zones whose leading industry is the profile's sector. */
     if ((st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, m->P, m->S, 0.0, m->PS)))
         return gsl_fail(d, "partner sector matrix", st);
     for (size_t p = 0; p < np; p++) {
@@ -459,8 +475,9 @@ int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
         if ((st = gsl_blas_ddot(&a.vector, &b.vector, &dot))) return gsl_fail(d, "partner norms", st);
         double wmax = 0;
         for (size_t k = 0; k < ds->partners[p].nsectors; k++)
-            if (ds->partners[p].sector_w[k] > wmax) wmax = ds->partners[p].sector_w[k];
-        gsl_vector_set(m->pnorm, p, wmax > 0 ? sqrt(dot) / wmax : 0.0);
+            if (gsl_matrix_get(m->P, p, ds->partners[p].sectors[k]) > wmax)
+                wmax = gsl_matrix_get(m->P, p, ds->partners[p].sectors[k]);
+        gsl_vector_set(m->pnorm, p, wmax > 0 ? sqrt(dot) / pow(wmax, WEIGHT_CONFIDENCE) : 0.0);
     }
     /* MS = M S: how much each priority wants each sector through the hierarchy. M is
      * sparse (a priority names a few sectors), which the dgemm's zero test exploits. */
@@ -736,15 +753,19 @@ int cm_query_init(cm_query *q, const cm_model *m, const cm_profile *p, const dou
         gsl_vector_set(q->pi, k, v);
     }
     /* Organisations and programmes are contacts rather than counterparts: behind clusters
-     * and zones of the same fit, unless the profile asks for business support or for
-     * nothing but organisations and programmes. */
-    bool support = false;
+     * and zones of the same fit, the more so the less the profile asks for business
+     * support (the share of its goals that are business-support lifts the factor from
+     * CONTACT_FACTOR towards 1); a profile asking for nothing but organisations and
+     * programmes compares them on sectors alone (1). */
+    double support = 0;
     const cm_taxonomy *tx = &m->ds->tax;
-    for (size_t i = 0; i < p->ngoals; i++) support |= !strcmp(tx->goals[p->goals[i]].id, "business-support");
+    for (size_t i = 0; i < p->ngoals; i++) support += !strcmp(tx->goals[p->goals[i]].id, "business-support");
+    support = p->ngoals ? support / (double)p->ngoals : 0.0;
     unsigned contacts = (1u << CM_KIND_ORGANISATION) | (1u << CM_KIND_PROGRAMME);
-    if (p->kinds && !(p->kinds & ~contacts)) support = true;
+    if (p->kinds && !(p->kinds & ~contacts)) support = 1.0;
     for (int k = 0; k < CM_NKINDS; k++)
-        q->kindf[k] = support || (k != CM_KIND_ORGANISATION && k != CM_KIND_PROGRAMME) ? 1.0 : CONTACT_FACTOR;
+        q->kindf[k] = k != CM_KIND_ORGANISATION && k != CM_KIND_PROGRAMME ? 1.0
+                      : CONTACT_FACTOR + (1.0 - CONTACT_FACTOR) * support;
     /* Policy applies when some partner is backed by a priority the profile cares about. */
     bool policy_any = false;
     for (size_t k = 0; k < m->nq && !policy_any; k++) policy_any = gsl_vector_get(q->pi, k) > 0 && m->q_backed[k];

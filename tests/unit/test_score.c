@@ -164,20 +164,31 @@ static void test_sector(void)
     }
     CHECK(comp[P_SOLAR][CM_C_SECTOR] == 0.0);
     CHECK(comp[P_AUTO][CM_C_SECTOR] == 0.0);
-    /* a programme is a contact, not a counterpart: 0.85 of its sector evidence */
-    CHECK_NEAR(comp[P_TWIN_A][CM_C_SECTOR], 0.85);
+    /* a programme is a contact, not a counterpart: 0.5 of its sector evidence */
+    CHECK_NEAR(comp[P_TWIN_A][CM_C_SECTOR], 0.5);
     /* textiles maps to no priority: the profile's priority vector is zero, policy inactive */
     cm_query q;
     CHECK(score(&p, W_DEFAULT, comp, total, &q) == 0);
     CHECK(!q.active[CM_C_POLICY] && q.w[CM_C_POLICY] == 0.0);
     CHECK(q.w[CM_C_SECTOR] == 1.0);
-    CHECK_NEAR(total[P_TWIN_A], 85.0);
+    CHECK_NEAR(total[P_TWIN_A], 50.0);
     CHECK(total[P_SOLAR] == 0.0);
     /* ... unless the profile asks only for such kinds */
     p.kinds = 1u << CM_KIND_PROGRAMME;
     CHECK(score(&p, W_DEFAULT, comp, total, NULL) == 0);
     CHECK_NEAR(comp[P_TWIN_A][CM_C_SECTOR], 1.0);
     p.kinds = 0;
+    /* ... and rises towards 1 with the share of business-support among the goals: one of
+     * two gives 0.5 + 0.5 x 0.5 = 0.75 */
+    size_t g_bs = cm_goal_find(&ds.tax, "business-support"), g_ma = cm_goal_find(&ds.tax, "market-access");
+    CHECK(g_bs != CM_NONE && g_ma != CM_NONE);
+    size_t two[2] = { g_bs, g_ma };
+    p.goals = two;
+    p.ngoals = 2;
+    CHECK(score(&p, W_DEFAULT, comp, total, NULL) == 0);
+    CHECK_NEAR(comp[P_TWIN_A][CM_C_SECTOR], 0.75);
+    p.goals = NULL;
+    p.ngoals = 0;
     cm_query_release(&q);
 
     /* seeks count 0.7: a = (textiles 1, solar 0.7); |a| = sqrt(1 + 0.49) */
@@ -189,7 +200,7 @@ static void test_sector(void)
     CHECK_NEAR(gsl_vector_get(q.a, S_SOLAR), 0.7);
     CHECK_NEAR(q.anorm, sqrt(1.49));
     CHECK_NEAR(comp[P_SOLAR][CM_C_SECTOR], 0.7 / sqrt(1.49));
-    CHECK_NEAR(comp[P_TWIN_A][CM_C_SECTOR], 0.85 / sqrt(1.49));
+    CHECK_NEAR(comp[P_TWIN_A][CM_C_SECTOR], 0.5 / sqrt(1.49));
     cm_query_release(&q);
     /* a sector that is both held and sought keeps the larger weight (1, not 0.7) */
     p = mkprof("both", seek_solar, 1);
@@ -371,9 +382,9 @@ static void test_policy(void)
     CHECK(comp[P_WIND][CM_C_POLICY] == 0.6);
     CHECK_NEAR(comp[P_SOLAR][CM_C_POLICY], 0.5);
     CHECK(comp[P_AUTO][CM_C_POLICY] == 0.0);
-    /* sector: 0.85 (organisation) x (Sd' a)'p for auto-org = 1 + 0.5*0.5 = 1.25; |a| =
+    /* sector: 0.5 (organisation) x (Sd' a)'p for auto-org = 1 + 0.5*0.5 = 1.25; |a| =
      * sqrt(2); |p| = sqrt(1.75) */
-    CHECK_NEAR(comp[P_AUTO][CM_C_SECTOR], 0.85 * 1.25 / (sqrt(2.0) * sqrt(1.75)));
+    CHECK_NEAR(comp[P_AUTO][CM_C_SECTOR], 0.5 * 1.25 / (sqrt(2.0) * sqrt(1.75)));
 }
 
 /* ---- region ---------------------------------------------------------------------- */
