@@ -24,13 +24,17 @@
 #include "score.h"
 
 #define CM_MAX_REASONS 8
-#define CM_MAX_NOTES 6
+#define CM_MAX_HELPERS 4        /* cross-sector support bodies in "who can help" */
+#define CM_MAX_NOTES 6          /* candidate notes a hit holds while the list is built */
+#define CM_SHOWN_NOTES 3        /* notes a suggestion of a shortlist carries (each once per list) */
 #define CM_REASON_LEN 200
 
 typedef struct cm_reason {
     cm_component comp;
     double contrib;             /* points of the 0-100 total this reason stands for */
     char text[CM_REASON_LEN];   /* e.g. "sector: solar-pv ~ photovoltaics 0.8" */
+    bool rest;                  /* the sum of the terms not listed ("the other, smaller sector
+                                 * matches"): shown after the named reasons */
 } cm_reason;
 
 typedef struct cm_hit {
@@ -82,6 +86,10 @@ typedef struct cm_shortlist {
     size_t core_partners;       /* partners in the data holding it or a subsector; below 3
                                  * rank warns that the data holds few */
     cm_hit *hits; size_t n;
+    /* Who can help: cross-sector support bodies (`scope: cross-sector`: the IPR SME
+     * Helpdesk, the EU SME Centre, the EU Chamber, S&T commissions) in their own short
+     * list rather than among the partners, best first (docs/scoring.md). */
+    size_t helpers[CM_MAX_HELPERS]; size_t nhelpers;
 } cm_shortlist;
 
 void cm_rank_opts_init(cm_rank_opts *o, const cm_dataset *ds);

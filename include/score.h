@@ -75,8 +75,8 @@ typedef struct cm_query {
     double *kwidf;              /* idf of each term; 0 when no partner's text has it */
     double kindf[CM_NKINDS];    /* sector evidence kept per partner kind: 1 for clusters and
                                  * zones; for organisations and programmes (contacts, not
-                                 * counterparts) CONTACT_FACTOR, raised towards 1 by the share
-                                 * of business-support among the profile's goals, and 1 when
+                                 * counterparts) CONTACT_FACTOR, raised towards 1 by the
+                                 * squared share of business-support among the profile's goals, and 1 when
                                  * the profile asks only for those kinds */
     gsl_vector *o;              /* what the profile offers: offers, else its sectors */
     double onorm;               /* sqrt(o' S o) */

@@ -78,23 +78,31 @@ static bool passes(const cm_dataset *ds, const cm_profile *p, const cm_rank_opts
 static void add_reason(cm_hit *h, cm_component c, double pts, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-#include <stdarg.h>
-static void add_reason(cm_hit *h, cm_component c, double pts, const char *fmt, ...)
+/* Keep the strongest CM_MAX_REASONS, strongest first, a remainder ("the other sector
+ * matches") after every named reason; equal points keep insertion order. */
+static void put_reason(cm_hit *h, const cm_reason *rp)
 {
-    if (pts <= 0.005) return;
-    cm_reason r = { .comp = c, .contrib = pts };
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(r.text, sizeof r.text, fmt, ap);
-    va_end(ap);
-    /* Keep the strongest CM_MAX_REASONS, strongest first; equal points keep insertion order. */
+    cm_reason r = *rp;
+    if (r.contrib <= 0.005) return;
     size_t pos = h->nreasons;
-    while (pos > 0 && h->reasons[pos - 1].contrib < pts) pos--;
+    while (pos > 0 && !(r.rest && !h->reasons[pos - 1].rest) &&
+           (h->reasons[pos - 1].rest > r.rest || h->reasons[pos - 1].contrib < r.contrib)) pos--;
     if (pos >= CM_MAX_REASONS) return;
     size_t last = h->nreasons < CM_MAX_REASONS ? h->nreasons : CM_MAX_REASONS - 1;
     memmove(&h->reasons[pos + 1], &h->reasons[pos], (last - pos) * sizeof r);
     h->reasons[pos] = r;
     if (h->nreasons < CM_MAX_REASONS) h->nreasons++;
+}
+
+#include <stdarg.h>
+static void add_reason(cm_hit *h, cm_component c, double pts, const char *fmt, ...)
+{
+    cm_reason r = { .comp = c, .contrib = pts };
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r.text, sizeof r.text, fmt, ap);
+    va_end(ap);
+    put_reason(h, &r);
 }
 
 static const char *level_name(const cm_region *r)
@@ -177,8 +185,11 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
             pi_ = bi;
             pk_ = bk;
         }
-        if (all - listed >= 0.05)
-            add_reason(h, CM_C_SECTOR, all - listed, "sector: smaller matches of other sectors");
+        if (all - listed >= 0.05) {
+            cm_reason r = { .comp = CM_C_SECTOR, .contrib = all - listed, .rest = true };
+            snprintf(r.text, sizeof r.text, "sector: the other, smaller sector matches");
+            put_reason(h, &r);
+        }
     }
     if (q->w[CM_C_REGION] > 0) {
         size_t r = CM_NONE;
@@ -243,31 +254,69 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
         add_reason(h, CM_C_KEYWORD, 100.0 * q->w[CM_C_KEYWORD] * h->comp[CM_C_KEYWORD], "keywords: %s",
                    len ? buf : "matched in description");
     }
-    /* Policy notes: those for any of the partner's sectors (or their ancestors), the most
-     * specific first, so a pharma partner shows the CFDA note before the general ones. */
+    /* Policy notes, by what the profile and the partner share (docs/scoring.md): a note
+     * on sector s counts when s is, or is above, both a sector of the profile (its vector
+     * a, seeks included) and a sector of the partner; its weight is the largest a_i x
+     * (partner weight of j / the partner's strongest) over such pairs, times 1 + depth(s)/4
+     * so that a note on "auto parts" beats one on "automotive". A note bound only to
+     * partner kinds weighs 0.2, a note for everything 0.1: they fill in behind the sector
+     * notes. The strongest CM_MAX_NOTES are kept here; cm_rank_block keeps at most
+     * CM_SHOWN_NOTES per suggestion and each note once per shortlist. */
     h->nnotes = 0;
-    int spec[CM_MAX_NOTES];
+    double nw[CM_MAX_NOTES];
+    double pwmax = 0;
+    for (size_t k = 0; k < pa->nsectors; k++)
+        if (pa->sector_w[k] > pwmax) pwmax = pa->sector_w[k];
     for (size_t n = 0; n < t->nnotes; n++) {
         const cm_note *no = &t->notes[n];
         if (no->historical || (no->kinds && !(no->kinds & (1u << pa->kind)))) continue;
-        int best = no->nsectors == 0 ? 0 : -1;
-        for (size_t k = 0; k < no->nsectors; k++)
-            for (size_t s = 0; s < pa->nsectors; s++)
-                if (cm_sector_ancestor_dist(t, pa->sectors[s], no->sectors[k]) >= 0 &&
-                    (int)t->sectors[no->sectors[k]].depth + 1 > best)
-                    best = (int)t->sectors[no->sectors[k]].depth + 1;
-        if (best < 0) continue;
-        /* Insert by specificity (stable for equal values: data order). */
+        double best = no->nsectors ? 0.0 : no->kinds ? 0.2 : 0.1;
+        for (size_t x = 0; x < no->nsectors; x++) {
+            size_t ns_ = no->sectors[x];
+            double pbest = 0, abest = 0;
+            for (size_t k = 0; k < pa->nsectors; k++)
+                if (cm_sector_ancestor_dist(t, pa->sectors[k], ns_) >= 0 && pwmax > 0 &&
+                    pa->sector_w[k] / pwmax > pbest)
+                    pbest = pa->sector_w[k] / pwmax;
+            for (size_t i = 0; i < m->ns && pbest > 0; i++) {
+                double ai = gsl_vector_get(q->a, i);
+                if (ai > abest && cm_sector_ancestor_dist(t, i, ns_) >= 0) abest = ai;
+            }
+            double v = abest * pbest * (1.0 + 0.25 * t->sectors[ns_].depth);
+            if (v > best) best = v;
+        }
+        if (best <= 0) continue;
+        /* Insert by weight (stable for equal values: data order). */
         size_t pos = h->nnotes;
-        while (pos > 0 && spec[pos - 1] < best) pos--;
+        while (pos > 0 && nw[pos - 1] < best) pos--;
         if (pos >= CM_MAX_NOTES) continue;
         size_t last = h->nnotes < CM_MAX_NOTES ? h->nnotes : CM_MAX_NOTES - 1;
         memmove(&h->notes[pos + 1], &h->notes[pos], (last - pos) * sizeof *h->notes);
-        memmove(&spec[pos + 1], &spec[pos], (last - pos) * sizeof *spec);
+        memmove(&nw[pos + 1], &nw[pos], (last - pos) * sizeof *nw);
         h->notes[pos] = n;
-        spec[pos] = best;
+        nw[pos] = best;
         if (h->nnotes < CM_MAX_NOTES) h->nnotes++;
     }
+}
+
+/* Each note once per shortlist, at most CM_SHOWN_NOTES per suggestion: walking the hits in
+ * the order shown, a note already attached to an earlier suggestion is dropped, and the
+ * next candidate of the hit takes its place. */
+static void notes_once(cm_shortlist *s, const cm_taxonomy *t)
+{
+    bool *seen = calloc(t->nnotes ? t->nnotes : 1, sizeof *seen);
+    if (!seen) return;
+    for (size_t i = 0; i < s->n; i++) {
+        cm_hit *h = &s->hits[i];
+        size_t k = 0;
+        for (size_t x = 0; x < h->nnotes && k < CM_SHOWN_NOTES; x++)
+            if (!seen[h->notes[x]]) {
+                seen[h->notes[x]] = true;
+                h->notes[k++] = h->notes[x];
+            }
+        h->nnotes = k;
+    }
+    free(seen);
 }
 
 /* Why the Chinese side benefits, in words a business reader can check, or nothing: what the
@@ -676,12 +725,12 @@ static int fill_hit(const cm_model *m, const voiced *s, cm_hit *h, size_t sector
     }
     h->nreasons = 0;
     for (size_t a = 0; a < nagg; a++) {
-        if (!s->p->partnership)
-            add_reason(h, agg[a].comp, agg[a].contrib, "%s", agg[a].text);
-        else if (cnt[a] == 1)
-            add_reason(h, agg[a].comp, agg[a].contrib, "%s [%s]", agg[a].text, s->p->members[who[a]].id);
-        else
-            add_reason(h, agg[a].comp, agg[a].contrib, "%s [%zu of %zu members]", agg[a].text, cnt[a], M);
+        cm_reason r = agg[a];
+        if (s->p->partnership && cnt[a] == 1)
+            snprintf(r.text, sizeof r.text, "%s [%s]", agg[a].text, s->p->members[who[a]].id);
+        else if (s->p->partnership)
+            snprintf(r.text, sizeof r.text, "%s [%zu of %zu members]", agg[a].text, cnt[a], M);
+        put_reason(h, &r);
     }
     free(agg);
     free(cnt);
@@ -711,6 +760,42 @@ static void core_count(const cm_dataset *ds, const cm_profile *p, cm_shortlist *
                 if (cm_sector_ancestor_dist(&ds->tax, pa->sectors[k], c) >= 0) { cnt++; break; }
         }
         if (s->core == CM_NONE || cnt < s->core_partners) { s->core = c; s->core_partners = cnt; }
+    }
+}
+
+/* Who can help (docs/scoring.md): the cross-sector support bodies that pass the filters
+ * other than kind, region and sector (a profile asking only for clusters still gets the
+ * IPR helpdesk), best first: by their score for the profile (goal fit, region, keywords;
+ * a partnership's mean), then by how many shortlisted partners lie in their province,
+ * then by id. They never take a partner slot: with no sectors they fail the floor. */
+static void pick_helpers(const cm_dataset *ds, const cm_profile *p, const double *total, cm_shortlist *s)
+{
+    s->nhelpers = 0;
+    size_t local[CM_MAX_HELPERS] = { 0 };
+    for (size_t j = 0; j < ds->npartners; j++) {
+        const cm_partner *pa = &ds->partners[j];
+        if (!pa->cross_sector || pa->ended) continue;
+        bool excluded = false;
+        for (size_t k = 0; k < p->nexclude && !excluded; k++) excluded = !strcmp(p->exclude[k], pa->id);
+        if (excluded) continue;
+        size_t near = 0;
+        for (size_t h = 0; h < s->n; h++) near += ds->partners[s->hits[h].partner].province == pa->province;
+        size_t pos = s->nhelpers;
+        while (pos > 0) {
+            size_t o = s->helpers[pos - 1];
+            double d = total[j] - total[o];
+            bool before = d > SCORE_EPS || (fabs(d) <= SCORE_EPS && (near > local[pos - 1] ||
+                          (near == local[pos - 1] && strcmp(pa->id, ds->partners[o].id) < 0)));
+            if (!before) break;
+            pos--;
+        }
+        if (pos >= CM_MAX_HELPERS) continue;
+        size_t last = s->nhelpers < CM_MAX_HELPERS ? s->nhelpers : CM_MAX_HELPERS - 1;
+        memmove(&s->helpers[pos + 1], &s->helpers[pos], (last - pos) * sizeof *s->helpers);
+        memmove(&local[pos + 1], &local[pos], (last - pos) * sizeof *local);
+        s->helpers[pos] = j;
+        local[pos] = near;
+        if (s->nhelpers < CM_MAX_HELPERS) s->nhelpers++;
     }
 }
 
@@ -750,6 +835,8 @@ int cm_rank_block(const cm_model *m, const cm_profile *const *profiles, size_t n
         else
             s->n = select_top(m, v.comp, v.total, v.p, o, o->top, s->hits, &s->considered);
         for (size_t h = 0; h < s->n && !err; h++) err = fill_hit(m, &v, &s->hits[h], 1, d);
+        if (!err) notes_once(s, &ds->tax);
+        if (!err) pick_helpers(ds, v.p, v.total, s);
         core_count(ds, v.p, s);
         if (s->core != CM_NONE && s->core_partners < FEW_PARTNERS)
             cm_warn(d, v.p->file, v.p->line, 1, "only %zu partner%s in '%s', the main sector of '%s': the shortlist "
@@ -797,6 +884,7 @@ int cm_explain_pair(const cm_model *m, const cm_profile *p, size_t partner, cons
     out->hits[0] = (cm_hit){ .partner = partner, .acceptability = -1 };
     out->n = 1;
     rc = fill_hit(m, &v, &out->hits[0], 3, d);
+    if (!rc) notes_once(out, &m->ds->tax);
     voiced_release(&v);
 out:
     for (size_t i = 0; i < made; i++) cm_query_release(&q[i]);

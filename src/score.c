@@ -24,8 +24,9 @@
 #define BACKING_MIN 0.5        /* a place-bound plan covers a partner when it names one of
                                 * its sectors, a parent or a child (S >= 0.5) */
 #define CONTACT_FACTOR 0.5     /* an organisation's or programme's sector evidence when the
-                                * profile wants counterparts; it rises to 1 with the share of
-                                * the profile's goals that are business-support */
+                                * profile wants counterparts; it rises to 1 with the square
+                                * of the share of the profile's goals that are
+                                * business-support */
 #define WEIGHT_CONFIDENCE 0.6  /* the sector value scales with (strongest weight)^0.6 */
 #define TRADE_FUNCTION 0.5     /* a customs or border-trade zone's tags under logistics and
                                 * business services: functions of the customs regime (bonded
@@ -754,8 +755,9 @@ int cm_query_init(cm_query *q, const cm_model *m, const cm_profile *p, const dou
     }
     /* Organisations and programmes are contacts rather than counterparts: behind clusters
      * and zones of the same fit, the more so the less the profile asks for business
-     * support (the share of its goals that are business-support lifts the factor from
-     * CONTACT_FACTOR towards 1); a profile asking for nothing but organisations and
+     * support (the square of the share of its goals that are business-support lifts the
+     * factor from CONTACT_FACTOR towards 1: one goal in three is a side wish, 0.56, the
+     * only goal is the point, 1); a profile asking for nothing but organisations and
      * programmes compares them on sectors alone (1). */
     double support = 0;
     const cm_taxonomy *tx = &m->ds->tax;
@@ -765,7 +767,7 @@ int cm_query_init(cm_query *q, const cm_model *m, const cm_profile *p, const dou
     if (p->kinds && !(p->kinds & ~contacts)) support = 1.0;
     for (int k = 0; k < CM_NKINDS; k++)
         q->kindf[k] = k != CM_KIND_ORGANISATION && k != CM_KIND_PROGRAMME ? 1.0
-                      : CONTACT_FACTOR + (1.0 - CONTACT_FACTOR) * support;
+                      : CONTACT_FACTOR + (1.0 - CONTACT_FACTOR) * support * support;
     /* Policy applies when some partner is backed by a priority the profile cares about. */
     bool policy_any = false;
     for (size_t k = 0; k < m->nq && !policy_any; k++) policy_any = gsl_vector_get(q->pi, k) > 0 && m->q_backed[k];

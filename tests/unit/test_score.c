@@ -178,15 +178,15 @@ static void test_sector(void)
     CHECK(score(&p, W_DEFAULT, comp, total, NULL) == 0);
     CHECK_NEAR(comp[P_TWIN_A][CM_C_SECTOR], 1.0);
     p.kinds = 0;
-    /* ... and rises towards 1 with the share of business-support among the goals: one of
-     * two gives 0.5 + 0.5 x 0.5 = 0.75 */
+    /* ... and rises towards 1 with the squared share of business-support among the goals:
+     * one of two gives 0.5 + 0.5 x 0.5^2 = 0.625 */
     size_t g_bs = cm_goal_find(&ds.tax, "business-support"), g_ma = cm_goal_find(&ds.tax, "market-access");
     CHECK(g_bs != CM_NONE && g_ma != CM_NONE);
     size_t two[2] = { g_bs, g_ma };
     p.goals = two;
     p.ngoals = 2;
     CHECK(score(&p, W_DEFAULT, comp, total, NULL) == 0);
-    CHECK_NEAR(comp[P_TWIN_A][CM_C_SECTOR], 0.75);
+    CHECK_NEAR(comp[P_TWIN_A][CM_C_SECTOR], 0.625);
     p.goals = NULL;
     p.ngoals = 0;
     cm_query_release(&q);
