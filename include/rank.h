@@ -24,7 +24,7 @@
 #include "score.h"
 
 #define CM_MAX_REASONS 8
-#define CM_MAX_HELPERS 4        /* cross-sector support bodies in "who can help" */
+#define CM_MAX_HELPERS 5        /* cross-sector support bodies in "who can help" */
 #define CM_MAX_NOTES 6          /* candidate notes a hit holds while the list is built */
 #define CM_SHOWN_NOTES 3        /* notes a suggestion of a shortlist carries (each once per list) */
 #define CM_REASON_LEN 200

@@ -727,6 +727,29 @@ static void section(FILE *out, const cm_shortlist *s, size_t si, const geo_map *
         }
         fputs("</ol>\n</section>\n", out);
     }
+    if (s->nhelpers) {   /* chosen by rank (docs/scoring.md, Who can help) */
+        fputs("<section class=\"help\">\n<h2>Who can help</h2>\n<p>Support bodies for any sector, "
+              "for advice rather than as partners.</p>\n<ul>\n", out);
+        for (size_t i = 0; i < s->nhelpers; i++) {
+            const cm_partner *hp = &s->ds->partners[s->helpers[i]];
+            fputs("<li>", out);
+            if (is_web(hp->website)) {
+                fputs("<a href=\"", out);
+                cmx_html_text(out, hp->website);
+                fputs("\">", out);
+                cmx_html_text(out, hp->name);
+                fputs("</a>", out);
+            } else {
+                cmx_html_text(out, hp->name);
+            }
+            if (hp->description) {
+                fputs(": ", out);
+                cmx_html_text(out, hp->description);
+            }
+            fputs("</li>\n", out);
+        }
+        fputs("</ul>\n</section>\n", out);
+    }
     fputs("</section>\n", out);
     free(notes);
 }

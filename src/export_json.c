@@ -151,6 +151,12 @@ static json_t *shortlist_json(const cm_shortlist *s)
     for (size_t r = 0; ok && r < s->n; r++)
         ok = add(hits, hit_json(s, r));
     if (ok) { ok = put(o, "hits", hits); hits = NULL; }
+    /* Who can help: the ranked list's cross-sector support bodies, as rank chose them. */
+    json_t *help = ok ? json_array() : NULL;
+    for (size_t i = 0; help && ok && i < s->nhelpers; i++)
+        ok = add(help, partner_json(s, &s->ds->partners[s->helpers[i]]));
+    if (ok) ok = put(o, "who_can_help", help);
+    else json_decref(help);
     json_decref(prof);
     json_decref(hits);
     if (!ok) { json_decref(o); return NULL; }

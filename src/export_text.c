@@ -404,6 +404,18 @@ int cmx_write_table(const cm_shortlist *s, const cm_export_opts *o, FILE *out,
             cmx_buf_release(&b);
         }
     }
+    if (o->explain && s->nhelpers) {   /* chosen by rank (docs/scoring.md, Who can help) */
+        fputs("\nWho can help (support bodies for any sector)\n", out);
+        for (size_t i = 0; i < s->nhelpers; i++) {
+            const cm_partner *hp = &s->ds->partners[s->helpers[i]];
+            cmx_buf b = {0};
+            put_clean(&b, hp->name);
+            if (hp->website) { cmx_buf_puts(&b, " "); put_clean(&b, hp->website); }
+            fputs("  - ", out);
+            put_para(out, 4, cmx_buf_str(&b), o->width);
+            cmx_buf_release(&b);
+        }
+    }
     rc = 0;
     goto out;
 oom:
@@ -736,6 +748,16 @@ int cmx_write_md(const cm_shortlist *s, const cm_export_opts *o, FILE *out)
             md_text(out, nt->text);
             if (nt->as_of) fprintf(out, " (as of %d)", nt->as_of);
             if (nt->link) fprintf(out, " <%s>", nt->link);
+            fputc('\n', out);
+        }
+    }
+    if (s->nhelpers) {   /* chosen by rank (docs/scoring.md, Who can help) */
+        fputs("\n### Who can help\n\nSupport bodies for any sector, for advice rather than as partners.\n\n", out);
+        for (size_t i = 0; i < s->nhelpers; i++) {
+            const cm_partner *hp = &s->ds->partners[s->helpers[i]];
+            fputs("- ", out);
+            md_text(out, hp->name);
+            if (hp->website) fprintf(out, " <%s>", hp->website);
             fputc('\n', out);
         }
     }

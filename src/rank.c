@@ -763,39 +763,57 @@ static void core_count(const cm_dataset *ds, const cm_profile *p, cm_shortlist *
     }
 }
 
+/* Whether a support body's record says it serves European firms: its name or description
+ * names Europe or the EU ("EU-funded helpdesk", "European Chamber", "China-EU ..."). */
+static bool serves_europeans(const cm_partner *pa)
+{
+    const char *txt[2] = { pa->name, pa->description };
+    for (int i = 0; i < 2; i++) {
+        const char *t = txt[i];
+        if (!t) continue;
+        if (strstr(t, "Europe")) return true;
+        for (const char *q = strstr(t, "EU"); q; q = strstr(q + 1, "EU"))
+            if ((q == t || !isalpha((unsigned char)q[-1])) && !isalpha((unsigned char)q[2])) return true;
+    }
+    return false;
+}
+
 /* Who can help (docs/scoring.md): the cross-sector support bodies that pass the filters
  * other than kind, region and sector (a profile asking only for clusters still gets the
- * IPR helpdesk), best first: by their score for the profile (goal fit, region, keywords;
- * a partnership's mean), then by how many shortlisted partners lie in their province,
- * then by id. They never take a partner slot: with no sectors they fail the floor. */
+ * IPR helpdesk). Bodies for European firms come first, by their score for the profile
+ * (goal fit, region, keywords; a partnership's mean), then in data order; then, for the
+ * last place, the local body (an S&T commission) of the province holding most shortlisted
+ * partners (at least two) or a region the profile names. They never take a partner slot:
+ * with no sectors they fail the floor. */
 static void pick_helpers(const cm_dataset *ds, const cm_profile *p, const double *total, cm_shortlist *s)
 {
     s->nhelpers = 0;
-    size_t local[CM_MAX_HELPERS] = { 0 };
+    size_t local = CM_NONE, local_n = 0;
     for (size_t j = 0; j < ds->npartners; j++) {
         const cm_partner *pa = &ds->partners[j];
         if (!pa->cross_sector || pa->ended) continue;
         bool excluded = false;
         for (size_t k = 0; k < p->nexclude && !excluded; k++) excluded = !strcmp(p->exclude[k], pa->id);
         if (excluded) continue;
-        size_t near = 0;
-        for (size_t h = 0; h < s->n; h++) near += ds->partners[s->hits[h].partner].province == pa->province;
-        size_t pos = s->nhelpers;
-        while (pos > 0) {
-            size_t o = s->helpers[pos - 1];
-            double d = total[j] - total[o];
-            bool before = d > SCORE_EPS || (fabs(d) <= SCORE_EPS && (near > local[pos - 1] ||
-                          (near == local[pos - 1] && strcmp(pa->id, ds->partners[o].id) < 0)));
-            if (!before) break;
-            pos--;
+        if (!serves_europeans(pa)) {
+            size_t near = 0;
+            for (size_t h = 0; h < s->n; h++) near += ds->partners[s->hits[h].partner].province == pa->province;
+            for (size_t r = 0; r < p->nregions; r++)
+                if (cm_region_match(&ds->tax, p->regions[r].idx, pa) >= 1.0) near += s->n;   /* named: first */
+            if (near >= 2 && near > local_n) { local = j; local_n = near; }
+            continue;
         }
+        size_t pos = s->nhelpers;
+        while (pos > 0 && total[j] > total[s->helpers[pos - 1]] + SCORE_EPS) pos--;
         if (pos >= CM_MAX_HELPERS) continue;
         size_t last = s->nhelpers < CM_MAX_HELPERS ? s->nhelpers : CM_MAX_HELPERS - 1;
         memmove(&s->helpers[pos + 1], &s->helpers[pos], (last - pos) * sizeof *s->helpers);
-        memmove(&local[pos + 1], &local[pos], (last - pos) * sizeof *local);
         s->helpers[pos] = j;
-        local[pos] = near;
         if (s->nhelpers < CM_MAX_HELPERS) s->nhelpers++;
+    }
+    if (local != CM_NONE) {
+        if (s->nhelpers == CM_MAX_HELPERS) s->nhelpers--;
+        s->helpers[s->nhelpers++] = local;
     }
 }
 
