@@ -108,6 +108,9 @@ double cm_region_affinity(const cm_taxonomy *t, const cm_query *q, const cm_part
 /* How partner p's place matches one region r: 1 inside r, 0.5 same province as the city r,
  * 0.25 same macro-region, else 0 (docs/scoring.md). */
 double cm_region_match(const cm_taxonomy *t, size_t r, const cm_partner *p);
+/* The share of its region points a partner keeps for its sector value x: 1 from
+ * REGION_FIT (0.5) up, x / 0.5 below (docs/scoring.md). */
+double cm_region_fit(double sector);
 double cm_goal_fit(const cm_taxonomy *t, const cm_profile *prof, cm_kind kind);
 double cm_keyword_score(const cm_model *m, const cm_query *q, size_t partner);
 /* Whether keyword term `token` (as folded in q->kwtokens: a word, or a phrase of words

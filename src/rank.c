@@ -95,6 +95,16 @@ static void put_reason(cm_hit *h, const cm_reason *rp)
 }
 
 #include <stdarg.h>
+/* vsnprintf into buf: a reason's text may be cut at CM_REASON_LEN, never overrun. */
+static void text_to(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void text_to(char *buf, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, n, fmt, ap);
+    va_end(ap);
+}
+
 static void add_reason(cm_hit *h, cm_component c, double pts, const char *fmt, ...)
 {
     cm_reason r = { .comp = c, .contrib = pts };
@@ -200,23 +210,29 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
              * Fujian). A province readers take for another is named with both (Shanxi 山西,
              * not Shaanxi 陕西). */
             const cm_region *R = &t->regions[r], *P = &t->regions[pa->province];
-            double match = cm_region_match(t, r, pa), pts = 100.0 * q->w[CM_C_REGION] * v;
+            double match = cm_region_match(t, r, pa), fit = cm_region_fit(h->comp[CM_C_SECTOR]);
+            double pts = 100.0 * q->w[CM_C_REGION] * v * fit;
+            /* Region points shrink with a weak sector fit (a place without the trade is no
+             * partner); the reason says so. */
+            char tx[CM_REASON_LEN] = "", sfx[64] = "";
+            if (fit < 1.0 - 1e-9) snprintf(sfx, sizeof sfx, " (counted x%.2f: the trade fits only in part)", fit);
             char rn[160], pn[160];
             region_words(t, R, rn, sizeof rn);
             region_words(t, P, pn, sizeof pn);
             if (match >= 1.0 && R->world_class)
-                add_reason(h, CM_C_REGION, pts, "region: in %s, a prioritised world-class city cluster", rn);
+                text_to(tx, sizeof tx, "region: in %s, a prioritised world-class city cluster", rn);
             else if (match >= 1.0 && R->distinct_from != CM_NONE)   /* in Shanxi 山西 (province; not Shaanxi 陕西) */
-                add_reason(h, CM_C_REGION, pts, "region: in %s%s%s (%s; not %s%s%s)", R->name, R->zh_hans ? " " : "",
+                text_to(tx, sizeof tx, "region: in %s%s%s (%s; not %s%s%s)", R->name, R->zh_hans ? " " : "",
                            R->zh_hans ? R->zh_hans : "", level_name(R), t->regions[R->distinct_from].name,
                            t->regions[R->distinct_from].zh_hans ? " " : "",
                            t->regions[R->distinct_from].zh_hans ? t->regions[R->distinct_from].zh_hans : "");
             else if (match >= 1.0)
-                add_reason(h, CM_C_REGION, pts, "region: in %s (%s)", rn, level_name(R));
+                text_to(tx, sizeof tx, "region: in %s (%s)", rn, level_name(R));
             else if (match >= 0.5)
-                add_reason(h, CM_C_REGION, pts, "region: elsewhere in %s, the province of %s", pn, rn);
+                text_to(tx, sizeof tx, "region: elsewhere in %s, the province of %s", pn, rn);
             else if (P->macro != CM_NONE)
-                add_reason(h, CM_C_REGION, pts, "region: %s, in %s like %s", pn, t->regions[P->macro].name, rn);
+                text_to(tx, sizeof tx, "region: %s, in %s like %s", pn, t->regions[P->macro].name, rn);
+            if (*tx) add_reason(h, CM_C_REGION, pts, "%s%s", tx, sfx);
         }
     }
     if (q->w[CM_C_POLICY] > 0) {

@@ -27,6 +27,8 @@
                                 * profile wants counterparts; it rises to 1 with the square
                                 * of the share of the profile's goals that are
                                 * business-support */
+#define REGION_FIT 0.5         /* region points count in full from this sector value up, in
+                                * proportion below it: a place without the trade is no partner */
 #define WEIGHT_CONFIDENCE 0.6  /* the sector value scales with (strongest weight)^0.6 */
 #define TRADE_FUNCTION 0.5     /* a customs or border-trade zone's tags under logistics and
                                 * business services: functions of the customs regime (bonded
@@ -917,6 +919,8 @@ size_t cm_policy_source(const cm_model *m, const cm_query *q, size_t partner)
     return policy_value(m, q, partner, &k) > 0 ? k : CM_NONE;
 }
 
+double cm_region_fit(double sector) { return sector >= REGION_FIT ? 1.0 : sector > 0 ? sector / REGION_FIT : 0.0; }
+
 static double total_of(const cm_query *q, const double *comp)
 {
     double s = 0;
@@ -972,6 +976,7 @@ int cm_score_block(const cm_model *m, const cm_query *q, size_t nq, double *comp
                 c[CM_C_REGION] = raff[loc];
             }
             c[CM_C_POLICY] = qi->active[CM_C_POLICY] ? policy_value(m, qi, j, NULL) : 0.0;
+            c[CM_C_REGION] *= cm_region_fit(c[CM_C_SECTOR]);
             c[CM_C_GOAL] = goal[kind[j]];
             c[CM_C_KEYWORD] = clamp01(kw[j]);
             total[i * np + j] = total_of(qi, c);
@@ -1041,7 +1046,7 @@ void cm_score_pair_loop(const cm_model *m, const cm_query *q, size_t j, double c
     for (size_t k = 0; k < ns; k++) sc += gsl_vector_get(q->u, k) * gsl_matrix_get(m->P, j, k);
     double den = q->anorm * gsl_vector_get(m->pnorm, j);
     comp[CM_C_SECTOR] = den > 0 ? q->kindf[p->kind] * m->breadth[j] * clamp01(sc / den) : 0.0;
-    comp[CM_C_REGION] = q->active[CM_C_REGION] ? cm_region_affinity(&m->ds->tax, q, p, NULL) : 0.0;
+    comp[CM_C_REGION] = q->active[CM_C_REGION] ? cm_region_affinity(&m->ds->tax, q, p, NULL) * cm_region_fit(comp[CM_C_SECTOR]) : 0.0;
     comp[CM_C_POLICY] = q->active[CM_C_POLICY] ? policy_value(m, q, j, NULL) : 0.0;
     comp[CM_C_GOAL] = q->active[CM_C_GOAL] ? cm_goal_fit(&m->ds->tax, q->profile, p->kind) : 0.0;
     comp[CM_C_KEYWORD] = clamp01(cm_keyword_score(m, q, j));

@@ -403,6 +403,10 @@ static double region_of(size_t region, double w, size_t partner, size_t *matched
 
 static void test_region(void)
 {
+    /* region points scale with the sector value below 0.5 (docs/scoring.md) */
+    CHECK(cm_region_fit(0.0) == 0.0);
+    CHECK_NEAR(cm_region_fit(0.25), 0.5);
+    CHECK(cm_region_fit(0.5) == 1.0 && cm_region_fit(0.9) == 1.0);
     size_t m = 0;
     CHECK(region_of(R_ZJ, 1, P_SOLAR, &m) == 1.0 && m == R_ZJ);     /* province contains the city */
     CHECK(region_of(R_HZ, 1, P_SOLAR, NULL) == 1.0);                /* the city itself */
@@ -748,10 +752,13 @@ static void test_ties(void)
     CHECK(s.hits[0].score == s.hits[1].score);
     CHECK_STR(ds.partners[s.hits[0].partner].id, "twin-a");
     CHECK_STR(ds.partners[s.hits[1].partner].id, "twin-b");
-    /* the rest: solar-cluster (region 1) ahead of wind-zone (0.25), auto-org last (0) */
-    CHECK_STR(ds.partners[s.hits[2].partner].id, "solar-cluster");
-    CHECK_STR(ds.partners[s.hits[3].partner].id, "wind-zone");
-    CHECK_STR(ds.partners[s.hits[4].partner].id, "auto-org");
+    /* the rest share no sector with the profile, so the region gives them nothing (its
+     * points scale with the sector value below 0.5): tied at 0 although solar-cluster
+     * lies in Zhejiang, in id order */
+    CHECK(s.hits[2].score == 0.0 && s.hits[3].score == 0.0 && s.hits[4].score == 0.0);
+    CHECK_STR(ds.partners[s.hits[2].partner].id, "auto-org");
+    CHECK_STR(ds.partners[s.hits[3].partner].id, "solar-cluster");
+    CHECK_STR(ds.partners[s.hits[4].partner].id, "wind-zone");
     cm_shortlist_release(&s);
     /* top 1 keeps twin-a, not whichever the heap saw last */
     o.top = 1;
