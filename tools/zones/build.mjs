@@ -582,7 +582,10 @@ for (const r of readCsv(path.join(SRC, 'post-2018/national-new-areas.csv'))) {
   const province = provinceByName.get(r.province.toLowerCase());
   if (!province) throw new Error(`national-new-areas.csv: unknown province ${r.province}`);
   const cityEn = r.city.split(/[;(]/)[0].trim().toLowerCase();
-  const city = cityByName.get(cityEn) && cityByName.get(cityEn).province === province.id ? cityByName.get(cityEn) : null;
+  // The city the list names; failing that (a municipality, or a name two cities share) the
+  // division the Chinese name holds (上海浦东新区: Pudong; 福建福州新区: Fuzhou).
+  const city = (cityByName.get(cityEn) && cityByName.get(cityEn).province === province.id ? cityByName.get(cityEn) : null)
+    || placeIn(province.id, [r.name_zh]);
   post.push({
     id: slug(r.name_en), type: 'national-new-area', level: 'national', province, city,
     name: r.name_en, nameZhHans: r.name_zh, sectors: sectorsFromEnglish(r.focus_industries_en),
