@@ -339,6 +339,8 @@ const catalogue = readCsv(path.join(SRC, 'zones-2018-catalogue/catalogue-2018.cs
 const merges = new Map(readCsv(path.join(SRC, 'zone-merges.csv')).map((r) => [r.code, r.id]));
 const upgrades = readCsv(path.join(SRC, 'post-2018/national-zone-upgrades.csv'));
 const upgradeByCode = new Map(upgrades.filter((u) => u.catalogue_code).map((u) => [u.catalogue_code, u]));
+// National ETDZs the State Council took off the national list after MOFCOM's evaluation.
+const exitByCode = new Map(readCsv(path.join(SRC, 'post-2018/national-zone-exits.csv')).map((x) => [x.code, x]));
 
 // Partners already written by hand keep their id; merged catalogue zones must be among them.
 const handWritten = new Map();
@@ -376,10 +378,12 @@ function describe(z) {
   const t = zoneTypes.get(z.type);
   const where = z.city ? `${z.city.name.replace(/ \([^)]*\)$/, "")}, ${z.province.name}` : z.province.name;
   const secs = [...z.sectors.keys()].slice(0, 4).map((id) => sectorById.get(id).label.replace(/ \(.*\)$/, '').toLowerCase());
-  const label = t.label.replace(/ \(.*\)$/, '');
+  const label = z.withdrawn ? 'former national economic and technological development zone' : t.label.replace(/ \(.*\)$/, '');
   let s = `${label.charAt(0).toUpperCase() + label.slice(1)} in ${where}, approved in ` +
     `${z.approved.split('/').map(monthYear).join(' and ')} with ${fmtArea(z.area)} ha`;
   s += z.upgraded ? `, made a national zone in ${z.upgraded.approved.slice(0, 4)}` : '';
+  s += z.withdrawn ? `; taken off the list of national zones in ${monthYear(z.withdrawn.withdrawn.replace('-', '.'))} ` +
+    'and shown here as a provincial development zone (an estimate of its status since)' : '';
   s += secs.length ? `. Leading sectors in the 2018 catalogue: ${secs.join('; ')}.` : '.';
   return s;
 }
@@ -421,11 +425,11 @@ for (const r of catalogue) {
   const province = provinceOf(r['省份']);
   const nameFixed = r['开发区名称'].replace(/湽博/g, '淄博');
   const city = placeIn(province.id, [r['城市/区县'].replace(/湽博/g, '淄博'), nameFixed]);
-  const up = upgradeByCode.get(code);
+  const up = upgradeByCode.get(code), gone = exitByCode.get(code);
   const z = {
     id: zoneId(r), code, province, city, sectors, industries: phrases,
-    type: up ? (up.type === 'HTZ' ? 'national-htz' : 'national-etdz') : type0,
-    approved: r['批准时间'], area: r['核准面积_公顷'], upgraded: up,
+    type: up ? (up.type === 'HTZ' ? 'national-htz' : 'national-etdz') : gone ? 'provincial-edz' : type0,
+    approved: r['批准时间'], area: r['核准面积_公顷'], upgraded: up, withdrawn: gone,
   };
   z.level = zoneTypes.get(z.type).level;
   if (up) {
@@ -435,6 +439,11 @@ for (const r of catalogue) {
     z.name = englishName(up.name_zh);
     z.source = `${CATALOGUE_SOURCE}, code ${code} (as ${r['开发区名称']}); upgrade: ${up.source_title} (${up.source_url})`;
     z.asOf = Number(up.approved.slice(0, 4));
+  } else if (gone) {
+    z.nameZhHans = r['开发区名称'];
+    z.name = englishName(r['开发区名称']);
+    z.source = `${CATALOGUE_SOURCE}, code ${code}; withdrawal: ${gone.source_title} (${gone.source_url})`;
+    z.asOf = Number(gone.withdrawn.slice(0, 4));
   } else {
     z.nameZhHans = r['开发区名称'];
     z.name = englishName(r['开发区名称']);
