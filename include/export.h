@@ -41,6 +41,8 @@ typedef struct cm_export_opts {
     const char *index_href; /* html: a link back to the batch index (batch --out), or NULL */
     const char *options; /* the command-line options used, as typed, for the top of the
                           * reports (html, md, pdf); NULL = none given */
+    bool lang_zh;        /* html and pdf: the Chinese one-pager for each partner instead of
+                          * the English report (--lang zh; export_zh.c) */
 } cm_export_opts;
 
 /* Write `n` shortlists in a streaming format to `out`. Returns 0, or -1 on a write error

@@ -51,6 +51,8 @@ int cm_kind_parse(const char *s);
 
 typedef struct cm_sector {
     char *id, *label;
+    char *label_zh;   /* Chinese label for the --lang zh report (label-zh; its source is
+                       * label-zh-source in the file) */
     size_t *parents;  size_t nparents;
     char **aliases;   size_t naliases;
     /* Chinese phrases as printed in Chinese sources (the zone catalogue's leading
@@ -97,7 +99,11 @@ typedef struct cm_programme {
                                       * explanation that names it must say so */
 } cm_programme;
 
-typedef struct cm_goal { char *id, *label; } cm_goal;
+typedef struct cm_goal { char *id, *label, *label_zh; } cm_goal;
+
+/* A country a profile's members may come from (data/countries.yaml): for reports only; a
+ * profile's `country` is checked as an ISO code whether or not it is listed here. */
+typedef struct cm_country { char *id, *name, *label_zh; } cm_country;
 
 typedef struct cm_note {
     char *id, *title, *text, *link;
@@ -117,6 +123,8 @@ typedef struct cm_taxonomy {
     cm_priority *priorities;  size_t npriorities;
     cm_programme *programmes; size_t nprogrammes;
     cm_goal *goals;           size_t ngoals;
+    char *kind_label_zh[CM_NKINDS];     /* Chinese name of each partner kind (goals.yaml) */
+    cm_country *countries;    size_t ncountries;
     double (*goal_fit)[CM_NKINDS];      /* goal_fit[goal][kind] in [0,1] */
     size_t *default_goals; size_t ndefault_goals;  /* for profiles that name no goal */
     cm_note *notes;           size_t nnotes;
@@ -136,6 +144,8 @@ size_t cm_sector_find(const cm_taxonomy *t, const char *name);
 size_t cm_region_find(const cm_taxonomy *t, const char *name);
 size_t cm_priority_find(const cm_taxonomy *t, const char *name);
 size_t cm_goal_find(const cm_taxonomy *t, const char *name);
+/* A country by its ISO 3166-1 alpha-2 code (case-insensitive; EL = GR, UK = GB), or NULL. */
+const cm_country *cm_country_find(const cm_taxonomy *t, const char *code);
 
 /* Every region a name could mean: writes up to `cap` indexes to `out` (by index order) and
  * returns how many there are. An exact id or code gives 1. */

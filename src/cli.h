@@ -90,7 +90,7 @@ int cmd_serve(int argc, char **argv, cm_cli *cli);
 typedef struct cm_rank_cli {
     cm_rank_opts ro;
     const char *format, *output, *weights_file, *weight_spec, *region, *sector, *kinds;
-    const char *zone_type, *level;
+    const char *zone_type, *level, *lang;
     const char *top, *min_score, *floor, *diversity, *stability, *seed;
     bool mutual, include_ended;
     bool explain;
@@ -107,6 +107,9 @@ int cli_rank_finish(const char *cmd, cm_rank_cli *rc, const cm_dataset *ds);
 /* The format to use: --format, else from the output file's extension, else table on a
  * terminal and tsv otherwise. Returns -1 after a usage error. */
 int cli_pick_format(const char *cmd, const char *format, const char *output, bool tty);
+/* --lang: NULL or "en" is English; "zh" (rank, html or pdf only) sets *zh. Returns 0, or
+ * CM_EXIT_USAGE after a usage error. */
+int cli_pick_lang(const char *cmd, const char *lang, int fmt, bool *zh);
 /* Export options for stdout: colour and width from the terminal. */
 void cli_export_opts(const cm_cli *cli, bool explain, cm_export_opts *eo);
 

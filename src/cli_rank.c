@@ -10,7 +10,7 @@
 
 enum { O_TOP = 'n', O_KIND = 'k', O_REGION = 'r', O_SECTOR = 's', O_FORMAT = 'f', O_OUTPUT = 'o',
        O_EXPLAIN = 'e', O_WEIGHTS = 'w', O_MIN = 256, O_WEIGHT, O_DIVERSITY, O_STABILITY, O_SEED, O_MUTUAL,
-       O_INCLUDE_ENDED, O_ZONE_TYPE, O_LEVEL, O_FLOOR };
+       O_INCLUDE_ENDED, O_ZONE_TYPE, O_LEVEL, O_FLOOR, O_LANG };
 
 const cm_opt cli_rank_opts[] = {
     { "top", O_TOP, "N", "number of suggestions (default 10)" },
@@ -23,6 +23,7 @@ const cm_opt cli_rank_opts[] = {
     { "floor", O_FLOOR, "F", "relevance floor: only partners sharing a sector and scoring F x the best; default 0.3, 0 = off" },
     { "format", O_FORMAT, "FMT", "table, tsv, csv, csv-excel, json, md, xlsx, html or pdf" },
     { "output", O_OUTPUT, "FILE", "write to FILE atomically ('-' for stdout)" },
+    { "lang", O_LANG, "LANG", "en (default), or zh: html and pdf write a one-page Chinese introduction for each partner" },
     { "explain", O_EXPLAIN, NULL, "add each component's points, the matched terms and policy notes" },
     { "weights", O_WEIGHTS, "FILE", "component weights from a YAML file like data/weights.yaml" },
     { "weight", O_WEIGHT, "SPEC", "override weights, e.g. sector=0.5,keyword=0" },
@@ -55,6 +56,7 @@ int cli_rank_opt(int val, const char *arg, void *ctx)
     case O_FLOOR: r->floor = arg; break;
     case O_FORMAT: r->format = arg; break;
     case O_OUTPUT: r->output = arg; break;
+    case O_LANG: r->lang = arg; break;
     case O_EXPLAIN: r->explain = true; break;
     case O_WEIGHTS: r->weights_file = arg; break;
     case O_WEIGHT: r->weight_spec = arg; break;
@@ -190,6 +192,21 @@ int cli_pick_format(const char *cmd, const char *format, const char *output, boo
         return CM_FMT_TSV;
     }
     return tty ? CM_FMT_TABLE : CM_FMT_TSV;
+}
+
+int cli_pick_lang(const char *cmd, const char *lang, int fmt, bool *zh)
+{
+    *zh = false;
+    if (!lang || !strcmp(lang, "en")) return 0;
+    if (strcmp(lang, "zh") != 0)
+        return cli_usage_error(cmd, "unknown language '%s' (en or zh)", lang);
+    if (strcmp(cmd, "rank") != 0)
+        return cli_usage_error(cmd, "--lang zh is for 'rank': one profile, a page for each partner");
+    if (fmt != CM_FMT_HTML && fmt != CM_FMT_PDF)
+        return cli_usage_error(cmd, "--lang zh writes the html or pdf report (-o FILE.html or FILE.pdf), not %s",
+                               cm_format_names[fmt]);
+    *zh = true;
+    return 0;
 }
 
 void cli_export_opts(const cm_cli *cli, bool explain, cm_export_opts *eo)

@@ -404,6 +404,8 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
             : a.r.output ? cli_pick_format("batch", a.r.format, a.r.output, false)
                          : cli_pick_format("batch", a.r.format, NULL, !a.out && (a.r.explain || isatty(STDOUT_FILENO)));
     if (fmt < 0) return CM_EXIT_USAGE;
+    bool zh;
+    if (cli_pick_lang("batch", a.r.lang, fmt, &zh)) return CM_EXIT_USAGE;
     if (!a.out && !a.r.output && !cm_format_streams((cm_format)fmt))
         return cli_usage_error("batch", "%s cannot be written to standard output; use -o FILE or --out DIR",
                                cm_format_names[fmt]);

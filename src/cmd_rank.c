@@ -26,6 +26,8 @@ int cmd_rank(int argc, char **argv, cm_cli *cli)
     if (fmt < 0) return CM_EXIT_USAGE;
     if (to_stdout && !cm_format_streams((cm_format)fmt))
         return cli_usage_error("rank", "%s cannot be written to standard output; use -o FILE", cm_format_names[fmt]);
+    bool zh;
+    if (cli_pick_lang("rank", r.lang, fmt, &zh)) return CM_EXIT_USAGE;
 
     cm_dataset ds;
     cm_model m = { 0 };
@@ -68,6 +70,7 @@ int cmd_rank(int argc, char **argv, cm_cli *cli)
         ol += (size_t)k;
     }
     eo.options = opts;
+    eo.lang_zh = zh;
     int w = to_stdout ? cm_export_stream(lists, set.n, (cm_format)fmt, &eo, stdout, "<stdout>", &d)
                       : cm_export_file(lists, set.n, (cm_format)fmt, &eo, r.output, &d);
     if (w) goto fail;

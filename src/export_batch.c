@@ -83,12 +83,17 @@ static const char index_head[] =
     "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
     "<title>clustermatch: shortlists</title>\n<style>\n"
-    "body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;color:#222}\n"
+    "body{font:15px/1.45 \"Noto Sans\",\"Segoe UI\",\"Helvetica Neue\",Arial,\"Noto Sans CJK SC\","
+    "\"Microsoft YaHei\",sans-serif;margin:2em auto;max-width:60em;padding:0 1em;color:#1d2733}\n"
+    "h1{color:#1f4e79;margin:.2em 0}\nh2{margin-top:1.5em}\n"
+    ".brand{color:#5b6775;font-size:.85em;letter-spacing:.08em;text-transform:uppercase;margin:0}\n"
+    ".dates{color:#555;font-size:.92em}\na{color:#1f4e79}\n"
     "table{border-collapse:collapse;width:100%}\n"
     "th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #ddd;vertical-align:top}\n"
     "th{background:#f4f4f4}\n.n{text-align:right;font-variant-numeric:tabular-nums}\n"
     "footer{margin-top:1.5em;color:#666;font-size:.9em}\n.zh{color:#555}\n"
-    "</style>\n</head>\n<body>\n<h1>Shortlists</h1>\n"
+    "</style>\n</head>\n<body>\n<p class=\"brand\">clustermatch · Chinese partner shortlists</p>\n"
+    "<h1>Shortlists</h1>\n"
     "<p>One page per profile; each page links back here. Below the list: the partners "
     "suggested to several profiles.</p>\n"
     "<table>\n<thead><tr><th class=n>#</th><th>Profile</th><th>ID</th>"
@@ -395,7 +400,9 @@ int cm_batchout_close(cm_batchout *bo, size_t nranked, size_t nfailed, cm_diags 
         fprintf(f, "<footer><p>%zu profile%s ranked", nranked, nranked == 1 ? "" : "s");
         if (nfailed)
             fprintf(f, "; %zu failed, listed in <a href=\"failures.csv\">failures.csv</a>", nfailed);
-        fputs(". Written by clustermatch " CM_VERSION ".</p></footer>\n</body>\n</html>\n", f);
+        char gen[16], vin[32];
+        fprintf(f, ". Generated %s by clustermatch " CM_VERSION "; partner records dated %s.</p></footer>\n"
+                "</body>\n</html>\n", cmx_generated(gen, sizeof gen), cmx_vintage_text(bo->ds, vin, sizeof vin));
         if (bo->index.tmp) rc |= cm_afile_commit(&bo->index, d);
     }
     if (bo->summary.tmp) rc |= cm_afile_commit(&bo->summary, d);

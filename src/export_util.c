@@ -31,7 +31,7 @@ const char *cmx_generated(char *buf, size_t len)
 void cmx_vintage(const cm_dataset *ds, int *lo, int *hi)
 {
     *lo = *hi = 0;
-    for (size_t i = 0; i < ds->npartners; i++) {
+    for (size_t i = 0; ds && i < ds->npartners; i++) {
         int y = ds->partners[i].as_of;
         if (!y) continue;
         if (!*lo || y < *lo) *lo = y;

@@ -38,7 +38,7 @@ size_t cmx_note_first(const cm_shortlist *s, size_t note);
  * be compared byte for byte. */
 const char *cmx_generated(char *buf, size_t len);
 /* The data vintage: the oldest and newest `as-of` year of the partner records (0, 0 when no
- * record has one), and as text, "2015-2026" or "2026", into `buf` (at least 16 bytes). */
+ * record has one, or `ds` is NULL), and as text, "2015-2026" or "2026", into `buf` (at least 16 bytes). */
 void cmx_vintage(const cm_dataset *ds, int *lo, int *hi);
 const char *cmx_vintage_text(const cm_dataset *ds, char *buf, size_t len);
 /* The policy notes of a shortlist in order of first appearance: the "what to know" list the

@@ -29,6 +29,10 @@ int cmx_write_json(const cm_shortlist *lists, size_t n, const cm_export_opts *o,
                    cm_diags *d, const char *name);
 int cmx_write_html(const cm_shortlist *lists, size_t n, const cm_export_opts *o, FILE *out,
                    cm_diags *d, const char *name);
+/* export_zh.c: the Chinese one-pager, a page per suggested partner (--lang zh; the html
+ * writer hands over to it, so the pdf prints it too). */
+int cmx_write_html_zh(const cm_shortlist *lists, size_t n, const cm_export_opts *o, FILE *out,
+                      cm_diags *d, const char *name);
 /* xlsx is written to `path` directly (not atomically: cm_export_file wraps it). */
 int cmx_write_xlsx(const cm_shortlist *lists, size_t n, const cm_export_opts *o,
                    const char *path, cm_diags *d, const char *name);

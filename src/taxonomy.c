@@ -118,7 +118,7 @@ void cm_taxonomy_release(cm_taxonomy *t)
     if (!t) return;
     for (size_t i = 0; i < t->nsectors; i++) {
         cm_sector *s = &t->sectors[i];
-        free(s->id); free(s->label); free(s->parents);
+        free(s->id); free(s->label); free(s->label_zh); free(s->parents);
         yf_strlist_free(s->aliases, s->naliases);
         yf_strlist_free(s->aliases_zh, s->naliases_zh);
     }
@@ -138,8 +138,15 @@ void cm_taxonomy_release(cm_taxonomy *t)
         free(t->programmes[i].id); free(t->programmes[i].name); free(t->programmes[i].name_zh);
     }
     free(t->programmes);
-    for (size_t i = 0; i < t->ngoals; i++) { free(t->goals[i].id); free(t->goals[i].label); }
+    for (size_t i = 0; i < t->ngoals; i++) {
+        free(t->goals[i].id); free(t->goals[i].label); free(t->goals[i].label_zh);
+    }
     free(t->goals);
+    for (int k = 0; k < CM_NKINDS; k++) free(t->kind_label_zh[k]);
+    for (size_t i = 0; i < t->ncountries; i++) {
+        free(t->countries[i].id); free(t->countries[i].name); free(t->countries[i].label_zh);
+    }
+    free(t->countries);
     free(t->goal_fit);
     free(t->default_goals);
     for (size_t i = 0; i < t->nnotes; i++) {
@@ -221,6 +228,23 @@ size_t cm_region_candidates(const cm_taxonomy *t, const char *name, size_t *out,
 }
 size_t cm_priority_find(const cm_taxonomy *t, const char *n) { return names_find(t->priority_names, n); }
 size_t cm_goal_find(const cm_taxonomy *t, const char *n) { return names_find(t->goal_names, n); }
+
+static bool code_eq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (cm_to_lower((unsigned char)*a) != cm_to_lower((unsigned char)*b)) return false;
+    return *a == *b;
+}
+
+const cm_country *cm_country_find(const cm_taxonomy *t, const char *code)
+{
+    /* EU usage writes Greece EL and the United Kingdom UK (profile.c accepts both). */
+    if (code_eq(code, "EL")) code = "GR";
+    else if (code_eq(code, "UK")) code = "GB";
+    for (size_t i = 0; i < t->ncountries; i++)
+        if (code_eq(t->countries[i].id, code)) return &t->countries[i];
+    return NULL;
+}
 
 /* ---- did you mean ------------------------------------------------------------------ */
 
@@ -451,6 +475,32 @@ static const ynode *get_list(const yctx *c, const ynode *root, const char *key)
     return l;
 }
 
+/* The Chinese label of a vocabulary entry: `label-zh` and `label-zh-source` are both
+ * required, so every entry the --lang zh report can name has Chinese words with a stated
+ * origin, never a machine translation. A label whose source is `catalogue` must be one of
+ * the entry's `aliases-zh` (the catalogue's own words), when the entry has that list. */
+static int read_label_zh(const yctx *c, const ynode *e, char **out, char *const *aliases_zh,
+                         size_t naliases_zh)
+{
+    char *src = NULL;
+    if (yf_str(c, e, "label-zh", true, out) || yf_str(c, e, "label-zh-source", true, &src)) {
+        free(src);
+        return -1;
+    }
+    int rc = 0;
+    if (!strcmp(src, "catalogue") && aliases_zh) {
+        bool found = false;
+        for (size_t i = 0; i < naliases_zh && !found; i++) found = !strcmp(aliases_zh[i], *out);
+        if (!found) {
+            const ynode *n = ynode_get(e, "label-zh");
+            rc = cm_error(c->d, c->file, n->line, n->col,
+                          "label-zh '%s' comes from the catalogue but is not one of this entry's aliases-zh", *out);
+        }
+    }
+    free(src);
+    return rc;
+}
+
 static int load_sectors(cm_taxonomy *t, const char *dir, cm_diags *d)
 {
     ydoc_stream *s = NULL;
@@ -465,8 +515,8 @@ static int load_sectors(cm_taxonomy *t, const char *dir, cm_diags *d)
     size_t errs0 = d->nerrors;
     t->sectors = calloc(list->n ? list->n : 1, sizeof *t->sectors);
     if (!t->sectors) { cm_ioerror(d, path, "out of memory"); goto out; }
-    static const char *const keys[] = { "id", "label", "parents", "aliases", "aliases-zh", "source", "related",
-                                        "description", NULL };
+    static const char *const keys[] = { "id", "label", "label-zh", "label-zh-source", "parents", "aliases",
+                                        "aliases-zh", "source", "related", "description", NULL };
     /* Pass 1: ids and names, so parents can refer forward. */
     const char **ids = calloc(list->n ? list->n : 1, sizeof *ids);
     srcs = calloc(list->n ? list->n : 1, sizeof *srcs);
@@ -479,9 +529,13 @@ static int load_sectors(cm_taxonomy *t, const char *dir, cm_diags *d)
             yf_strlist(&c, e, "aliases", false, &sec->aliases, &sec->naliases) ||
             yf_strlist(&c, e, "aliases-zh", false, &sec->aliases_zh, &sec->naliases_zh)) {
             free(sec->id); free(sec->label); yf_strlist_free(sec->aliases, sec->naliases);
+            yf_strlist_free(sec->aliases_zh, sec->naliases_zh);
             memset(sec, 0, sizeof *sec);
             continue;
         }
+        /* A missing Chinese label is an error, but the sector still counts: the entries
+         * that name it should not fail as well. */
+        read_label_zh(&c, e, &sec->label_zh, sec->aliases_zh, sec->naliases_zh);
         char *src = NULL;
         if (yf_str(&c, e, "source", true, &src) == 0) free(src);
         size_t idx = t->nsectors++;
@@ -1018,13 +1072,13 @@ static int load_goals(cm_taxonomy *t, const char *dir, cm_diags *d)
     if (load_file(dir, "goals.yaml", &s, &root, "goals", d, &path)) goto out;
     yctx c = { path, d };
     size_t errs0 = d->nerrors;
-    static const char *const top[] = { "goals", "fit", "default-goals", "source", NULL };
+    static const char *const top[] = { "goals", "kinds", "fit", "default-goals", "source", NULL };
     yf_check_keys(&c, root, top, "goals.yaml");
     if (!(gl = get_list(&c, root, "goals"))) goto out;
     t->goals = calloc(gl->n ? gl->n : 1, sizeof *t->goals);
     const char **ids = calloc(gl->n ? gl->n : 1, sizeof *ids);
     if (!t->goals || !ids) { free(ids); cm_ioerror(d, path, "out of memory"); goto out; }
-    static const char *const kg[] = { "id", "label", "description", "aliases", NULL };
+    static const char *const kg[] = { "id", "label", "label-zh", "label-zh-source", "description", "aliases", NULL };
     for (size_t i = 0; i < gl->n; i++) {
         const ynode *e = gl->items[i];
         cm_goal *g = &t->goals[t->ngoals];
@@ -1033,12 +1087,31 @@ static int load_goals(cm_taxonomy *t, const char *dir, cm_diags *d)
             free(g->id); free(g->label); memset(g, 0, sizeof *g);
             continue;
         }
+        read_label_zh(&c, e, &g->label_zh, NULL, 0);   /* an error, but the goal counts */
         size_t idx = t->ngoals++;
         ids[idx] = g->id;
         names_add(&t->goal_names, g->id, idx, ids, "goal", &c, e->line, e->col);
         names_add(&t->goal_names, g->label, idx, ids, "goal", &c, e->line, e->col);
     }
     free(ids);
+    /* The partner kinds are a fixed table in the code; goals.yaml gives their Chinese names
+     * beside the fit rows, one entry per kind. */
+    const ynode *kl = get_list(&c, root, "kinds");
+    static const char *const kk[] = { "id", "label-zh", "label-zh-source", NULL };
+    for (size_t i = 0; kl && i < kl->n; i++) {
+        const ynode *e = kl->items[i], *idn;
+        if (yf_expect_map(&c, e, "a kind") || yf_check_keys(&c, e, kk, "kind")) continue;
+        if (!(idn = ynode_get(e, "id")) || idn->type != YN_SCALAR) {
+            cm_error(d, path, e->line, e->col, "a kind needs an 'id'");
+            continue;
+        }
+        int k = cm_kind_parse(idn->str);
+        if (k < 0) { cm_error(d, path, idn->line, idn->col, "unknown partner kind '%s' (one of %s)", idn->str, CM_KIND_LIST); continue; }
+        if (t->kind_label_zh[k]) { cm_error(d, path, idn->line, idn->col, "kind '%s' listed twice", idn->str); continue; }
+        read_label_zh(&c, e, &t->kind_label_zh[k], NULL, 0);
+    }
+    for (int k = 0; kl && k < CM_NKINDS; k++)
+        if (!t->kind_label_zh[k]) cm_error(d, path, kl->line, kl->col, "'kinds' gives no label-zh for kind '%s'", cm_kind_names[k]);
     t->goal_fit = calloc(t->ngoals ? t->ngoals : 1, sizeof *t->goal_fit);
     if (!t->goal_fit) { cm_ioerror(d, path, "out of memory"); goto out; }
     fit = ynode_get(root, "fit");
@@ -1172,6 +1245,46 @@ out:
     return rc;
 }
 
+static int load_countries(cm_taxonomy *t, const char *dir, cm_diags *d)
+{
+    ydoc_stream *s = NULL;
+    const ynode *root, *list;
+    char *path = NULL;
+    int rc = -1;
+    if (load_file(dir, "countries.yaml", &s, &root, "countries", d, &path)) goto out;
+    yctx c = { path, d };
+    size_t errs0 = d->nerrors;
+    static const char *const top[] = { "countries", "source", NULL };
+    yf_check_keys(&c, root, top, "countries.yaml");
+    if (!(list = get_list(&c, root, "countries"))) goto out;
+    t->countries = calloc(list->n ? list->n : 1, sizeof *t->countries);
+    if (!t->countries) { cm_ioerror(d, path, "out of memory"); goto out; }
+    static const char *const kc[] = { "id", "name", "label-zh", "label-zh-source", NULL };
+    for (size_t i = 0; i < list->n; i++) {
+        const ynode *e = list->items[i];
+        cm_country *k = &t->countries[t->ncountries];
+        if (yf_expect_map(&c, e, "a country") || yf_check_keys(&c, e, kc, "country")) continue;
+        if (yf_str(&c, e, "id", true, &k->id) || yf_str(&c, e, "name", true, &k->name)) {
+            free(k->id); free(k->name); memset(k, 0, sizeof *k);
+            continue;
+        }
+        read_label_zh(&c, e, &k->label_zh, NULL, 0);
+        const ynode *idn = ynode_get(e, "id");
+        if (strlen(k->id) != 2 || !cm_is_upper(k->id[0]) || !cm_is_upper(k->id[1])) {
+            cm_error(d, path, idn->line, idn->col, "'%s' is not an ISO 3166-1 alpha-2 code in capitals (such as DE)", k->id);
+        } else if (cm_country_find(t, k->id)) {
+            cm_error(d, path, idn->line, idn->col, "country '%s' listed twice", k->id);
+        }
+        t->ncountries++;
+    }
+    if (d->nerrors > errs0) goto out;
+    rc = 0;
+out:
+    ydoc_stream_free(s);
+    free(path);
+    return rc;
+}
+
 int cm_taxonomy_load(cm_taxonomy *t, const char *dir, cm_diags *d)
 {
     /* Sectors first: everything else refers to them. Load the rest even after an error so
@@ -1183,5 +1296,6 @@ int cm_taxonomy_load(cm_taxonomy *t, const char *dir, cm_diags *d)
         if (load_notes(t, dir, d)) rc = -1;
     }
     if (load_goals(t, dir, d)) rc = -1;
+    if (load_countries(t, dir, d)) rc = -1;
     return rc;
 }
