@@ -340,9 +340,16 @@ static void profile_summary(FILE *out, const cm_shortlist *s)
         for (size_t i = 0; i < p->npriorities; i++) {
             if (i) fputs(", ", out);
             size_t k = p->priorities[i];
-            if (k < ds->tax.npriorities)
-                cmx_html_text(out, ds->tax.priorities[k].label ? ds->tax.priorities[k].label
-                                                     : ds->tax.priorities[k].id);
+            if (k >= ds->tax.npriorities) continue;
+            const cm_priority *q = &ds->tax.priorities[k];
+            cmx_html_text(out, q->label ? q->label : q->id);
+            /* A priority of an ended plan is never shown as current policy (issue #12). */
+            const cm_programme *pg = q->programme < ds->tax.nprogrammes ? &ds->tax.programmes[q->programme] : NULL;
+            if (pg && pg->ended) {
+                fputs(" <span class=\"meta\">(", out);
+                cmx_html_text(out, pg->name);
+                fprintf(out, ", ended %d)</span>", pg->ended);
+            }
         }
         fputs("</dd>\n", out);
     }

@@ -146,6 +146,11 @@ for key in ("In short", "Suggested next steps", "Generated 2026-01-01", "partner
     check(key in html, "html has %r" % key)
 check(html.index("In short") < html.index("All suggestions"), "summary before the list")
 check(html.count("Record: ") == len(hits), "a record line per hit in html")
+# The profile names Made in China 2025 priorities: the plan ended, and the report says so.
+check("(Made in China 2025, ended 2025)" in html, "html marks an ended plan's priorities")
+for key in ("South China Sea Islands", "GeoNames", "CC BY 4.0", "Natural Earth", 'class="target"'):
+    check(key in html, "html map and footer have %r" % key)
+check('id="cm-p-taiwan"' in html, "the map draws Taiwan with the other divisions")
 for i, txt in texts.items():
     esc = txt.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#39;")
     check(html.count(esc) == 1, "html note %s once (%d)" % (i, html.count(esc)))
