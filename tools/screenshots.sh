@@ -14,7 +14,9 @@ CM=${CM_BIN:-$ROOT/build/clustermatch}
 export CLUSTERMATCH_DATA=${CLUSTERMATCH_DATA:-$ROOT/data} SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1767225600}
 T=$(mktemp -d "${TMPDIR:-/tmp}/shots.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-P=$ROOT/profiles/examples/bw-packaging.yaml
+# Relative paths, so the pictures show "profiles/examples/..." and not this checkout's place.
+cd "$ROOT"
+P=profiles/examples/bw-packaging.yaml
 shot() {   # url width height png
     chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$T/profile" \
         --window-size="$2,$3" --screenshot="$4" "$1" >/dev/null 2>&1
@@ -23,7 +25,7 @@ shot() {   # url width height png
 "$CM" rank -o "$T/report.html" "$P"
 "$CM" rank --lang zh --top 3 -o "$T/zh.html" "$P"
 "$CM" rank -o "$T/report.pdf" "$P"
-"$CM" -q batch --format html --out "$T/site" "$ROOT/profiles/escp-4i"
+"$CM" -q batch --format html --out "$T/site" profiles/escp-4i
 shot "file://$T/report.html" 1100 1500 "$OUT/report.png"
 shot "file://$T/report.html" 800 1400 "$OUT/report-narrow.png"
 shot "file://$T/zh.html" 900 1050 "$OUT/report-zh.png"
