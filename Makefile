@@ -49,12 +49,16 @@ SRCS    := $(filter-out src/export_xlsx.c,$(wildcard src/*.c))
 PLUGIN  := $(BUILD)/clustermatch-xlsx.so
 OBJS    := $(SRCS:src/%.c=$(BUILD)/%.o)
 LIBOBJS := $(filter-out $(BUILD)/main.o $(BUILD)/cmd_%.o,$(OBJS))
+# The compiled dataset (include/compiled.h): data/ loaded, checked and written as one file
+# that rank, batch, explain, list, validate and serve read instead of the YAML.
+COMPILED  := data/.clustermatch.cmd
+DATA_SRCS := $(wildcard data/*.yaml data/partners/*.yaml)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps check unit cli demo clean install uninstall valgrind data
 
-all: deps clustermatch $(PLUGIN)
+all: deps clustermatch $(PLUGIN) $(COMPILED)
 
 deps:
 	@sh tools/deps.sh build
@@ -83,6 +87,9 @@ $(PLUGIN): $(BUILD)/pic/export_xlsx.o
 $(BUILD) $(BUILD)/tests:
 	mkdir -p $@
 
+$(COMPILED): $(BIN) $(DATA_SRCS)
+	$(BIN) -q --data data data compile
+
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) tests/unit/testhelp.h | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit $(LDFLAGS) $(EXPORT_LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
@@ -91,7 +98,7 @@ unit: $(UNIT_BINS) $(PLUGIN)
 
 check:
 	@sh tools/deps.sh check
-	$(MAKE) --no-print-directory $(BIN) $(PLUGIN) $(UNIT_BINS)
+	$(MAKE) --no-print-directory $(BIN) $(PLUGIN) $(UNIT_BINS) $(COMPILED)
 	@CM_BIN=$(abspath $(BIN)) CM_BUILD=$(abspath $(BUILD)) CM_SANITIZE=$(SANITIZE) sh tests/run.sh
 
 # The zone partner files are generated from the vendored sources and committed, so neither
@@ -116,7 +123,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PLUGINDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/clustermatch
 	install -m 644 $(PLUGIN) $(DESTDIR)$(PLUGINDIR)/clustermatch-xlsx.so
-	cp -R data/. $(DESTDIR)$(DATADIR)/
+	cp -R --preserve=timestamps data/. $(DESTDIR)$(DATADIR)/
 	install -m 644 docs/clustermatch.1 $(DESTDIR)$(MANDIR)/man1/clustermatch.1
 
 uninstall:

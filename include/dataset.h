@@ -73,6 +73,10 @@ int cm_component_parse(const char *s);
  * Returns 0, or -1 with errors in `d`. */
 int cm_weights_load(const char *path, bool complete, double w[CM_NCOMP], cm_diags *d);
 
+/* The memory of a dataset loaded other than from YAML (the compiled file, compiled.h):
+ * cm_dataset_release calls `release` instead of freeing strings and arrays one by one. */
+typedef struct cm_dataset_store { void (*release)(struct cm_dataset_store *); } cm_dataset_store;
+
 typedef struct cm_dataset {
     char *dir;
     cm_taxonomy tax;
@@ -80,12 +84,23 @@ typedef struct cm_dataset {
     cm_zone_type *zone_types; size_t nzone_types;  /* data/zone-types.yaml */
     double weights[CM_NCOMP];              /* defaults from data/weights.yaml, as written */
     time_t newest;                         /* newest mtime of any data file, for --resume */
+    cm_dataset_store *compiled;            /* loaded from a compiled file: it owns the strings
+                                            * and arrays above (NULL: loaded from YAML) */
 } cm_dataset;
+
+/* The files of a data directory besides partners/ *.yaml, in load order (NULL-ended);
+ * regions-divisions.yaml may be absent. The compiled dataset's manifest and --resume's
+ * `newest` both cover exactly these and the partner files. */
+extern const char *const cm_data_files[];
+/* The partner files of `dir`: names (not paths) of partners/ *.yaml and *.yml, no hidden
+ * ones, in byte order. Returns 0 with a malloc'd list, or -1 with an I/O error in `d`. */
+int cm_partner_files(const char *dir, char ***names, size_t *n, cm_diags *d);
 
 void cm_dataset_init(cm_dataset *ds);
 void cm_dataset_release(cm_dataset *ds);
-/* Load and check `dir`. Returns 0, or -1 with every problem found in `d`. */
+/* Load and check `dir` from its YAML. Returns 0, or -1 with every problem found in `d`. */
 int cm_dataset_load(cm_dataset *ds, const char *dir, cm_diags *d);
+/* cm_dataset_open (compiled.h) loads a directory from its compiled file when current. */
 /* Check one partners file held in memory (`name` stands for it in diagnostics) against the
  * vocabularies of a loaded `ds`, as `data check` would, without adding its partners to `ds`.
  * Returns 0, or -1 with every problem found in `d`. For fuzzing and tests. */

@@ -5,8 +5,9 @@
 # Targets (tests/fuzz/): fuzz_profile (profile parser + validator, cm_profile_load_mem),
 # fuzz_partners (a data/partners file checked as `data check` does, cm_partners_check_mem)
 # fuzz_vocab (one of the vocabulary files, loaded with the shipped others), fuzz_rank (a
-# profile ranked and explained against the shipped data, small --top) and fuzz_weights (a
-# weights file).
+# profile ranked and explained against the shipped data, small --top), fuzz_weights (a
+# weights file) and fuzz_compiled (a compiled dataset file, include/compiled.h; seeded with
+# the compiled image of tests/fixtures/tiny).
 # Built with clang -fsanitize=fuzzer,address,undefined (`sh tools/deps.sh fuzz` installs
 # clang and libclang-rt-14-dev). The corpora live in build/fuzz/corpus/<target>: seeded by
 # tests/fuzz/seeds.sh from files already in the repository, and grown by every run. Crashes,
@@ -23,7 +24,7 @@ FUZZ_CFLAGS  := $(CSTD) $(filter-out -Werror,$(WARN)) -g -O1 -Iinclude -DCM_VERS
 # The library: every module but main and the subcommands, as for the unit tests.
 FUZZ_SRCS    := $(filter-out src/main.c src/cmd_%.c,$(SRCS))
 FUZZ_OBJS    := $(FUZZ_SRCS:src/%.c=$(FUZZ_BUILD)/obj/%.o)
-FUZZ_TARGETS := profile partners vocab rank weights
+FUZZ_TARGETS := profile partners vocab rank weights compiled
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 
 .PHONY: fuzz fuzz-build
@@ -44,8 +45,8 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_OBJS)
 
 # Each target runs FUZZ_SECONDS on its corpus; the last lines of its log (executions,
 # cov and ft) are printed, and any crash, leak or timeout fails the target.
-fuzz: fuzz-build
-	@sh tests/fuzz/seeds.sh $(FUZZ_BUILD)/corpus
+fuzz: fuzz-build $(BIN)
+	@CM_BIN=$(abspath $(BIN)) sh tests/fuzz/seeds.sh $(FUZZ_BUILD)/corpus
 	@mkdir -p $(FUZZ_BUILD)/artifacts
 	@fail=0; for t in $(FUZZ_TARGETS); do \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \

@@ -1,5 +1,6 @@
 /* cli.c: option tables, help text, exit statuses and dataset loading for subcommands. */
 #include "cli.h"
+#include "compiled.h"
 
 #include "yfield.h"
 
@@ -96,21 +97,26 @@ int cli_status(const cm_diags *d)
     return CM_EXIT_OK;
 }
 
-int cli_load_dataset(const cm_cli *cli, cm_dataset *ds)
+static int load_dataset(const cm_cli *cli, cm_dataset *ds, bool yaml)
 {
     cm_diags d;
     cm_diags_init(&d);
     char *dir = cm_data_dir_resolve(cli->data_opt);
     int rc = CM_EXIT_OK;
-    if (!dir || cm_dataset_load(ds, dir, &d) != 0) {
+    if (!dir || (yaml ? cm_dataset_load(ds, dir, &d) : cm_dataset_open(ds, dir, &d)) != 0) {
         cli_report(&d);
         rc = cli_status(&d);
         if (rc == CM_EXIT_OK) rc = CM_EXIT_IO;
+    } else if (d.n) {
+        cli_report(&d);          /* a stale compiled file: the one-line notice */
     }
     free(dir);
     cm_diags_release(&d);
     return rc;
 }
+
+int cli_load_dataset(const cm_cli *cli, cm_dataset *ds) { return load_dataset(cli, ds, false); }
+int cli_load_dataset_yaml(const cm_cli *cli, cm_dataset *ds) { return load_dataset(cli, ds, true); }
 
 int cli_number(const char *s, bool whole, double lo, double hi, double *x, unsigned long long *u)
 {

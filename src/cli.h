@@ -55,8 +55,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 void cli_report(const cm_diags *d);
 int cli_status(const cm_diags *d);
 
-/* Resolve and load the data directory; on failure prints and returns the exit status. */
+/* Resolve and load the data directory (its compiled file when current, see compiled.h);
+ * on failure prints and returns the exit status. A stale compiled file is reported in one
+ * line on stderr and the YAML read instead. */
 int cli_load_dataset(const cm_cli *cli, cm_dataset *ds);
+/* The same from the YAML always (data check, data compile). */
+int cli_load_dataset_yaml(const cm_cli *cli, cm_dataset *ds);
 
 /* The one number parser of the command line. `s` must be a whole number (decimal digits,
  * an optional leading '+') when `whole`, else a decimal number, and lie in [lo, hi].

@@ -50,6 +50,13 @@ static void partner_release(cm_partner *p)
 void cm_dataset_release(cm_dataset *ds)
 {
     if (!ds) return;
+    if (ds->compiled) {          /* everything but dir and the hash tables lives in it */
+        cm_names_clear(&ds->tax);
+        ds->compiled->release(ds->compiled);
+        free(ds->dir);
+        memset(ds, 0, sizeof *ds);
+        return;
+    }
     for (size_t i = 0; i < ds->npartners; i++) partner_release(&ds->partners[i]);
     free(ds->partners);
     for (size_t i = 0; i < ds->nzone_types; i++) {
@@ -140,6 +147,9 @@ int cm_weights_load(const char *path, bool complete, double w[CM_NCOMP], cm_diag
 }
 
 static void note_mtime(cm_dataset *ds, const char *path);
+
+const char *const cm_data_files[] = { "sectors.yaml", "regions.yaml", "regions-divisions.yaml", "priorities.yaml",
+                                      "goals.yaml", "policy-notes.yaml", "weights.yaml", "zone-types.yaml", NULL };
 
 static int read_weights(cm_dataset *ds, cm_diags *d)
 {
@@ -505,25 +515,53 @@ static void sort_partners(cm_dataset *ds, cm_diags *d)
         }
 }
 
+int cm_partner_files(const char *dir, char ***names, size_t *n, cm_diags *d)
+{
+    size_t len = strlen(dir) + 16;
+    char *pdir = malloc(len);
+    struct dirent **ents = NULL;
+    if (!pdir) return cm_ioerror(d, dir, "out of memory");
+    snprintf(pdir, len, "%s/partners", dir);
+    int k = scandir(pdir, &ents, yaml_name, alphasort), rc = -1;
+    *names = NULL;
+    *n = 0;
+    if (k < 0) { cm_ioerror(d, pdir, "cannot read partner directory: %s", strerror(errno)); goto out; }
+    if (!(*names = calloc(k ? (size_t)k : 1, sizeof **names))) { cm_ioerror(d, pdir, "out of memory"); goto out; }
+    for (int i = 0; i < k; i++)
+        if (!((*names)[(*n)++] = strdup(ents[i]->d_name))) { cm_ioerror(d, pdir, "out of memory"); goto out; }
+    rc = 0;
+out:
+    if (rc) {
+        for (size_t i = 0; i < *n; i++) free((*names)[i]);
+        free(*names);
+        *names = NULL;
+        *n = 0;
+    }
+    for (int i = 0; i < k; i++) free(ents[i]);
+    free(ents);
+    free(pdir);
+    return rc;
+}
+
 static int load_partners(cm_dataset *ds, cm_diags *d)
 {
     size_t len = strlen(ds->dir) + 16;
     char *pdir = malloc(len);
-    struct dirent **ents = NULL;
-    int n = -1, rc = -1;
+    char **ents = NULL;
+    size_t n = 0;
+    int rc = -1;
     size_t cap = 0;
     if (!pdir) return cm_ioerror(d, ds->dir, "out of memory");
     snprintf(pdir, len, "%s/partners", ds->dir);
-    n = scandir(pdir, &ents, yaml_name, alphasort);
-    if (n < 0) { cm_ioerror(d, pdir, "cannot read partner directory: %s", strerror(errno)); goto out; }
+    if (cm_partner_files(ds->dir, &ents, &n, d)) goto out;
     if (n == 0) { cm_error(d, pdir, 0, 0, "no partner files (*.yaml)"); goto out; }
     size_t errs0 = d->nerrors;
-    for (int i = 0; i < n; i++) {
-        size_t plen = strlen(pdir) + strlen(ents[i]->d_name) + 2;
+    for (size_t i = 0; i < n; i++) {
+        size_t plen = strlen(pdir) + strlen(ents[i]) + 2;
         char *path = malloc(plen);
         ydoc_stream *s = NULL;
         if (!path) { cm_ioerror(d, pdir, "out of memory"); goto out; }
-        snprintf(path, plen, "%s/%s", pdir, ents[i]->d_name);
+        snprintf(path, plen, "%s/%s", pdir, ents[i]);
         note_mtime(ds, path);
         int oom = ydoc_load_file(path, &YLIMITS_DATA, &s, d) == 0 && add_partner_file(ds, path, s, &cap, d) != 0;
         ydoc_stream_free(s);
@@ -534,7 +572,7 @@ static int load_partners(cm_dataset *ds, cm_diags *d)
     if (d->nerrors > errs0) goto out;
     rc = 0;
 out:
-    for (int i = 0; i < n; i++) free(ents[i]);
+    for (size_t i = 0; i < n; i++) free(ents[i]);
     free(ents);
     free(pdir);
     return rc;
@@ -563,11 +601,9 @@ int cm_dataset_load(cm_dataset *ds, const char *dir, cm_diags *d)
     if (!(ds->dir = strdup(dir))) return cm_ioerror(d, dir, "out of memory");
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return cm_ioerror(d, dir, "data directory not found (use --data DIR or set CLUSTERMATCH_DATA)");
-    static const char *const files[] = { "sectors.yaml", "regions.yaml", "priorities.yaml", "goals.yaml",
-                                         "policy-notes.yaml", "weights.yaml" };
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    for (size_t i = 0; cm_data_files[i]; i++) {
         char path[4200];
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        snprintf(path, sizeof path, "%s/%s", dir, cm_data_files[i]);
         note_mtime(ds, path);
     }
     int rc = cm_taxonomy_load(&ds->tax, dir, d);

@@ -1299,3 +1299,45 @@ int cm_taxonomy_load(cm_taxonomy *t, const char *dir, cm_diags *d)
     if (load_countries(t, dir, d)) rc = -1;
     return rc;
 }
+
+/* ---- name tables for the compiled dataset (taxonomy.h) ------------------------------- */
+
+static cm_name_entry **names_table(cm_taxonomy *t, cm_names_table which)
+{
+    switch (which) {
+    case CM_NAMES_SECTOR: return &t->sector_names;
+    case CM_NAMES_REGION: return &t->region_names;
+    case CM_NAMES_REGION_ID: return &t->region_ids;
+    case CM_NAMES_PRIORITY: return &t->priority_names;
+    default: return &t->goal_names;
+    }
+}
+
+size_t cm_names_count(const cm_taxonomy *t, cm_names_table which)
+{
+    return HASH_COUNT(*names_table((cm_taxonomy *)t, which));
+}
+
+void cm_names_walk(const cm_taxonomy *t, cm_names_table which, cm_names_visit *fn, void *ctx)
+{
+    for (const cm_name_entry *e = *names_table((cm_taxonomy *)t, which); e; e = e->hh.next)
+        fn(ctx, e->key, e->idx, e->also, e->nalso);
+}
+
+size_t cm_names_entry_size(void) { return sizeof(cm_name_entry); }
+
+void cm_names_put(cm_taxonomy *t, cm_names_table which, void *storage, char *key, size_t idx,
+                  size_t *also, size_t nalso)
+{
+    cm_name_entry *e = storage, **h = names_table(t, which);
+    e->key = key;
+    e->idx = idx;
+    e->also = also;
+    e->nalso = nalso;
+    HASH_ADD_KEYPTR(hh, *h, e->key, strlen(e->key), e);
+}
+
+void cm_names_clear(cm_taxonomy *t)
+{
+    for (int k = 0; k < CM_NNAMES; k++) HASH_CLEAR(hh, *names_table(t, (cm_names_table)k));
+}

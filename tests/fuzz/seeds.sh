@@ -3,12 +3,13 @@
 # copied into git): OUT/profile gets every profile in profiles/, tests/cli/ and tests/eval/,
 # OUT/rank the same profiles, OUT/weights data/weights.yaml and the golden cases' weights
 # files, OUT/partners every data/partners file plus the vocabulary files (for their structure),
-# OUT/vocab each vocabulary file behind the byte that selects it (see fuzz_vocab.c).
+# OUT/vocab each vocabulary file behind the byte that selects it (see fuzz_vocab.c),
+# OUT/compiled the compiled image of tests/fixtures/tiny (made with $CM_BIN, if given).
 # Files are named by content hash, so running it again adds nothing twice.
 set -eu
 out=${1:?usage: seeds.sh OUTDIR}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-mkdir -p "$out/profile" "$out/partners" "$out/vocab" "$out/rank" "$out/weights"
+mkdir -p "$out/profile" "$out/partners" "$out/vocab" "$out/rank" "$out/weights" "$out/compiled"
 add() {   # dir file...
     d=$1; shift
     for f in "$@"; do
@@ -44,4 +45,11 @@ for f in sectors regions priorities goals policy-notes; do
 done
 add "$out/vocab" "$tmp"/*
 rm -rf "$tmp"
-echo "seeds: $(ls "$out/profile" | wc -l) profile, $(ls "$out/partners" | wc -l) partners, $(ls "$out/vocab" | wc -l) vocab inputs in $out"
+# compiled: a small data directory's compiled file (the shipped data's is 3.5 MB, too big
+# to mutate quickly)
+if [ -n "${CM_BIN:-}" ] && [ -x "$CM_BIN" ]; then
+    tmp=$(mktemp -d)
+    "$CM_BIN" -q --data "$root/tests/fixtures/tiny" data compile -o "$tmp/tiny.cmd" && add "$out/compiled" "$tmp/tiny.cmd"
+    rm -rf "$tmp"
+fi
+echo "seeds: $(ls "$out/profile" | wc -l) profile, $(ls "$out/partners" | wc -l) partners, $(ls "$out/vocab" | wc -l) vocab, $(ls "$out/compiled" | wc -l) compiled inputs in $out"

@@ -1,0 +1,69 @@
+/* compiled.h: the compiled dataset: a loaded, checked data directory in one binary file.
+ *
+ * Loading data/ from YAML (libyaml, trees, every check) is most of a single `rank`. A
+ * compiled file holds the dataset after loading and validation: the vocabularies with
+ * their name tables, the zone types and the partners, and a manifest of the source files
+ * it was made from (path, size, mtime, content hash). Reading it fills the same structs
+ * cm_dataset_load fills: strings point into the read-only mapping, arrays into one arena,
+ * so nothing downstream knows which path loaded the data.
+ *
+ * Trust: the header carries a magic, the format version, a fingerprint of the struct
+ * layout and the program version, the file size and a 64-bit checksum of everything after
+ * it. The reader checks all of them, then decodes with every read bounded by the end of
+ * the mapping, every string's terminator found inside it, every count bounded by the bytes
+ * left and every index bounded by the table it points into. A truncated, corrupted or
+ * foreign file is therefore reported (CM_COMPILED_BAD) and never used, never a crash. The
+ * checksum, not the decoder, vouches that the records are those a validated load wrote.
+ *
+ * Freshness: a source whose size and mtime match the manifest is taken as unchanged; one
+ * whose mtime differs but whose size and content hash match (a copy, a checkout) too. Any
+ * other difference, a source added or removed, makes the file stale (CM_COMPILED_STALE).
+ */
+#ifndef CM_COMPILED_H
+#define CM_COMPILED_H
+
+#include <stddef.h>
+#include "dataset.h"
+#include "diag.h"
+
+/* The file's name inside a data directory. */
+#define CM_COMPILED_NAME ".clustermatch.cmd"
+
+typedef enum {
+    CM_COMPILED_OK,        /* loaded */
+    CM_COMPILED_ABSENT,    /* no file: a plain YAML directory */
+    CM_COMPILED_STALE,     /* a source changed, or another program or format version */
+    CM_COMPILED_BAD,       /* truncated, corrupted, not a compiled file */
+} cm_compiled_status;
+
+/* Load `dir` for use: from its compiled file when it has one that is current, else from
+ * the YAML as cm_dataset_load; a compiled file that is stale or damaged adds a one-line
+ * warning to `d` saying so and why, and the YAML is read. The environment variable
+ * CLUSTERMATCH_NO_COMPILED (any value) skips the compiled file, for tests and benchmarks.
+ * Either way the structs are the same to the last byte. */
+int cm_dataset_open(cm_dataset *ds, const char *dir, cm_diags *d);
+
+/* Write `ds` (loaded from YAML by cm_dataset_load, without errors) to `path`, atomically,
+ * with the manifest of the sources in ds->dir. Returns 0, or -1 with an error in `d`. */
+int cm_compiled_write(const cm_dataset *ds, const char *path, cm_diags *d);
+
+/* Load the compiled file `path` for data directory `dir` into `ds` (initialised, empty).
+ * On CM_COMPILED_OK `ds` is filled and cm_dataset_release frees it. On any other status
+ * `ds` is left empty and `why` (if not NULL) receives a short reason ("regions.yaml
+ * changed", "checksum mismatch"). */
+cm_compiled_status cm_compiled_load(cm_dataset *ds, const char *dir, const char *path,
+                                    char *why, size_t whylen);
+
+/* The same from a buffer already in memory (not copied: it must outlive `ds`), with no
+ * manifest check against a directory; `check_sum` false skips the checksum so a fuzzer
+ * reaches the decoder. For tests and fuzzing. */
+cm_compiled_status cm_compiled_load_mem(cm_dataset *ds, const char *dir, const void *buf,
+                                        size_t len, int check_sum, char *why, size_t whylen);
+
+/* The 64-bit checksum of the header (exposed for the fuzzer, which repairs it after a
+ * mutation to reach the decoder). */
+unsigned long long cm_compiled_hash(const void *buf, size_t len);
+/* Recompute and store both checksums of a compiled image in place (fuzzing, tests). */
+void cm_compiled_reseal(void *buf, size_t len);
+
+#endif

@@ -1,0 +1,832 @@
+/* compiled.c: the compiled dataset (see compiled.h).
+ *
+ * Layout: a 64-byte header, then one stream of records in a fixed order: the manifest of
+ * sources, the weights, the zone types, the taxonomy (sectors, regions, programmes,
+ * priorities, goals and their fit, default goals, notes, the ancestor closure, the five
+ * name tables in insertion order) and the partners. Integers are little-endian 64-bit
+ * (32 for lengths), doubles their IEEE bits, strings a 32-bit length (all ones for NULL),
+ * the bytes and a NUL, so a decoded string is used in place in the mapping.
+ *
+ * The put_* and get_* functions below mirror each other field by field, in the order the
+ * structs declare them; tests/unit/test_compiled.c compares every byte of every struct
+ * the two loaders produce, so a field added to a struct and not carried here fails it.
+ */
+#include "compiled.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomicio.h"
+
+/* Bump this when the encoding changes; the layout fingerprint below catches struct edits. */
+#define FORMAT_VERSION 1u
+#define HEADER_SIZE 64
+#define MAX_FILE ((size_t)1 << 30)
+static const unsigned char MAGIC[8] = { 'C', 'M', 'D', 'A', 'T', 'A', 0, 1 };
+
+/* Header: magic[8], u32 format version, u32 layout fingerprint, u64 file size, u64
+ * checksum of bytes [64, size), u64 checksum of the header (this field as zeros), char
+ * program version[24] (NUL-padded). */
+enum { H_VERSION = 8, H_LAYOUT = 12, H_SIZE = 16, H_SUM = 24, H_HSUM = 32, H_PROG = 40 };
+
+static uint32_t layout_fingerprint(void)
+{
+    const size_t sizes[] = { sizeof(cm_dataset), sizeof(cm_taxonomy), sizeof(cm_partner),
+                             sizeof(cm_zone_type), sizeof(cm_figure), sizeof(cm_sector),
+                             sizeof(cm_region), sizeof(cm_priority), sizeof(cm_programme),
+                             sizeof(cm_goal), sizeof(cm_note), CM_NCOMP, CM_NKINDS, CM_NLEVELS };
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) h = (h ^ (uint32_t)sizes[i]) * 16777619u;
+    return h;
+}
+
+/* ---- checksum ------------------------------------------------------------------------ */
+
+/* Four independent multiply-xor lanes over 8-byte words (about 1 ms for the 4 MB of the
+ * shipped data would be too slow for a byte-at-a-time CRC), folded with the length and a
+ * final avalanche. Catches truncation, flipped bits and torn writes; not a MAC. */
+unsigned long long cm_compiled_hash(const void *buf, size_t len)
+{
+    const unsigned char *p = buf;
+    const uint64_t M = 0x9E3779B97F4A7C15ull;
+    uint64_t h[4] = { 0x243F6A8885A308D3ull, 0x13198A2E03707344ull, 0xA4093822299F31D0ull, 0x082EFA98EC4E6C89ull };
+    size_t i = 0;
+    for (; i + 32 <= len; i += 32)
+        for (int k = 0; k < 4; k++) {
+            uint64_t w;
+            memcpy(&w, p + i + 8 * k, 8);
+            h[k] = (h[k] ^ w) * M;
+            h[k] ^= h[k] >> 29;
+        }
+    uint64_t tail[4] = { 0 };
+    memcpy(tail, p + i, len - i);
+    uint64_t r = (uint64_t)len * M;
+    for (int k = 0; k < 4; k++) {
+        h[k] = (h[k] ^ tail[k]) * M;
+        r = (r ^ (h[k] ^ (h[k] >> 31))) * 0xBF58476D1CE4E5B9ull;
+        r ^= r >> 27;
+    }
+    r = (r ^ (r >> 30)) * 0x94D049BB133111EBull;
+    return r ^ (r >> 31);
+}
+
+static void put64at(unsigned char *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i)); }
+static uint64_t get64at(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+    return v;
+}
+static uint32_t get32at(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The header's own checksum covers all of it but itself. */
+static uint64_t header_hash(const unsigned char *p)
+{
+    unsigned char h[HEADER_SIZE];
+    memcpy(h, p, HEADER_SIZE);
+    memset(h + H_HSUM, 0, 8);
+    return cm_compiled_hash(h, HEADER_SIZE);
+}
+
+void cm_compiled_reseal(void *buf, size_t len)
+{
+    unsigned char *p = buf;
+    if (len < HEADER_SIZE) return;
+    put64at(p + H_SUM, cm_compiled_hash(p + HEADER_SIZE, len - HEADER_SIZE));
+    put64at(p + H_HSUM, header_hash(p));
+}
+
+/* ---- writer ------------------------------------------------------------------------- */
+
+typedef struct wbuf { unsigned char *p; size_t n, cap; bool oom; } wbuf;
+
+static void w_bytes(wbuf *w, const void *s, size_t n)
+{
+    if (w->oom) return;
+    if (w->n + n > w->cap) {
+        size_t cap = w->cap ? w->cap : 1 << 16;
+        while (cap < w->n + n) cap *= 2;
+        unsigned char *q = realloc(w->p, cap);
+        if (!q) { w->oom = true; return; }
+        w->p = q;
+        w->cap = cap;
+    }
+    memcpy(w->p + w->n, s, n);
+    w->n += n;
+}
+static void w_u64(wbuf *w, uint64_t v) { unsigned char b[8]; put64at(b, v); w_bytes(w, b, 8); }
+static void w_u32(wbuf *w, uint32_t v) { unsigned char b[8]; put64at(b, v); w_bytes(w, b, 4); }
+static void w_i64(wbuf *w, int64_t v) { w_u64(w, (uint64_t)v); }
+static void w_f64(wbuf *w, double x) { uint64_t v; memcpy(&v, &x, 8); w_u64(w, v); }
+static void w_bool(wbuf *w, bool b) { unsigned char c = b; w_bytes(w, &c, 1); }
+static void w_idx(wbuf *w, size_t i) { w_u64(w, i == CM_NONE ? UINT64_MAX : (uint64_t)i); }
+static void w_str(wbuf *w, const char *s)
+{
+    if (!s) { w_u32(w, UINT32_MAX); return; }
+    size_t n = strlen(s);
+    w_u32(w, (uint32_t)n);
+    w_bytes(w, s, n + 1);
+}
+static void w_strs(wbuf *w, char *const *v, size_t n)
+{
+    w_u64(w, n);
+    for (size_t i = 0; i < n; i++) w_str(w, v[i]);
+}
+static void w_idxs(wbuf *w, const size_t *v, size_t n)
+{
+    w_u64(w, n);
+    for (size_t i = 0; i < n; i++) w_idx(w, v[i]);
+}
+static void w_f64s(wbuf *w, const double *v, size_t n) { for (size_t i = 0; i < n; i++) w_f64(w, v[i]); }
+/* An array that may be NULL with n == 0 (calloc'd or not): the pointer's NULL-ness is
+ * part of the struct, so it is kept. */
+static void w_has(wbuf *w, const void *ptr) { w_bool(w, ptr != NULL); }
+
+/* ---- reader ------------------------------------------------------------------------- */
+
+typedef struct blk { struct blk *next; size_t used, cap; alignas(16) unsigned char data[]; } blk;
+
+struct cm_compiled {
+    cm_dataset_store base;      /* first: ds->compiled points here */
+    void *map; size_t len;      /* the mapping (NULL when the caller owns the buffer) */
+    blk *blocks;                /* the arena: arrays and the struct tables */
+};
+
+typedef struct rd {
+    const unsigned char *p, *end;
+    struct cm_compiled *c;
+    const char *bad;            /* first problem found; reading stops there */
+} rd;
+
+static void *arena(rd *r, size_t n)
+{
+    if (r->bad) return NULL;
+    n = (n + 15) & ~(size_t)15;
+    if (!n) n = 16;
+    blk *b = r->c->blocks;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > (1 << 18) ? n : (1 << 18);
+        if (!(b = calloc(1, sizeof *b + cap))) { r->bad = "out of memory"; return NULL; }
+        b->cap = cap;
+        b->next = r->c->blocks;
+        r->c->blocks = b;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+static bool need(rd *r, size_t n)
+{
+    if (r->bad) return false;
+    if ((size_t)(r->end - r->p) < n) { r->bad = "truncated record"; return false; }
+    return true;
+}
+static uint64_t r_u64(rd *r) { if (!need(r, 8)) return 0; uint64_t v = get64at(r->p); r->p += 8; return v; }
+static uint32_t r_u32(rd *r) { if (!need(r, 4)) return 0; uint32_t v = get32at(r->p) ; r->p += 4; return v; }
+static int64_t r_i64(rd *r) { return (int64_t)r_u64(r); }
+static int r_int(rd *r)
+{
+    int64_t v = r_i64(r);
+    if (v < INT32_MIN || v > INT32_MAX) { if (!r->bad) r->bad = "integer out of range"; return 0; }
+    return (int)v;
+}
+static double r_f64(rd *r) { uint64_t v = r_u64(r); double x; memcpy(&x, &v, 8); return x; }
+static bool r_bool(rd *r)
+{
+    if (!need(r, 1)) return false;
+    unsigned char c = *r->p++;
+    if (c > 1 && !r->bad) r->bad = "bad boolean";
+    return c == 1;
+}
+/* An enum value below `n`. */
+static unsigned r_enum(rd *r, unsigned n)
+{
+    uint64_t v = r_u64(r);
+    if (v >= n) { if (!r->bad) r->bad = "enumeration out of range"; return 0; }
+    return (unsigned)v;
+}
+/* An index below `limit`, or CM_NONE when `none_ok`. */
+static size_t r_idx(rd *r, size_t limit, bool none_ok)
+{
+    uint64_t v = r_u64(r);
+    if (v == UINT64_MAX && none_ok) return CM_NONE;
+    if (v >= limit) { if (!r->bad) r->bad = "index out of range"; return 0; }
+    return (size_t)v;
+}
+/* A count of items that take at least `min_bytes` each in the stream: bounded by what is
+ * left, so a corrupted count cannot ask for a huge allocation. */
+static size_t r_count(rd *r, size_t min_bytes)
+{
+    uint64_t n = r_u64(r);
+    if (r->bad) return 0;
+    if (n > (uint64_t)(r->end - r->p) / (min_bytes ? min_bytes : 1)) { r->bad = "count out of range"; return 0; }
+    return (size_t)n;
+}
+static char *r_str(rd *r)
+{
+    uint32_t n = r_u32(r);
+    if (r->bad || n == UINT32_MAX) return NULL;
+    if (!need(r, (size_t)n + 1)) return NULL;
+    if (r->p[n] != '\0' || memchr(r->p, '\0', n)) { r->bad = "bad string"; return NULL; }
+    char *s = (char *)r->p;    /* the mapping is private and writable: no const to cast away */
+    r->p += (size_t)n + 1;
+    return s;
+}
+static bool r_has(rd *r) { return r_bool(r); }
+/* A NULL array must have no elements: downstream loops trust the count. */
+static bool r_absent(rd *r, size_t n, bool has)
+{
+    if (has) return false;
+    if (n && !r->bad) r->bad = "count without an array";
+    return true;
+}
+static char **r_strs(rd *r, size_t *n, bool has)
+{
+    *n = r_count(r, 4);
+    if (r->bad || r_absent(r, *n, has)) return NULL;
+    char **v = arena(r, *n * sizeof *v);
+    for (size_t i = 0; v && i < *n; i++) v[i] = r_str(r);
+    return v;
+}
+static size_t *r_idxs(rd *r, size_t *n, size_t limit, bool has)
+{
+    *n = r_count(r, 8);
+    if (r->bad || r_absent(r, *n, has)) return NULL;
+    size_t *v = arena(r, *n * sizeof *v);
+    for (size_t i = 0; v && i < *n; i++) v[i] = r_idx(r, limit, false);
+    return v;
+}
+/* A list that is NULL exactly when empty (the name tables' candidates). */
+static size_t *r_idxs_opt(rd *r, size_t *n, size_t limit)
+{
+    const unsigned char *at = r->p;
+    size_t k = r_count(r, 8);
+    if (r->bad) return NULL;
+    r->p = at;
+    return r_idxs(r, n, limit, k > 0);
+}
+static double *r_f64s(rd *r, size_t n, bool has)
+{
+    if (r->bad || r_absent(r, n, has)) return NULL;
+    if (n > (size_t)(r->end - r->p) / 8) { r->bad = "count out of range"; return NULL; }
+    double *v = arena(r, n * sizeof *v);
+    for (size_t i = 0; v && i < n; i++) v[i] = r_f64(r);
+    return v;
+}
+/* A table of `n` structs of `size` bytes, zeroed. */
+static void *r_table(rd *r, size_t n, size_t size, bool has)
+{
+    if (r->bad || r_absent(r, n, has)) return NULL;
+    if (n > (size_t)(r->end - r->p)) { r->bad = "count out of range"; return NULL; }   /* >= 1 byte each */
+    return arena(r, n * size);
+}
+
+/* ---- the manifest ------------------------------------------------------------------- */
+
+typedef struct source {
+    char *rel;                  /* relative to the data directory */
+    int64_t size;               /* -1: absent when compiled */
+    int64_t sec, nsec;
+    uint64_t hash;
+} source;
+
+/* Hash of a file's bytes; -1 when it cannot be read. */
+static int hash_file(const char *path, uint64_t *h, int64_t *size)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    cm_diags d;
+    cm_diags_init(&d);
+    int rc = cm_read_file(path, MAX_FILE, &buf, &len, &d);
+    cm_diags_release(&d);
+    if (rc) return -1;
+    *h = cm_compiled_hash(buf, len);
+    *size = (int64_t)len;
+    free(buf);
+    return 0;
+}
+
+static char *join(const char *dir, const char *rel)
+{
+    size_t n = strlen(dir) + strlen(rel) + 2;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%s/%s", dir, rel);
+    return p;
+}
+
+/* Every source of `dir` now: the vocabulary files (absent ones too) and partners/ *.yaml
+ * in name order. */
+static int list_sources(const char *dir, source **out, size_t *nout, cm_diags *d)
+{
+    char **parts = NULL;
+    size_t nparts = 0;
+    if (cm_partner_files(dir, &parts, &nparts, d)) return -1;
+    size_t nvocab = 0;
+    while (cm_data_files[nvocab]) nvocab++;
+    source *v = calloc(nvocab + nparts, sizeof *v);
+    int rc = -1;
+    if (!v) { cm_ioerror(d, dir, "out of memory"); goto out; }
+    for (size_t i = 0; i < nvocab + nparts; i++) {
+        v[i].rel = i < nvocab ? strdup(cm_data_files[i]) : join("partners", parts[i - nvocab]);
+        if (!v[i].rel) { cm_ioerror(d, dir, "out of memory"); goto out; }
+        char *path = join(dir, v[i].rel);
+        struct stat st;
+        if (!path) { cm_ioerror(d, dir, "out of memory"); goto out; }
+        if (stat(path, &st) != 0) {
+            v[i].size = -1;
+        } else if (hash_file(path, &v[i].hash, &v[i].size)) {
+            cm_ioerror(d, path, "cannot read: %s", strerror(errno));
+            free(path);
+            goto out;
+        } else {
+            v[i].sec = (int64_t)st.st_mtim.tv_sec;
+            v[i].nsec = (int64_t)st.st_mtim.tv_nsec;
+        }
+        free(path);
+    }
+    *out = v;
+    *nout = nvocab + nparts;
+    v = NULL;
+    rc = 0;
+out:
+    if (v) for (size_t i = 0; i < nvocab + nparts; i++) free(v[i].rel);
+    free(v);
+    for (size_t i = 0; i < nparts; i++) free(parts[i]);
+    free(parts);
+    return rc;
+}
+
+/* ---- the records, field by field ---------------------------------------------------- */
+
+static void put_taxonomy(wbuf *w, const cm_taxonomy *t);
+static void put_names(wbuf *w, const cm_taxonomy *t);
+static void put_name(void *ctx, const char *key, size_t idx, const size_t *also, size_t nalso);
+typedef struct names_ctx { wbuf *w; } names_ctx;
+
+static size_t source_of(const source *src, size_t nsrc, const char *dir, const char *file)
+{
+    size_t dl = strlen(dir);
+    const char *rel = !strncmp(file, dir, dl) && file[dl] == '/' ? file + dl + 1 : file;
+    for (size_t i = 0; i < nsrc; i++)
+        if (!strcmp(src[i].rel, rel)) return i;
+    return CM_NONE;
+}
+
+static int put_dataset(wbuf *w, const cm_dataset *ds, const source *src, size_t nsrc, cm_diags *d)
+{
+    w_f64s(w, ds->weights, CM_NCOMP);
+    w_u64(w, ds->nzone_types);
+    w_has(w, ds->zone_types);
+    for (size_t i = 0; i < ds->nzone_types; i++) {
+        const cm_zone_type *z = &ds->zone_types[i];
+        w_str(w, z->id); w_str(w, z->label); w_str(w, z->label_zh); w_u64(w, z->level);
+    }
+    put_taxonomy(w, &ds->tax);
+    w_u64(w, ds->npartners);
+    w_has(w, ds->partners);
+    for (size_t i = 0; i < ds->npartners; i++) {
+        const cm_partner *p = &ds->partners[i];
+        w_str(w, p->id); w_str(w, p->name); w_str(w, p->name_zh); w_str(w, p->name_zh_hans);
+        w_u64(w, p->kind);
+        w_str(w, p->zone_type); w_idx(w, p->zone_type_idx);
+        w_u64(w, p->level);
+        w_str(w, p->code);
+        w_has(w, p->industries_zh); w_strs(w, p->industries_zh, p->nindustries_zh);
+        w_idx(w, p->province); w_idx(w, p->city);
+        w_f64(w, p->lat); w_f64(w, p->lon); w_bool(w, p->approximate);
+        w_has(w, p->sectors); w_has(w, p->sector_w);
+        w_idxs(w, p->sectors, p->nsectors); w_f64s(w, p->sector_w, p->sector_w ? p->nsectors : 0);
+        w_has(w, p->seeks); w_idxs(w, p->seeks, p->nseeks);
+        w_has(w, p->priorities); w_idxs(w, p->priorities, p->npriorities);
+        w_str(w, p->description); w_str(w, p->website); w_str(w, p->source);
+        w_has(w, p->figures); w_u64(w, p->nfigures);
+        for (size_t k = 0; k < p->nfigures; k++) { w_str(w, p->figures[k].label); w_str(w, p->figures[k].value); }
+        w_i64(w, p->as_of); w_i64(w, p->ended); w_bool(w, p->cross_sector);
+        size_t f = source_of(src, nsrc, ds->dir, p->file);
+        if (f == CM_NONE) return cm_ioerror(d, p->file, "partner '%s' comes from a file outside the data directory's sources", p->id);
+        w_idx(w, f); w_u32(w, p->line); w_u32(w, p->col);
+    }
+    put_names(w, &ds->tax);
+    return 0;
+}
+
+static void put_taxonomy(wbuf *w, const cm_taxonomy *t)
+{
+    w_u64(w, t->nsectors); w_has(w, t->sectors);
+    for (size_t i = 0; i < t->nsectors; i++) {
+        const cm_sector *s = &t->sectors[i];
+        w_str(w, s->id); w_str(w, s->label);
+        w_has(w, s->parents); w_idxs(w, s->parents, s->nparents);
+        w_has(w, s->aliases); w_strs(w, s->aliases, s->naliases);
+        w_has(w, s->aliases_zh); w_strs(w, s->aliases_zh, s->naliases_zh);
+        w_u64(w, s->depth);
+    }
+    w_u64(w, t->nregions); w_has(w, t->regions);
+    for (size_t i = 0; i < t->nregions; i++) {
+        const cm_region *g = &t->regions[i];
+        w_str(w, g->id); w_str(w, g->name); w_u64(w, g->level); w_str(w, g->subtype);
+        w_str(w, g->zh_hans); w_str(w, g->zh_hant); w_str(w, g->code);
+        w_idx(w, g->province); w_idx(w, g->parent); w_idx(w, g->macro); w_bool(w, g->world_class);
+        w_has(w, g->members); w_idxs(w, g->members, g->nmembers);
+        w_f64(w, g->lat); w_f64(w, g->lon); w_bool(w, g->has_coords); w_bool(w, g->approximate);
+    }
+    w_u64(w, t->nprogrammes); w_has(w, t->programmes);
+    for (size_t i = 0; i < t->nprogrammes; i++) {
+        const cm_programme *g = &t->programmes[i];
+        w_str(w, g->id); w_str(w, g->name); w_str(w, g->name_zh); w_u64(w, g->origin);
+        w_i64(w, g->start); w_i64(w, g->end); w_i64(w, g->ended);
+    }
+    w_u64(w, t->npriorities); w_has(w, t->priorities);
+    for (size_t i = 0; i < t->npriorities; i++) {
+        const cm_priority *q = &t->priorities[i];
+        w_str(w, q->id); w_str(w, q->label); w_str(w, q->label_zh);
+        w_idx(w, q->programme); w_idx(w, q->region);
+        w_has(w, q->sectors); w_has(w, q->weights);
+        w_idxs(w, q->sectors, q->nsectors); w_f64s(w, q->weights, q->weights ? q->nsectors : 0);
+    }
+    w_u64(w, t->ngoals); w_has(w, t->goals);
+    for (size_t i = 0; i < t->ngoals; i++) { w_str(w, t->goals[i].id); w_str(w, t->goals[i].label); }
+    w_has(w, t->goal_fit);
+    if (t->goal_fit) w_f64s(w, &t->goal_fit[0][0], t->ngoals * CM_NKINDS);
+    w_has(w, t->default_goals); w_idxs(w, t->default_goals, t->ndefault_goals);
+    w_u64(w, t->nnotes); w_has(w, t->notes);
+    for (size_t i = 0; i < t->nnotes; i++) {
+        const cm_note *n = &t->notes[i];
+        w_str(w, n->id); w_str(w, n->title); w_str(w, n->text); w_str(w, n->link);
+        w_has(w, n->sectors); w_idxs(w, n->sectors, n->nsectors);
+        w_u64(w, n->kinds); w_i64(w, n->as_of); w_bool(w, n->historical); w_idx(w, n->superseded_by);
+    }
+    w_has(w, t->anc);
+    if (t->anc) w_bytes(w, t->anc, t->nsectors * t->nsectors);
+}
+
+static void put_name(void *ctx, const char *key, size_t idx, const size_t *also, size_t nalso)
+{
+    wbuf *w = ((names_ctx *)ctx)->w;
+    w_str(w, key); w_idx(w, idx); w_idxs(w, also, nalso);
+}
+
+static void put_names(wbuf *w, const cm_taxonomy *t)
+{
+    names_ctx nc = { w };
+    for (int k = 0; k < CM_NNAMES; k++) w_u64(w, cm_names_count(t, (cm_names_table)k));
+    for (int k = 0; k < CM_NNAMES; k++) cm_names_walk(t, (cm_names_table)k, put_name, &nc);
+}
+
+static void get_taxonomy(rd *r, cm_taxonomy *t)
+{
+    t->nsectors = r_count(r, 8);
+    t->sectors = r_table(r, t->nsectors, sizeof *t->sectors, r_has(r));
+    for (size_t i = 0; t->sectors && i < t->nsectors && !r->bad; i++) {
+        cm_sector *s = &t->sectors[i];
+        s->id = r_str(r); s->label = r_str(r);
+        bool h = r_has(r); s->parents = r_idxs(r, &s->nparents, t->nsectors, h);
+        h = r_has(r); s->aliases = r_strs(r, &s->naliases, h);
+        h = r_has(r); s->aliases_zh = r_strs(r, &s->naliases_zh, h);
+        s->depth = r_enum(r, UINT32_MAX);
+    }
+    t->nregions = r_count(r, 8);
+    t->regions = r_table(r, t->nregions, sizeof *t->regions, r_has(r));
+    for (size_t i = 0; t->regions && i < t->nregions && !r->bad; i++) {
+        cm_region *g = &t->regions[i];
+        size_t n = t->nregions;
+        g->id = r_str(r); g->name = r_str(r); g->level = (cm_region_level)r_enum(r, CM_REG_CLUSTER + 1);
+        g->subtype = r_str(r); g->zh_hans = r_str(r); g->zh_hant = r_str(r); g->code = r_str(r);
+        g->province = r_idx(r, n, true); g->parent = r_idx(r, n, true); g->macro = r_idx(r, n, true);
+        g->world_class = r_bool(r);
+        bool h = r_has(r); g->members = r_idxs(r, &g->nmembers, n, h);
+        g->lat = r_f64(r); g->lon = r_f64(r); g->has_coords = r_bool(r); g->approximate = r_bool(r);
+    }
+    t->nprogrammes = r_count(r, 8);
+    t->programmes = r_table(r, t->nprogrammes, sizeof *t->programmes, r_has(r));
+    for (size_t i = 0; t->programmes && i < t->nprogrammes && !r->bad; i++) {
+        cm_programme *g = &t->programmes[i];
+        g->id = r_str(r); g->name = r_str(r); g->name_zh = r_str(r);
+        g->origin = (cm_origin)r_enum(r, CM_ORIGIN_EU_CHINA + 1);
+        g->start = r_int(r); g->end = r_int(r); g->ended = r_int(r);
+    }
+    t->npriorities = r_count(r, 8);
+    t->priorities = r_table(r, t->npriorities, sizeof *t->priorities, r_has(r));
+    for (size_t i = 0; t->priorities && i < t->npriorities && !r->bad; i++) {
+        cm_priority *q = &t->priorities[i];
+        q->id = r_str(r); q->label = r_str(r); q->label_zh = r_str(r);
+        q->programme = r_idx(r, t->nprogrammes, false); q->region = r_idx(r, t->nregions, true);
+        bool hs = r_has(r), hw = r_has(r);
+        q->sectors = r_idxs(r, &q->nsectors, t->nsectors, hs);
+        q->weights = r_f64s(r, q->nsectors, hw);
+    }
+    t->ngoals = r_count(r, 8);
+    t->goals = r_table(r, t->ngoals, sizeof *t->goals, r_has(r));
+    for (size_t i = 0; t->goals && i < t->ngoals && !r->bad; i++) { t->goals[i].id = r_str(r); t->goals[i].label = r_str(r); }
+    t->goal_fit = (double (*)[CM_NKINDS])r_f64s(r, t->ngoals * CM_NKINDS, r_has(r));
+    bool h = r_has(r);
+    t->default_goals = r_idxs(r, &t->ndefault_goals, t->ngoals, h);
+    t->nnotes = r_count(r, 8);
+    t->notes = r_table(r, t->nnotes, sizeof *t->notes, r_has(r));
+    for (size_t i = 0; t->notes && i < t->nnotes && !r->bad; i++) {
+        cm_note *n = &t->notes[i];
+        n->id = r_str(r); n->title = r_str(r); n->text = r_str(r); n->link = r_str(r);
+        h = r_has(r); n->sectors = r_idxs(r, &n->nsectors, t->nsectors, h);
+        n->kinds = r_enum(r, 1u << CM_NKINDS); n->as_of = r_int(r); n->historical = r_bool(r);
+        n->superseded_by = r_idx(r, t->nnotes, true);
+    }
+    if (!r_absent(r, t->nsectors, r_has(r)) && !r->bad) {
+        size_t n = t->nsectors;
+        if (n && n > (size_t)(r->end - r->p) / n) { r->bad = "truncated record"; return; }
+        if ((t->anc = arena(r, n * n)) && need(r, n * n)) {
+            memcpy(t->anc, r->p, n * n);
+            r->p += n * n;
+        }
+    }
+}
+
+static void get_names(rd *r, cm_taxonomy *t)
+{
+    const size_t limits[CM_NNAMES] = { [CM_NAMES_SECTOR] = t->nsectors, [CM_NAMES_REGION] = t->nregions,
+                                       [CM_NAMES_REGION_ID] = t->nregions, [CM_NAMES_PRIORITY] = t->npriorities,
+                                       [CM_NAMES_GOAL] = t->ngoals };
+    size_t n[CM_NNAMES], total = 0, esize = (cm_names_entry_size() + 15) & ~(size_t)15;
+    for (int k = 0; k < CM_NNAMES; k++) total += n[k] = r_count(r, 24);   /* key, idx, also */
+    if (r->bad || total > (size_t)(r->end - r->p) / 24) { if (!r->bad) r->bad = "count out of range"; return; }
+    unsigned char *store = arena(r, total * esize);
+    for (int k = 0; k < CM_NNAMES && store; k++)
+        for (size_t i = 0; i < n[k] && !r->bad; i++) {
+            char *key = r_str(r);
+            size_t idx = r_idx(r, limits[k], false), nalso;
+            size_t *also = r_idxs_opt(r, &nalso, limits[k]);
+            if (!r->bad && !key) r->bad = "name without a key";
+            if (r->bad) break;
+            cm_names_put(t, (cm_names_table)k, store, key, idx, also, nalso);
+            store += esize;
+        }
+}
+
+static void get_dataset(rd *r, cm_dataset *ds, char **files, size_t nsrc)
+{
+    for (int i = 0; i < CM_NCOMP; i++) ds->weights[i] = r_f64(r);
+    ds->nzone_types = r_count(r, 8);
+    ds->zone_types = r_table(r, ds->nzone_types, sizeof *ds->zone_types, r_has(r));
+    for (size_t i = 0; ds->zone_types && i < ds->nzone_types && !r->bad; i++) {
+        cm_zone_type *z = &ds->zone_types[i];
+        z->id = r_str(r); z->label = r_str(r); z->label_zh = r_str(r); z->level = (cm_level)r_enum(r, CM_NLEVELS);
+    }
+    get_taxonomy(r, &ds->tax);
+    const cm_taxonomy *t = &ds->tax;
+    ds->npartners = r_count(r, 8);
+    ds->partners = r_table(r, ds->npartners, sizeof *ds->partners, r_has(r));
+    for (size_t i = 0; ds->partners && i < ds->npartners && !r->bad; i++) {
+        cm_partner *p = &ds->partners[i];
+        p->id = r_str(r); p->name = r_str(r); p->name_zh = r_str(r); p->name_zh_hans = r_str(r);
+        p->kind = (cm_kind)r_enum(r, CM_NKINDS);
+        p->zone_type = r_str(r); p->zone_type_idx = r_idx(r, ds->nzone_types, true);
+        p->level = (cm_level)r_enum(r, CM_NLEVELS);
+        p->code = r_str(r);
+        bool h = r_has(r); p->industries_zh = r_strs(r, &p->nindustries_zh, h);
+        p->province = r_idx(r, t->nregions, false); p->city = r_idx(r, t->nregions, true);
+        p->lat = r_f64(r); p->lon = r_f64(r); p->approximate = r_bool(r);
+        bool hs = r_has(r), hw = r_has(r);
+        p->sectors = r_idxs(r, &p->nsectors, t->nsectors, hs);
+        p->sector_w = r_f64s(r, p->nsectors, hw);
+        h = r_has(r); p->seeks = r_idxs(r, &p->nseeks, t->nsectors, h);
+        h = r_has(r); p->priorities = r_idxs(r, &p->npriorities, t->npriorities, h);
+        p->description = r_str(r); p->website = r_str(r); p->source = r_str(r);
+        h = r_has(r);
+        p->nfigures = r_count(r, 8);
+        p->figures = r_table(r, p->nfigures, sizeof *p->figures, h);
+        for (size_t k = 0; p->figures && k < p->nfigures && !r->bad; k++) {
+            p->figures[k].label = r_str(r); p->figures[k].value = r_str(r);
+        }
+        p->as_of = r_int(r); p->ended = r_int(r); p->cross_sector = r_bool(r);
+        p->file = files[r_idx(r, nsrc, false)];
+        p->line = r_u32(r); p->col = r_u32(r);
+        if (!r->bad && (!p->id || !p->name)) r->bad = "partner without an id or a name";
+    }
+    get_names(r, &ds->tax);
+    if (!r->bad && r->p != r->end) r->bad = "trailing bytes";
+}
+
+/* ---- writing a file ----------------------------------------------------------------- */
+
+int cm_compiled_write(const cm_dataset *ds, const char *path, cm_diags *d)
+{
+    source *src = NULL;
+    size_t nsrc = 0;
+    wbuf w = { 0 };
+    int rc = -1;
+    if (list_sources(ds->dir, &src, &nsrc, d)) return -1;
+    unsigned char hdr[HEADER_SIZE] = { 0 };
+    w_bytes(&w, hdr, sizeof hdr);
+    w_u64(&w, nsrc);
+    for (size_t i = 0; i < nsrc; i++) {
+        w_str(&w, src[i].rel); w_i64(&w, src[i].size); w_i64(&w, src[i].sec); w_i64(&w, src[i].nsec);
+        w_u64(&w, src[i].hash);
+    }
+    if (put_dataset(&w, ds, src, nsrc, d)) goto out;
+    if (w.oom) { cm_ioerror(d, path, "out of memory"); goto out; }
+    memcpy(w.p, MAGIC, 8);
+    put64at(w.p + H_VERSION, FORMAT_VERSION | (uint64_t)layout_fingerprint() << 32);
+    put64at(w.p + H_SIZE, w.n);
+    size_t vl = strlen(CM_VERSION);
+    memcpy(w.p + H_PROG, CM_VERSION, vl < HEADER_SIZE - H_PROG - 1 ? vl : HEADER_SIZE - H_PROG - 1);
+    cm_compiled_reseal(w.p, w.n);
+    cm_afile f;
+    if (cm_afile_open(&f, path, d)) goto out;
+    if (fwrite(w.p, 1, w.n, f.fp) != w.n) {
+        cm_ioerror(d, path, "cannot write: %s", strerror(errno));
+        cm_afile_abort(&f);
+        goto out;
+    }
+    rc = cm_afile_commit(&f, d);
+out:
+    for (size_t i = 0; i < nsrc; i++) free(src[i].rel);
+    free(src);
+    free(w.p);
+    return rc;
+}
+
+/* ---- reading ------------------------------------------------------------------------ */
+
+static void compiled_free(struct cm_compiled *c)
+{
+    if (!c) return;
+    for (blk *b = c->blocks, *n; b; b = n) { n = b->next; free(b); }
+    if (c->map) munmap(c->map, c->len);
+    free(c);
+}
+
+static void compiled_release(cm_dataset_store *s) { compiled_free((struct cm_compiled *)s); }
+
+static cm_compiled_status say(char *why, size_t whylen, cm_compiled_status st, const char *fmt, const char *arg)
+{
+    if (why && whylen) snprintf(why, whylen, fmt, arg ? arg : "");
+    return st;
+}
+
+/* Header checks; CM_COMPILED_OK or the reason. */
+static cm_compiled_status check_header(const unsigned char *p, size_t len, int check_sum, char *why, size_t whylen)
+{
+    if (len < HEADER_SIZE || memcmp(p, MAGIC, 8) != 0) {
+        if (len >= 6 && !memcmp(p, MAGIC, 6)) return say(why, whylen, CM_COMPILED_BAD, "truncated or damaged header", NULL);
+        return say(why, whylen, CM_COMPILED_BAD, "not a compiled dataset (bad magic)", NULL);
+    }
+    if (get64at(p + H_HSUM) != header_hash(p))
+        return say(why, whylen, CM_COMPILED_BAD, "header checksum mismatch", NULL);
+    if (get32at(p + H_VERSION) != FORMAT_VERSION || get32at(p + H_LAYOUT) != layout_fingerprint())
+        return say(why, whylen, CM_COMPILED_STALE, "written by another format version", NULL);
+    char prog[HEADER_SIZE - H_PROG + 1] = { 0 };
+    memcpy(prog, p + H_PROG, HEADER_SIZE - H_PROG);
+    if (strcmp(prog, CM_VERSION) != 0)
+        return say(why, whylen, CM_COMPILED_STALE, "written by clustermatch %s", prog);
+    if (get64at(p + H_SIZE) != len)
+        return say(why, whylen, CM_COMPILED_BAD, "truncated (the size does not match its header)", NULL);
+    if (check_sum && get64at(p + H_SUM) != cm_compiled_hash(p + HEADER_SIZE, len - HEADER_SIZE))
+        return say(why, whylen, CM_COMPILED_BAD, "checksum mismatch (corrupted)", NULL);
+    return CM_COMPILED_OK;
+}
+
+/* Compare the manifest with the directory. `dir` NULL: no check (fuzzing). */
+static cm_compiled_status check_sources(rd *r, const char *dir, char **files, size_t nsrc, time_t *newest,
+                                        char *why, size_t whylen)
+{
+    size_t npart_manifest = 0;
+    for (size_t i = 0; i < nsrc; i++) {
+        char *rel = r_str(r);
+        int64_t size = r_i64(r), sec = r_i64(r), nsec = r_i64(r);
+        uint64_t hash = r_u64(r);
+        if (r->bad || !rel) return say(why, whylen, CM_COMPILED_BAD, "damaged manifest (%s)", r->bad ? r->bad : "no path");
+        files[i] = dir ? arena(r, strlen(dir) + strlen(rel) + 2) : rel;
+        if (!files[i]) return say(why, whylen, CM_COMPILED_BAD, "%s", r->bad);
+        if (!dir) continue;
+        sprintf(files[i], "%s/%s", dir, rel);
+        npart_manifest += !strncmp(rel, "partners/", 9);
+        struct stat st;
+        if (stat(files[i], &st) != 0) {
+            if (size < 0) continue;
+            return say(why, whylen, CM_COMPILED_STALE, "%s was removed", rel);
+        }
+        if (size < 0) return say(why, whylen, CM_COMPILED_STALE, "%s was added", rel);
+        if ((int64_t)st.st_size != size) return say(why, whylen, CM_COMPILED_STALE, "%s changed", rel);
+        if ((int64_t)st.st_mtim.tv_sec != sec || (int64_t)st.st_mtim.tv_nsec != nsec) {
+            /* Touched, copied or checked out again: the same bytes are the same data. */
+            uint64_t h;
+            int64_t sz;
+            if (hash_file(files[i], &h, &sz) || sz != size || h != hash)
+                return say(why, whylen, CM_COMPILED_STALE, "%s changed", rel);
+        }
+        if (st.st_mtime > *newest) *newest = st.st_mtime;
+    }
+    if (!dir) return CM_COMPILED_OK;
+    char **parts = NULL;
+    size_t nparts = 0;
+    cm_diags d;
+    cm_diags_init(&d);
+    int rc = cm_partner_files(dir, &parts, &nparts, &d);
+    cm_diags_release(&d);
+    for (size_t i = 0; i < nparts; i++) free(parts[i]);
+    free(parts);
+    if (rc) return say(why, whylen, CM_COMPILED_STALE, "cannot list %s/partners", dir);
+    if (nparts != npart_manifest) return say(why, whylen, CM_COMPILED_STALE, "a partner file was added", NULL);
+    return CM_COMPILED_OK;
+}
+
+static cm_compiled_status decode(cm_dataset *ds, const char *dir, const unsigned char *p, size_t len,
+                                 int check_sum, struct cm_compiled *c, char *why, size_t whylen)
+{
+    cm_compiled_status st = check_header(p, len, check_sum, why, whylen);
+    if (st != CM_COMPILED_OK) return st;
+    rd r = { p + HEADER_SIZE, p + len, c, NULL };
+    size_t nsrc = r_count(&r, 40);
+    char **files = r.bad ? NULL : arena(&r, nsrc * sizeof *files);
+    if (r.bad) return say(why, whylen, CM_COMPILED_BAD, "damaged manifest (%s)", r.bad);
+    time_t newest = 0;
+    st = check_sources(&r, dir, files, nsrc, &newest, why, whylen);
+    if (st != CM_COMPILED_OK) return st;
+    if (!(ds->dir = strdup(dir ? dir : "."))) return say(why, whylen, CM_COMPILED_BAD, "out of memory", NULL);
+    ds->compiled = &c->base;
+    ds->newest = newest;
+    get_dataset(&r, ds, files, nsrc);
+    if (r.bad) return say(why, whylen, CM_COMPILED_BAD, "damaged record (%s)", r.bad);
+    return CM_COMPILED_OK;
+}
+
+/* On failure `ds` goes back to empty; the caller's cm_compiled is freed. */
+static cm_compiled_status finish(cm_dataset *ds, struct cm_compiled *c, cm_compiled_status st)
+{
+    if (st == CM_COMPILED_OK) return st;
+    ds->compiled = &c->base;     /* so that release frees the arena and the mapping */
+    cm_dataset_release(ds);
+    cm_dataset_init(ds);
+    return st;
+}
+
+cm_compiled_status cm_compiled_load_mem(cm_dataset *ds, const char *dir, const void *buf, size_t len,
+                                        int check_sum, char *why, size_t whylen)
+{
+    struct cm_compiled *c = calloc(1, sizeof *c);
+    if (!c) return say(why, whylen, CM_COMPILED_BAD, "out of memory", NULL);
+    c->base.release = compiled_release;
+    return finish(ds, c, decode(ds, dir, buf, len, check_sum, c, why, whylen));
+}
+
+cm_compiled_status cm_compiled_load(cm_dataset *ds, const char *dir, const char *path, char *why, size_t whylen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) return CM_COMPILED_ABSENT;
+        return say(why, whylen, CM_COMPILED_BAD, "cannot open: %s", strerror(errno));
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return say(why, whylen, CM_COMPILED_BAD, "not a regular file", NULL);
+    }
+    if (st.st_size < HEADER_SIZE || (uint64_t)st.st_size > MAX_FILE) {
+        close(fd);
+        return say(why, whylen, CM_COMPILED_BAD, "truncated or too large", NULL);
+    }
+    struct cm_compiled *c = calloc(1, sizeof *c);
+    if (!c) { close(fd); return say(why, whylen, CM_COMPILED_BAD, "out of memory", NULL); }
+    c->base.release = compiled_release;
+    c->len = (size_t)st.st_size;
+    int flags = MAP_PRIVATE;
+#ifdef MAP_POPULATE
+    flags |= MAP_POPULATE;      /* every page is read by the checksum anyway: fault them in one go */
+#endif
+    /* Private and writable: the strings are used in place, and a stray write would change
+     * only this process's copy, never the file. */
+    void *m = mmap(NULL, c->len, PROT_READ | PROT_WRITE, flags, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED) { free(c); return say(why, whylen, CM_COMPILED_BAD, "cannot map: %s", strerror(errno)); }
+    c->map = m;
+    return finish(ds, c, decode(ds, dir, m, c->len, 1, c, why, whylen));
+}
+
+int cm_dataset_open(cm_dataset *ds, const char *dir, cm_diags *d)
+{
+    if (!getenv("CLUSTERMATCH_NO_COMPILED")) {
+        size_t len = strlen(dir) + sizeof "/" CM_COMPILED_NAME;
+        char *path = malloc(len), why[256] = "";
+        if (!path) return cm_ioerror(d, dir, "out of memory");
+        snprintf(path, len, "%s/%s", dir, CM_COMPILED_NAME);
+        cm_compiled_status st = cm_compiled_load(ds, dir, path, why, sizeof why);
+        if (st == CM_COMPILED_OK) { free(path); return 0; }
+        if (st != CM_COMPILED_ABSENT)
+            cm_warn(d, path, 0, 0, "%s %s: reading the YAML instead; run 'clustermatch data compile' to renew it",
+                    st == CM_COMPILED_STALE ? "out of date:" : "damaged:", why);
+        free(path);
+    }
+    return cm_dataset_load(ds, dir, d);
+}
+
