@@ -98,7 +98,9 @@ unit: $(UNIT_BINS) $(PLUGIN)
 
 check:
 	@sh tools/deps.sh check
-	$(MAKE) --no-print-directory $(BIN) $(PLUGIN) $(UNIT_BINS) $(COMPILED)
+	$(MAKE) --no-print-directory $(BIN) $(PLUGIN) $(UNIT_BINS)
+	@# Always by the binary under test (a SANITIZE build and the default one share data/).
+	$(BIN) -q --data data data compile
 	@CM_BIN=$(abspath $(BIN)) CM_BUILD=$(abspath $(BUILD)) CM_SANITIZE=$(SANITIZE) sh tests/run.sh
 
 # The zone partner files are generated from the vendored sources and committed, so neither

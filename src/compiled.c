@@ -438,7 +438,8 @@ static void put_taxonomy(wbuf *w, const cm_taxonomy *t)
         const cm_region *g = &t->regions[i];
         w_str(w, g->id); w_str(w, g->name); w_u64(w, g->level); w_str(w, g->subtype);
         w_str(w, g->zh_hans); w_str(w, g->zh_hant); w_str(w, g->code);
-        w_idx(w, g->province); w_idx(w, g->parent); w_idx(w, g->macro); w_bool(w, g->world_class);
+        w_idx(w, g->province); w_idx(w, g->parent); w_idx(w, g->macro); w_idx(w, g->distinct_from);
+        w_bool(w, g->world_class);
         w_has(w, g->members); w_idxs(w, g->members, g->nmembers);
         w_f64(w, g->lat); w_f64(w, g->lon); w_bool(w, g->has_coords); w_bool(w, g->approximate);
     }
@@ -505,6 +506,7 @@ static void get_taxonomy(rd *r, cm_taxonomy *t)
         g->id = r_str(r); g->name = r_str(r); g->level = (cm_region_level)r_enum(r, CM_REG_CLUSTER + 1);
         g->subtype = r_str(r); g->zh_hans = r_str(r); g->zh_hant = r_str(r); g->code = r_str(r);
         g->province = r_idx(r, n, true); g->parent = r_idx(r, n, true); g->macro = r_idx(r, n, true);
+        g->distinct_from = r_idx(r, n, true);
         g->world_class = r_bool(r);
         bool h = r_has(r); g->members = r_idxs(r, &g->nmembers, n, h);
         g->lat = r_f64(r); g->lon = r_f64(r); g->has_coords = r_bool(r); g->approximate = r_bool(r);
