@@ -53,9 +53,9 @@ same list-regions list regions
 same list-sectors list sectors
 same validate validate "$ROOT"/profiles/examples/*.yaml
 same rank-bad-region rank --region "no-such-place" "$ROOT/profiles/examples/bw-packaging.yaml"
+# (stderr may hold notes on the profiles, the same both ways; never one on the compiled file)
 for f in "$T"/*.c.err; do
-    case $f in *rank-bad-region*) continue ;; esac
-    [ -s "$f" ] && bad "$(basename "$f" .c.err): the compiled path wrote to stderr: $(head -2 "$f")"
+    grep -q "clustermatch.cmd" "$f" && bad "$(basename "$f" .c.err): a notice on the compiled file: $(head -2 "$f")"
 done
 [ -s "$T/rank-bad-region.c.err" ] || bad "rank-bad-region: no error"
 
