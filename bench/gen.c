@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dataset.h"
 
@@ -263,7 +264,6 @@ static void copy_file(const char *src, const char *dstdir, const char *name)
     close_out(out);
 }
 
-static const char *const zone_types[] = { "high-tech-zone", "sez", "etdz", "ftz", "science-park" };
 static const char *const countries[] = { "AT", "BE", "BG", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR",
     "HR", "HU", "IE", "IT", "LT", "LU", "LV", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "NO", "CH", "UK" };
 static const char *const phrases[] = { "pilot customers", "joint R&D", "testing facilities", "distribution partners",
@@ -291,7 +291,10 @@ static void write_partner(FILE *f, const vocab *v, size_t i, unsigned long seed)
     size_t nsec = draw_distinct(&v->sectors, 1 + (unif() < 0.4) + (unif() < 0.1), sec);
     for (size_t k = 0; k < nsec; k++) sec[k] = v->sec_rank[sec[k]];
     fprintf(f, "  - id: syn-%06zu\n    kind: %s\n", i + 1, cm_kind_names[kind]);
-    if (kind == CM_KIND_ZONE) fprintf(f, "    zone-type: %s\n", zone_types[below(NELEM(zone_types))]);
+    if (kind == CM_KIND_ZONE && v->ds->nzone_types) {   /* a type of data/zone-types.yaml, at its level */
+        const cm_zone_type *z = &v->ds->zone_types[below(v->ds->nzone_types)];
+        fprintf(f, "    zone-type: %s\n    level: %s\n", z->id, cm_level_names[z->level]);
+    }
     fprintf(f, "    name: ");
     char name[300];
     snprintf(name, sizeof name, "%s %s %s %zu", t->regions[city != CM_NONE ? city : prov].name,
@@ -423,9 +426,13 @@ int main(int argc, char **argv)
         char pdir[4096];
         join(pdir, sizeof pdir, data_out, "partners");
         if (mkdir_p(pdir)) { perror(pdir); return 1; }
-        static const char *const files[] = { "regions.yaml", "priorities.yaml", "policy-notes.yaml", "goals.yaml",
-                                             "weights.yaml", NULL };
-        for (size_t i = 0; files[i]; i++) copy_file(data, data_out, files[i]);
+        /* every vocabulary file the loader reads (cm_data_files) but sectors, written below */
+        for (size_t i = 0; cm_data_files[i]; i++) {
+            char probe[4096];
+            join(probe, sizeof probe, data, cm_data_files[i]);
+            if (strcmp(cm_data_files[i], "sectors.yaml") != 0 && access(probe, F_OK) == 0)
+                copy_file(data, data_out, cm_data_files[i]);
+        }
         write_sectors(&v, data, data_out);
         FILE *f = NULL;
         for (size_t i = 0; i < npartners; i++) {

@@ -2,8 +2,10 @@
 # bench/run.sh: the benchmark behind `make bench`. Prints one table of medians.
 #
 # Everything that is compared is measured side by side in the same run, alternating run by
-# run (A B A B ...), so the noise of a shared machine falls on both sides alike: batch and
-# libyaml parse-only, the BLAS path and plain loops, GSL's CBLAS and OpenBLAS. Wall time and
+# run (A B A B ...), so the noise of a shared machine falls on both sides alike: --version,
+# rank from the compiled data and rank from the YAML; batch --out, batch to stdout and
+# libyaml parse-only; the BLAS path and plain loops, GSL's CBLAS and OpenBLAS. The full
+# run also batches 10,000 profiles against 20,000 synthetic partners for the peak RSS. Wall time and
 # peak RSS of whole commands come from bench/timeit (wait4's rusage, as GNU time's %M).
 #
 # Environment: BIN, BIN_OPENBLAS (the two clustermatch builds), BENCH_BUILD (tools and
@@ -47,6 +49,10 @@ if ! "$BIN" data check >/dev/null 2>"$W/data-check.err"; then
     head -5 "$W/data-check.err" >&2
     exit 1
 fi
+# Its compiled file (docs/performance.md, "The compiled dataset"), made by this binary, so
+# the commands below read it; the YAML path is measured beside it (CLUSTERMATCH_NO_COMPILED).
+rm -f "$DATA/.clustermatch.cmd"
+"$BIN" -q data compile || { echo "bench: data compile failed" >&2; exit 1; }
 
 if [ -n "$QUICK" ]; then
     RANK_RUNS=5 BATCH_RUNS=3 MID_RUNS=1 BATCH_SIZES="1000" BIG_RUNS=0
@@ -98,11 +104,14 @@ NPART=$("$BIN" data check 2>/dev/null | sed -n 's/.*ok: \([0-9]*\) partners.*/\1
 
 # ---- single rank on the real data ------------------------------------------------------
 
-say "bench: single rank, $RANK_RUNS runs"
+say "bench: single rank and --version, $RANK_RUNS runs each, alternating"
 "$BIN" rank "$PROFILE" >/dev/null    # warm the page cache
+CLUSTERMATCH_NO_COMPILED=1 "$BIN" rank "$PROFILE" >/dev/null
 i=0
 while [ $i -lt "$RANK_RUNS" ]; do
+    t version "$BIN" --version
     t rank "$BIN" rank "$PROFILE"
+    t rank-yaml env CLUSTERMATCH_NO_COMPILED=1 "$BIN" rank "$PROFILE"
     [ -x "$BIN_OPENBLAS" ] && t rank-ob "$BIN_OPENBLAS" rank "$PROFILE"
     i=$((i + 1))
 done
@@ -121,14 +130,21 @@ if [ -n "$HAVE_BATCH" ]; then
         while [ $i -lt "$nr" ]; do
             rm -rf "$W/out"
             t "batch-$n" "$BIN" -q batch --out "$W/out" "$W/profiles-$n"
+            # the same batch writing to stdout, alternating: what the per-file output costs
+            [ "$n" -le 10000 ] && t "batchstdout-$n" "$BIN" -q batch --format csv "$W/profiles-$n"
             t "parse-$n" "$B/parseonly" "$DATA" "$W/profiles-$n"
             i=$((i + 1))
         done
-        # the same batch writing to stdout: what the per-file output costs
-        rm -rf "$W/out"
-        [ "$n" -le 10000 ] && t "batchstdout-$n" "$BIN" -q batch --format csv "$W/profiles-$n"
     done
     rm -rf "$W/out"
+fi
+
+# ---- memory at scale: 10,000 profiles against 20,000 synthetic partners ------------------
+
+if [ -n "$HAVE_BATCH" ] && [ -z "$QUICK" ]; then
+    say "bench: batch of 10000 profiles x $KP synthetic partners to stdout, 1 run (peak RSS)"
+    "$BIN" -q --data "$W/syn-$KP/data" data compile || { echo "bench: compile of the synthetic data failed" >&2; exit 1; }
+    t scale "$BIN" -q --data "$W/syn-$KP/data" batch --format csv "$W/syn-$KP/profiles"
 fi
 
 # ---- the scoring kernel ------------------------------------------------------------------
@@ -156,9 +172,14 @@ echo "clustermatch benchmark: $(nproc) cores, $cpu, $mem; $(date -u +%Y-%m-%d)${
 echo "medians of the runs shown; OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS"
 line "what" "runs" "median" "peak RSS" "target"
 line "----" "----" "------" "--------" "------"
-w=$(med rank 1)
+v=$(med version 1) w=$(med rank 1) wy=$(med rank-yaml 1)
+line "clustermatch --version" "$(runs version)" "$(calc '%.2f ms' "$v * 1000")" "$(mib "$(med version 2)")" ""
 line "rank, real data ($NPART partners), bw-packaging" "$(runs rank)" \
-    "$(calc '%.1f ms' "$w * 1000")" "$(mib "$(med rank 2)")" "$(target "$w <= 0.020" '<= 20 ms')"
+    "$(calc '%.1f ms' "$w * 1000")" "$(mib "$(med rank 2)")" "compiled data"
+line "  rank / --version" "" "$(calc '%.1fx' "$w / $v")" "" "$(target "$w <= 2.0 * $v" '<= 2.0x')"
+line "  the same from the YAML (NO_COMPILED)" "$(runs rank-yaml)" \
+    "$(calc '%.1f ms' "$wy * 1000")" "$(mib "$(med rank-yaml 2)")" "$(calc '%.1fx --version' "$wy / $v")"
+line "  YAML / compiled" "" "$(calc '%.2fx' "$wy / $w")" "" ""
 [ -f "$R/rank-ob" ] && line "  the same, BLAS=openblas build" "$(runs rank-ob)" \
     "$(calc '%.1f ms' "$(med rank-ob 1) * 1000")" "$(mib "$(med rank-ob 2)")" ""
 if [ -z "$HAVE_BATCH" ]; then
@@ -173,9 +194,12 @@ else
         fi
         line "batch --out, $n profiles" "$(runs "batch-$n")" "$(calc '%.0f prof/s' "$n / $bw")" \
             "$(mib "$(med "batch-$n" 2)")" "$(calc '%.2f s' "$bw")"
-        [ -s "$R/batchstdout-$n" ] && ok "batchstdout-$n" && line "  batch to stdout, same profiles" "$(runs "batchstdout-$n")" \
-            "$(calc '%.0f prof/s' "$n / $(med "batchstdout-$n" 1)")" "$(mib "$(med "batchstdout-$n" 2)")" \
-            "$(calc '%.2f s' "$(med "batchstdout-$n" 1)")"
+        if [ -s "$R/batchstdout-$n" ] && ok "batchstdout-$n"; then
+            sw=$(med "batchstdout-$n" 1)
+            line "  batch to stdout, same profiles" "$(runs "batchstdout-$n")" \
+                "$(calc '%.0f prof/s' "$n / $sw")" "$(mib "$(med "batchstdout-$n" 2)")" "$(calc '%.2f s' "$sw")"
+            line "  batch --out / stdout" "" "$(calc '%.2fx' "$bw / $sw")" "" "$(target "$bw <= 1.5 * $sw" '<= 1.5x')"
+        fi
         line "  libyaml parse-only, same files + data" "$(runs "parse-$n")" "$(calc '%.0f prof/s' "$n / $pw")" \
             "$(mib "$(med "parse-$n" 2)")" "$(calc '%.3f s' "$pw")"
         line "  batch / parse-only" "" "$(calc '%.1fx' "$bw / $pw")" "" "$(target "$bw <= 1.25 * $pw" '<= 1.25x')"
@@ -186,6 +210,14 @@ else
         line "  peak RSS, batch $big / batch 1000" "" "${r}x" "" "$(target "$r <= 2" '<= 2x')"
     else
         line "  peak RSS, batch 100000 / batch 1000" "" "n/a" "" "not measured${QUICK:+ (BENCH_QUICK)}"
+    fi
+fi
+if [ -s "$R/scale" ]; then
+    if ok scale; then
+        line "batch 10000 x $KP partners, to stdout" "$(runs scale)" "$(calc '%.0f prof/s' "10000 / $(med scale 1)")" \
+            "$(mib "$(med scale 2)")" "$(target "$(med scale 2) <= 150 * 1024" 'RSS <= 150 MiB')"
+    else
+        line "batch 10000 x $KP partners, to stdout" "$(runs scale)" "FAILED" "" "see $R/scale.err"
     fi
 fi
 k=kernel-ob
