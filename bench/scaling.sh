@@ -10,7 +10,8 @@
 #   rank    clustermatch rank of one profile (load the data, build the model, rank one);
 # plus the model build time alone (bench/kernel, model_s). Partners: 200, 2000, 20000 at
 # the real 173 sectors. Sectors: 173, 673, 1673 (0, 500, 1500 synthetic child sectors) at
-# 2000 partners. Both builds, GSL's CBLAS and OpenBLAS (one thread), are measured. How cost
+# 2000 partners (SCALING_POINTS chooses others). Each data directory is compiled first, as
+# `make` compiles data/. Both builds, GSL's CBLAS and OpenBLAS (one thread), are measured. How cost
 # grows with the number of profiles is in the `make bench` table (1k, 10k, 100k).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +36,7 @@ point() {   # NAME PARTNERS EXTRA_SECTORS
             --profiles-out "$d/profiles" --profiles 1000
         echo "$stamp" >"$d/.stamp"
     fi
+    "$W/bin/cm" -q --data "$d/data" data compile
     rm -f "$d"/*.t
     i=0
     while [ $i -lt "$RUNS" ]; do
@@ -44,12 +46,14 @@ point() {   # NAME PARTNERS EXTRA_SECTORS
         done
         i=$((i + 1))
     done
-    ms=$("$B/kernel-gsl" --data "$d/data" --profiles "$d/profiles" --queries 1 --runs 1 --loop-queries 0 \
-         --pair-queries 0 | awk -F= '$1 == "model_s" { print $2 }')
+    kout=$("$B/kernel-gsl" --data "$d/data" --profiles "$d/profiles" --queries 1 --runs 1 --loop-queries 0 \
+         --pair-queries 0)
+    ms=$(echo "$kout" | awk -F= '$1 == "model_s" { print $2 }')
+    nsec=$(echo "$kout" | awk -F= '$1 == "sectors" { print $2 }')
     msob=$("$B/kernel-openblas" --data "$d/data" --profiles "$d/profiles" --queries 1 --runs 1 --loop-queries 0 \
          --pair-queries 0 | awk -F= '$1 == "model_s" { print $2 }')
     med() { sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-    awk -v n="$1" -v p="$2" -v s=$((173 + $3)) -v b1="$(med "$d/batch-cm.t")" -v b2="$(med "$d/batch-cm-openblas.t")" \
+    awk -v n="$1" -v p="$2" -v s="$nsec" -v b1="$(med "$d/batch-cm.t")" -v b2="$(med "$d/batch-cm-openblas.t")" \
         -v r1="$(med "$d/rank-cm.t")" -v r2="$(med "$d/rank-cm-openblas.t")" -v m1="$ms" -v m2="$msob" 'BEGIN {
         printf "%-10s %8s %8s | %9.0f %9.0f | %8.1f %8.1f | %8.1f %8.1f\n", n, p, s, 1000 / b1, 1000 / b2,
                r1 * 1000, r2 * 1000, m1 * 1000, m2 * 1000 }'
@@ -59,9 +63,7 @@ point() {   # NAME PARTNERS EXTRA_SECTORS
 echo "scaling: medians of $RUNS runs; 1000 profiles per batch; OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS"
 printf '%-10s %8s %8s | %9s %9s | %8s %8s | %8s %8s\n' "" "" "" "batch" "prof/s" "rank" "ms" "model" "ms"
 printf '%-10s %8s %8s | %9s %9s | %8s %8s | %8s %8s\n' point partners sectors GSL OpenBLAS GSL OpenBLAS GSL OpenBLAS
-point p200 200 0
-point p2000 2000 0
-point p20000 20000 0
-point s673 2000 500
-point s1673 2000 1500
+# SCALING_POINTS="NAME PARTNERS EXTRA_SECTORS; ..." measures other points.
+echo "${SCALING_POINTS:-p200 200 0; p2000 2000 0; p20000 20000 0; s673 2000 500; s1673 2000 1500}" |
+    tr ';' '\n' | while read -r name np extra; do [ -n "$name" ] && point "$name" "$np" "$extra"; done
 } | tee "$B/scaling.txt"
