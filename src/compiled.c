@@ -42,7 +42,7 @@ static uint32_t layout_fingerprint(void)
     const size_t sizes[] = { sizeof(cm_dataset), sizeof(cm_taxonomy), sizeof(cm_partner),
                              sizeof(cm_zone_type), sizeof(cm_figure), sizeof(cm_sector),
                              sizeof(cm_region), sizeof(cm_priority), sizeof(cm_programme),
-                             sizeof(cm_goal), sizeof(cm_note), CM_NCOMP, CM_NKINDS, CM_NLEVELS };
+                             sizeof(cm_goal), sizeof(cm_note), sizeof(cm_country), CM_NCOMP, CM_NKINDS, CM_NLEVELS };
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) h = (h ^ (uint32_t)sizes[i]) * 16777619u;
     return h;
@@ -427,7 +427,7 @@ static void put_taxonomy(wbuf *w, const cm_taxonomy *t)
     w_u64(w, t->nsectors); w_has(w, t->sectors);
     for (size_t i = 0; i < t->nsectors; i++) {
         const cm_sector *s = &t->sectors[i];
-        w_str(w, s->id); w_str(w, s->label);
+        w_str(w, s->id); w_str(w, s->label); w_str(w, s->label_zh);
         w_has(w, s->parents); w_idxs(w, s->parents, s->nparents);
         w_has(w, s->aliases); w_strs(w, s->aliases, s->naliases);
         w_has(w, s->aliases_zh); w_strs(w, s->aliases_zh, s->naliases_zh);
@@ -458,7 +458,9 @@ static void put_taxonomy(wbuf *w, const cm_taxonomy *t)
         w_idxs(w, q->sectors, q->nsectors); w_f64s(w, q->weights, q->weights ? q->nsectors : 0);
     }
     w_u64(w, t->ngoals); w_has(w, t->goals);
-    for (size_t i = 0; i < t->ngoals; i++) { w_str(w, t->goals[i].id); w_str(w, t->goals[i].label); }
+    for (size_t i = 0; i < t->ngoals; i++) {
+        w_str(w, t->goals[i].id); w_str(w, t->goals[i].label); w_str(w, t->goals[i].label_zh);
+    }
     w_has(w, t->goal_fit);
     if (t->goal_fit) w_f64s(w, &t->goal_fit[0][0], t->ngoals * CM_NKINDS);
     w_has(w, t->default_goals); w_idxs(w, t->default_goals, t->ndefault_goals);
@@ -468,6 +470,11 @@ static void put_taxonomy(wbuf *w, const cm_taxonomy *t)
         w_str(w, n->id); w_str(w, n->title); w_str(w, n->text); w_str(w, n->link);
         w_has(w, n->sectors); w_idxs(w, n->sectors, n->nsectors);
         w_u64(w, n->kinds); w_i64(w, n->as_of); w_bool(w, n->historical); w_idx(w, n->superseded_by);
+    }
+    for (int k = 0; k < CM_NKINDS; k++) w_str(w, t->kind_label_zh[k]);
+    w_u64(w, t->ncountries); w_has(w, t->countries);
+    for (size_t i = 0; i < t->ncountries; i++) {
+        w_str(w, t->countries[i].id); w_str(w, t->countries[i].name); w_str(w, t->countries[i].label_zh);
     }
     w_has(w, t->anc);
     if (t->anc) w_bytes(w, t->anc, t->nsectors * t->nsectors);
@@ -492,7 +499,7 @@ static void get_taxonomy(rd *r, cm_taxonomy *t)
     t->sectors = r_table(r, t->nsectors, sizeof *t->sectors, r_has(r));
     for (size_t i = 0; t->sectors && i < t->nsectors && !r->bad; i++) {
         cm_sector *s = &t->sectors[i];
-        s->id = r_str(r); s->label = r_str(r);
+        s->id = r_str(r); s->label = r_str(r); s->label_zh = r_str(r);
         bool h = r_has(r); s->parents = r_idxs(r, &s->nparents, t->nsectors, h);
         h = r_has(r); s->aliases = r_strs(r, &s->naliases, h);
         h = r_has(r); s->aliases_zh = r_strs(r, &s->naliases_zh, h);
@@ -531,7 +538,9 @@ static void get_taxonomy(rd *r, cm_taxonomy *t)
     }
     t->ngoals = r_count(r, 8);
     t->goals = r_table(r, t->ngoals, sizeof *t->goals, r_has(r));
-    for (size_t i = 0; t->goals && i < t->ngoals && !r->bad; i++) { t->goals[i].id = r_str(r); t->goals[i].label = r_str(r); }
+    for (size_t i = 0; t->goals && i < t->ngoals && !r->bad; i++) {
+        t->goals[i].id = r_str(r); t->goals[i].label = r_str(r); t->goals[i].label_zh = r_str(r);
+    }
     t->goal_fit = (double (*)[CM_NKINDS])r_f64s(r, t->ngoals * CM_NKINDS, r_has(r));
     bool h = r_has(r);
     t->default_goals = r_idxs(r, &t->ndefault_goals, t->ngoals, h);
@@ -543,6 +552,13 @@ static void get_taxonomy(rd *r, cm_taxonomy *t)
         h = r_has(r); n->sectors = r_idxs(r, &n->nsectors, t->nsectors, h);
         n->kinds = r_enum(r, 1u << CM_NKINDS); n->as_of = r_int(r); n->historical = r_bool(r);
         n->superseded_by = r_idx(r, t->nnotes, true);
+    }
+    for (int k = 0; k < CM_NKINDS; k++) t->kind_label_zh[k] = r_str(r);
+    t->ncountries = r_count(r, 8);
+    t->countries = r_table(r, t->ncountries, sizeof *t->countries, r_has(r));
+    for (size_t i = 0; t->countries && i < t->ncountries && !r->bad; i++) {
+        t->countries[i].id = r_str(r); t->countries[i].name = r_str(r); t->countries[i].label_zh = r_str(r);
+        if (!r->bad && !t->countries[i].id) r->bad = "country without an id";
     }
     if (!r_absent(r, t->nsectors, r_has(r)) && !r->bad) {
         size_t n = t->nsectors;

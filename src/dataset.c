@@ -149,7 +149,8 @@ int cm_weights_load(const char *path, bool complete, double w[CM_NCOMP], cm_diag
 static void note_mtime(cm_dataset *ds, const char *path);
 
 const char *const cm_data_files[] = { "sectors.yaml", "regions.yaml", "regions-divisions.yaml", "priorities.yaml",
-                                      "goals.yaml", "policy-notes.yaml", "weights.yaml", "zone-types.yaml", NULL };
+                                      "goals.yaml", "policy-notes.yaml", "weights.yaml", "zone-types.yaml",
+                                      "countries.yaml", NULL };
 
 static int read_weights(cm_dataset *ds, cm_diags *d)
 {

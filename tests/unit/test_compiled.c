@@ -53,7 +53,7 @@ static const sdesc partner_d = { "cm_partner", sizeof(cm_partner), partner_f, N(
 static const fdesc zone_f[] = { F_STR(cm_zone_type, id), F_STR(cm_zone_type, label), F_STR(cm_zone_type, label_zh) };
 static const sdesc zone_d = { "cm_zone_type", sizeof(cm_zone_type), zone_f, N(zone_f) };
 static const fdesc sector_f[] = {
-    F_STR(cm_sector, id), F_STR(cm_sector, label), F_ARR(cm_sector, parents, K_IDXV, nparents),
+    F_STR(cm_sector, id), F_STR(cm_sector, label), F_STR(cm_sector, label_zh), F_ARR(cm_sector, parents, K_IDXV, nparents),
     F_ARR(cm_sector, aliases, K_STRV, naliases), F_ARR(cm_sector, aliases_zh, K_STRV, naliases_zh),
 };
 static const sdesc sector_d = { "cm_sector", sizeof(cm_sector), sector_f, N(sector_f) };
@@ -69,19 +69,25 @@ static const fdesc priority_f[] = {
 static const sdesc priority_d = { "cm_priority", sizeof(cm_priority), priority_f, N(priority_f) };
 static const fdesc programme_f[] = { F_STR(cm_programme, id), F_STR(cm_programme, name), F_STR(cm_programme, name_zh) };
 static const sdesc programme_d = { "cm_programme", sizeof(cm_programme), programme_f, N(programme_f) };
-static const fdesc goal_f[] = { F_STR(cm_goal, id), F_STR(cm_goal, label) };
+static const fdesc goal_f[] = { F_STR(cm_goal, id), F_STR(cm_goal, label), F_STR(cm_goal, label_zh) };
 static const sdesc goal_d = { "cm_goal", sizeof(cm_goal), goal_f, N(goal_f) };
 static const fdesc note_f[] = {
     F_STR(cm_note, id), F_STR(cm_note, title), F_STR(cm_note, text), F_STR(cm_note, link),
     F_ARR(cm_note, sectors, K_IDXV, nsectors),
 };
 static const sdesc note_d = { "cm_note", sizeof(cm_note), note_f, N(note_f) };
+static const fdesc country_f[] = { F_STR(cm_country, id), F_STR(cm_country, name), F_STR(cm_country, label_zh) };
+static const sdesc country_d = { "cm_country", sizeof(cm_country), country_f, N(country_f) };
+_Static_assert(CM_NKINDS == 4, "list every kind_label_zh below");
+#define F_KIND_ZH(k) { offsetof(cm_taxonomy, kind_label_zh) + (k) * sizeof(char *), K_STR, 0, 1, NULL, 0 }
 static const fdesc tax_f[] = {
     F_TAB(cm_taxonomy, sectors, nsectors, sector_d), F_TAB(cm_taxonomy, regions, nregions, region_d),
     F_TAB(cm_taxonomy, priorities, npriorities, priority_d), F_TAB(cm_taxonomy, programmes, nprogrammes, programme_d),
     F_TAB(cm_taxonomy, goals, ngoals, goal_d),
     { offsetof(cm_taxonomy, goal_fit), K_F64V, offsetof(cm_taxonomy, ngoals), CM_NKINDS, NULL, 0 },
     F_ARR(cm_taxonomy, default_goals, K_IDXV, ndefault_goals), F_TAB(cm_taxonomy, notes, nnotes, note_d),
+    F_KIND_ZH(0), F_KIND_ZH(1), F_KIND_ZH(2), F_KIND_ZH(3),
+    F_TAB(cm_taxonomy, countries, ncountries, country_d),
     { offsetof(cm_taxonomy, anc), K_ANC, offsetof(cm_taxonomy, nsectors), 1, NULL, 0 },
     { offsetof(cm_taxonomy, sector_names), K_NAMES, 0, 1, NULL, CM_NAMES_SECTOR },
     { offsetof(cm_taxonomy, region_names), K_NAMES, 0, 1, NULL, CM_NAMES_REGION },
