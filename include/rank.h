@@ -32,7 +32,7 @@
 typedef struct cm_reason {
     cm_component comp;
     double contrib;             /* points of the 0-100 total this reason stands for */
-    char text[CM_REASON_LEN];   /* e.g. "sector: solar-pv ~ photovoltaics 0.8" */
+    char text[CM_REASON_LEN];   /* e.g. "sector: boxboard, related to your packaging" */
     bool rest;                  /* the sum of the terms not listed ("the other, smaller sector
                                  * matches"): shown after the named reasons */
 } cm_reason;

@@ -184,12 +184,11 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
             }
             if (best <= 0) break;
             double pts = 100.0 * q->w[CM_C_SECTOR] * best;
-            double sim = gsl_matrix_get(m->Sd, bi, bj);
             const char *sfx = round == 0 ? scaled : "";
             if (bi == bj)
                 add_reason(h, CM_C_SECTOR, pts, "sector: %s%s", t->sectors[bi].id, sfx);
             else
-                add_reason(h, CM_C_SECTOR, pts, "sector: %s ~ %s %.2g%s", t->sectors[bi].id, t->sectors[bj].id, sim, sfx);
+                add_reason(h, CM_C_SECTOR, pts, "sector: %s, related to your %s%s", t->sectors[bj].id, t->sectors[bi].id, sfx);
             listed += pts;
             prev = pts;
             pi_ = bi;
@@ -256,9 +255,8 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
         size_t bg = p->goals[0];
         for (size_t i = 1; i < p->ngoals; i++)
             if (t->goal_fit[p->goals[i]][pa->kind] > t->goal_fit[bg][pa->kind]) bg = p->goals[i];
-        add_reason(h, CM_C_GOAL, 100.0 * q->w[CM_C_GOAL] * h->comp[CM_C_GOAL], "goal: %s suits a%s %s (%.2f)",
-                   t->goals[bg].id, pa->kind == CM_KIND_ORGANISATION ? "n" : "", cm_kind_names[pa->kind],
-                   t->goal_fit[bg][pa->kind]);
+        add_reason(h, CM_C_GOAL, 100.0 * q->w[CM_C_GOAL] * h->comp[CM_C_GOAL], "goal: %s suits a%s %s",
+                   t->goals[bg].id, pa->kind == CM_KIND_ORGANISATION ? "n" : "", cm_kind_names[pa->kind]);
     }
     if (q->w[CM_C_KEYWORD] > 0 && h->comp[CM_C_KEYWORD] > 0) {
         char buf[CM_REASON_LEN] = "";
