@@ -196,7 +196,7 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
         }
         if (all - listed >= 0.05) {
             cm_reason r = { .comp = CM_C_SECTOR, .contrib = all - listed, .rest = true };
-            snprintf(r.text, sizeof r.text, "sector: the other, smaller sector matches");
+            snprintf(r.text, sizeof r.text, "sector: the other sector matches together");
             put_reason(h, &r);
         }
     }
