@@ -718,7 +718,7 @@ static void brief(FILE *out, const cm_shortlist *s, size_t si, const cm_export_o
     }
     fputs("</p>\n", out);
     if (!s->n) return;
-    size_t k = s->n < 3 ? s->n : 3;
+    size_t k = s->n < CMX_SUMMARY_HITS ? s->n : CMX_SUMMARY_HITS;
     fputs("<div class=\"brief\">\n<h2>In short</h2>\n<ol class=\"top3\">\n", out);
     for (size_t r = 0; r < k; r++) {
         const cm_hit *h = &s->hits[r];
@@ -737,7 +737,7 @@ static void brief(FILE *out, const cm_shortlist *s, size_t si, const cm_export_o
         fputs("), score ", out);
         num(out, h->score, 1);
         fputs(". Why: ", out);
-        for (size_t i = 0; i < h->nreasons && i < 2; i++) {
+        for (size_t i = 0; i < h->nreasons && i < CMX_SUMMARY_REASONS; i++) {
             if (i) fputs("; ", out);
             cmx_html_text(out, h->reasons[i].text);
         }

@@ -633,7 +633,7 @@ int cmx_write_md(const cm_shortlist *s, const cm_export_opts *o, FILE *out)
     }
     size_t *notes = calloc(s->n * CM_MAX_NOTES + 1, sizeof *notes);
     size_t nnotes = notes ? cmx_note_list(s, notes, s->n * CM_MAX_NOTES) : 0;
-    size_t k = s->n < 3 ? s->n : 3;
+    size_t k = s->n < CMX_SUMMARY_HITS ? s->n : CMX_SUMMARY_HITS;
     fputs("### In short\n\n", out);
     for (size_t r = 0; r < k; r++) {
         const cm_hit *h = &s->hits[r];
@@ -644,7 +644,7 @@ int cmx_write_md(const cm_shortlist *s, const cm_export_opts *o, FILE *out)
         if (*cmx_name_zh(pt)) { md_text(out, cmx_name_zh(pt)); fputs(", ", out); }
         md_text(out, cmx_region_name(s->ds, pt->province));
         fprintf(out, "), score %s. Why: ", cmx_num(num, sizeof num, h->score, 1));
-        for (size_t i = 0; i < h->nreasons && i < 2; i++) {
+        for (size_t i = 0; i < h->nreasons && i < CMX_SUMMARY_REASONS; i++) {
             if (i) fputs("; ", out);
             md_text(out, h->reasons[i].text);
         }

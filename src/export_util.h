@@ -48,6 +48,10 @@ size_t cmx_note_list(const cm_shortlist *s, size_t *ids, size_t cap);
 size_t cmx_note_number(const size_t *ids, size_t n, size_t id);
 /* Whether the hits are in descending score order (false when --diversity reordered them). */
 bool cmx_by_score(const cm_shortlist *s);
+/* The "In short" summary of the html and md reports (the pdf prints the html): the first
+ * CMX_SUMMARY_HITS suggestions, each with its first CMX_SUMMARY_REASONS reasons. One place
+ * so that both reports summarise alike. */
+enum { CMX_SUMMARY_HITS = 3, CMX_SUMMARY_REASONS = 2 };
 /* The suggested next step for a partner of kind `k`, one sentence for a business reader. */
 const char *cmx_next_step(cm_kind k);
 /* `s`, or "" for NULL. */
