@@ -44,8 +44,18 @@ typedef enum {
 int cm_dataset_open(cm_dataset *ds, const char *dir, cm_diags *d);
 
 /* Write `ds` (loaded from YAML by cm_dataset_load, without errors) to `path`, atomically,
- * with the manifest of the sources in ds->dir. Returns 0, or -1 with an error in `d`. */
-int cm_compiled_write(const cm_dataset *ds, const char *path, cm_diags *d);
+ * with the manifest of the sources in ds->dir, and an opaque model section of `model_len`
+ * bytes (`model` may be NULL, 0), stored 8-byte aligned and covered by the file checksum.
+ * This module never looks inside the model: its owner (the scoring model) must version and
+ * check its own contents. Returns 0, or -1 with an error in `d`. */
+int cm_compiled_write(const cm_dataset *ds, const void *model, size_t model_len, const char *path, cm_diags *d);
+
+/* The model section of the compiled file `ds` was loaded from: a read-only pointer, 8-byte
+ * aligned (the file stores it at a multiple of 8 and a mapping starts on a page; a buffer
+ * given to cm_compiled_load_mem must itself be 8-byte aligned), valid until
+ * cm_dataset_release, and its length; NULL and 0 when `ds` came from YAML or the file has
+ * none. The bytes are those written, as the file checksum vouches. */
+const void *cm_compiled_model(const cm_dataset *ds, size_t *len);
 
 /* Load the compiled file `path` for data directory `dir` into `ds` (initialised, empty).
  * On CM_COMPILED_OK `ds` is filled and cm_dataset_release frees it. On any other status

@@ -33,7 +33,7 @@ static int compile(const cm_cli *cli, const char *out)
         cm_diags_init(&d);
         const char *target = out ? out : path;
         if (!target) cm_ioerror(&d, ds.dir, "out of memory");
-        else if (cm_compiled_write(&ds, target, &d) == 0 && !cli->quiet)
+        else if (cm_compiled_write(&ds, NULL, 0, target, &d) == 0 && !cli->quiet)
             cm_say(stdout, "%s: compiled %zu partners, %zu regions, %zu sectors", target, ds.npartners,
                    ds.tax.nregions, ds.tax.nsectors);
         if (d.n) { cli_report(&d); rc = cli_status(&d); }

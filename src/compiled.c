@@ -27,7 +27,7 @@
 #include "atomicio.h"
 
 /* Bump this when the encoding changes; the layout fingerprint below catches struct edits. */
-#define FORMAT_VERSION 1u
+#define FORMAT_VERSION 2u
 #define HEADER_SIZE 64
 #define MAX_FILE ((size_t)1 << 30)
 static const unsigned char MAGIC[8] = { 'C', 'M', 'D', 'A', 'T', 'A', 0, 1 };
@@ -161,10 +161,12 @@ struct cm_compiled {
     cm_dataset_store base;      /* first: ds->compiled points here */
     void *map; size_t len;      /* the mapping (NULL when the caller owns the buffer) */
     blk *blocks;                /* the arena: arrays and the struct tables */
+    const void *model; size_t model_len;   /* the opaque model section, or NULL, 0 */
 };
 
 typedef struct rd {
     const unsigned char *p, *end;
+    const unsigned char *base;  /* the file's first byte */
     struct cm_compiled *c;
     const char *bad;            /* first problem found; reading stops there */
 } rd;
@@ -591,6 +593,23 @@ static void get_names(rd *r, cm_taxonomy *t)
         }
 }
 
+/* The model section: a length, zeros up to the next multiple of 8 in the file (so in any
+ * mapping, which starts on a page), the bytes. */
+static void get_model(rd *r)
+{
+    uint64_t n = r_u64(r);
+    size_t pad = (size_t)(-(r->p - r->base) & 7);
+    if (!need(r, pad)) return;
+    for (size_t i = 0; i < pad; i++)
+        if (r->p[i]) { r->bad = "bad padding"; return; }
+    r->p += pad;
+    if ((uintptr_t)r->p & 7) { r->bad = "buffer not 8-byte aligned"; return; }
+    if (n > (uint64_t)(r->end - r->p)) { r->bad = "truncated model section"; return; }
+    r->c->model = n ? r->p : NULL;
+    r->c->model_len = (size_t)n;
+    r->p += n;
+}
+
 static void get_dataset(rd *r, cm_dataset *ds, char **files, size_t nsrc)
 {
     for (int i = 0; i < CM_NCOMP; i++) ds->weights[i] = r_f64(r);
@@ -632,12 +651,13 @@ static void get_dataset(rd *r, cm_dataset *ds, char **files, size_t nsrc)
         if (!r->bad && (!p->id || !p->name)) r->bad = "partner without an id or a name";
     }
     get_names(r, &ds->tax);
+    get_model(r);
     if (!r->bad && r->p != r->end) r->bad = "trailing bytes";
 }
 
 /* ---- writing a file ----------------------------------------------------------------- */
 
-int cm_compiled_write(const cm_dataset *ds, const char *path, cm_diags *d)
+int cm_compiled_write(const cm_dataset *ds, const void *model, size_t model_len, const char *path, cm_diags *d)
 {
     source *src = NULL;
     size_t nsrc = 0;
@@ -652,6 +672,10 @@ int cm_compiled_write(const cm_dataset *ds, const char *path, cm_diags *d)
         w_u64(&w, src[i].hash);
     }
     if (put_dataset(&w, ds, src, nsrc, d)) goto out;
+    w_u64(&w, model ? model_len : 0);
+    static const unsigned char zeros[8];
+    w_bytes(&w, zeros, -w.n & 7);
+    if (model) w_bytes(&w, model, model_len);
     if (w.oom) { cm_ioerror(d, path, "out of memory"); goto out; }
     memcpy(w.p, MAGIC, 8);
     put64at(w.p + H_VERSION, FORMAT_VERSION | (uint64_t)layout_fingerprint() << 32);
@@ -685,6 +709,14 @@ static void compiled_free(struct cm_compiled *c)
 }
 
 static void compiled_release(cm_dataset_store *s) { compiled_free((struct cm_compiled *)s); }
+
+const void *cm_compiled_model(const cm_dataset *ds, size_t *len)
+{
+    const struct cm_compiled *c = ds->compiled && ds->compiled->release == compiled_release
+                                  ? (const struct cm_compiled *)ds->compiled : NULL;
+    *len = c ? c->model_len : 0;
+    return c ? c->model : NULL;
+}
 
 static cm_compiled_status say(char *why, size_t whylen, cm_compiled_status st, const char *fmt, const char *arg)
 {
@@ -764,7 +796,7 @@ static cm_compiled_status decode(cm_dataset *ds, const char *dir, const unsigned
 {
     cm_compiled_status st = check_header(p, len, check_sum, why, whylen);
     if (st != CM_COMPILED_OK) return st;
-    rd r = { p + HEADER_SIZE, p + len, c, NULL };
+    rd r = { p + HEADER_SIZE, p + len, p, c, NULL };
     size_t nsrc = r_count(&r, 40);
     char **files = r.bad ? NULL : arena(&r, nsrc * sizeof *files);
     if (r.bad) return say(why, whylen, CM_COMPILED_BAD, "damaged manifest (%s)", r.bad);

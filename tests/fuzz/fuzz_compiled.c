@@ -4,7 +4,7 @@
  * refused by its header or checksum, never loaded), then with its size field and both
  * checksums repaired, so mutations reach the decoder, which must refuse or load it
  * without reading outside the buffer. A loaded dataset is walked (every string, every
- * index) and its name tables queried, then released. Seeds: compiled images of the small
+ * index, the model section's bytes) and its name tables queried, then released. Seeds: compiled images of the small
  * test fixtures (tests/fuzz/seeds.sh, which needs the clustermatch binary).
  */
 #include <stdint.h>
@@ -38,6 +38,10 @@ static size_t walk(const cm_dataset *ds)
     size_t r = cm_region_find(t, "Suzhou"), s = cm_sector_find(t, "packaging");
     if ((r != CM_NONE && r >= t->nregions) || (s != CM_NONE && s >= t->nsectors)) abort();
     const char *sug = cm_suggest(t, CM_VOCAB_SECTOR, "packagin");
+    size_t mlen;
+    const unsigned char *model = cm_compiled_model(ds, &mlen);   /* every byte readable, aligned */
+    if (((uintptr_t)model & 7) || (!model && mlen)) abort();
+    for (size_t i = 0; i < mlen; i++) sum += model[i];
     return sum + (sug ? strlen(sug) : 0);
 }
 

@@ -251,7 +251,7 @@ int main(void)
     int rc = cm_dataset_load(&yaml, dir, &d);
     CHECK(rc == 0);
     if (rc) { cm_diags_print(&d, stderr, 0); return TEST_REPORT("test_compiled"); }
-    CHECK(cm_compiled_write(&yaml, path, &d) == 0);
+    CHECK(cm_compiled_write(&yaml, NULL, 0, path, &d) == 0);
     char why[256] = "";
     cm_compiled_status st = cm_compiled_load(&comp, dir, path, why, sizeof why);
     if (st != CM_COMPILED_OK) fprintf(stderr, "test_compiled: load: %s\n", why);
@@ -284,6 +284,25 @@ int main(void)
         comp.tax.regions[7].approximate = kb;
     }
     quiet = false;
+
+    /* The model section: absent here, and from YAML; carried byte for byte when given. */
+    size_t mlen = 1;
+    CHECK(cm_compiled_model(&comp, &mlen) == NULL && mlen == 0);
+    CHECK(cm_compiled_model(&yaml, &mlen) == NULL && mlen == 0);
+    {
+        char mpath[4300];
+        snprintf(mpath, sizeof mpath, "%s/model.cmd", tmpdir);
+        unsigned char model[1001];
+        for (size_t k = 0; k < sizeof model; k++) model[k] = (unsigned char)(k * 7 + 3);
+        CHECK(cm_compiled_write(&yaml, model, sizeof model, mpath, &d) == 0);
+        cm_dataset m;
+        cm_dataset_init(&m);
+        CHECK(cm_compiled_load(&m, dir, mpath, why, sizeof why) == CM_COMPILED_OK);
+        const void *got = cm_compiled_model(&m, &mlen);
+        CHECK(got && mlen == sizeof model && ((uintptr_t)got & 7) == 0 && !memcmp(got, model, sizeof model));
+        cm_dataset_release(&m);
+        unlink(mpath);
+    }
 
     /* 2. damage */
     FILE *f = fopen(path, "rb");
