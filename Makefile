@@ -70,6 +70,11 @@ clustermatch: $(BIN)
 $(BUILD)/%.o: src/%.c $(wildcard include/*.h src/*.h) | $(BUILD)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
+# The scoring model's image (include/score.h) carries a hash of its source, so a compiled
+# data file made by another build of score.c is rebuilt from the data, never used.
+MODEL_HASH := $(shell cat src/score.c include/score.h 2>/dev/null | cksum | cut -d' ' -f1)
+$(BUILD)/score.o: CFLAGS += -DCM_MODEL_HASH=$(MODEL_HASH)u
+
 # serve_assets.c builds the files of web/ into the binary (.incbin).
 $(BUILD)/serve_assets.o: $(wildcard web/*)
 

@@ -1,22 +1,28 @@
 /* score.h: the scoring model: profiles and partners as vectors, scores by BLAS.
  *
- * The model turns the dataset into GSL matrices once:
+ * The model turns the dataset into vectors and matrices once:
  *   S   sector similarity (nS x nS) from the hierarchy: S[i][j] = 0.5^(steps from i and j up
  *       to their nearest common ancestor), 1 on the diagonal, 0 with no common ancestor;
  *   Sd  S as evidence for a profile sector i from a partner sector k: S, halved once more
  *       for each step k lies above i (a partner tagged only with a broad parent is weaker
  *       evidence than one tagged with the sector itself);
- *   P   partner sector weights (nP x nS), a customs or border-trade zone's logistics and
- *       trade-service tags halved (functions of its regime), and PS = P S with the
- *       partners' soft norms;
- *   M   priority x sector map (nQ x nS) and Pi, the partners' unit priority vectors (the
- *       Chinese side's needs for reciprocity);
+ *   P   partner sector weights (nP x nS, one to a few per row, stored as sparse rows), a
+ *       customs or border-trade zone's logistics and trade-service tags halved (functions
+ *       of its regime), with the partners' soft norms;
+ *   Pi  the partners' unit priority vectors (sparse rows): how much each Chinese priority
+ *       wants what the partner does, the Chinese side's needs for reciprocity;
  *   backing: per partner, the current Chinese priorities that name it or, for place-bound
- *       plans, cover its place and sector (the policy component).
- * A query is one profile turned into vectors. Scoring a block of queries is two dgemm
- * calls (sector and policy) plus cheap per-pair region, goal and keyword terms; a single
- * profile goes through the same code as a block of one, so `rank` and `batch` agree to the
- * last bit. docs/scoring.md states the formulas.
+ *       plans, cover its place and sector (the policy component);
+ *   the BM25 index of the partners' text (keywords).
+ * All of it is one image: flat arrays in one buffer with a table of contents, built from
+ * the dataset by cm_model_init, or mapped from a compiled data file (compiled.h) by
+ * cm_model_open without building anything. The image records a hash of this model's
+ * source (CM_MODEL_HASH, set by the Makefile), so an image from another build is rebuilt,
+ * never used.
+ * A query is one profile turned into vectors. Scoring a query is one sparse product (the
+ * sector term: u' p_j over partner j's few sectors, u = Sd' a) plus cheap per-pair region,
+ * policy, goal and keyword terms; `rank`, `batch` and `explain` all score through
+ * cm_score_block, so they agree to the last bit. docs/scoring.md states the formulas.
  *
  * Every component is in [0,1]. The total is 100 * sum(w_c x_c) over the active components,
  * with the weights renormalised over them; a component is inactive when the profile gives
@@ -27,6 +33,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
 #include "dataset.h"
@@ -39,24 +46,31 @@ typedef struct cm_kw_index cm_kw_index;   /* private: BM25 statistics */
 typedef struct cm_model {
     const cm_dataset *ds;
     size_t ns, np, nq;
-    gsl_matrix *S, *P, *PS, *M, *Pi;
-    gsl_vector *pnorm;
-    gsl_matrix *Sd;             /* directional evidence, see above */
-    double *breadth;            /* per partner in (0,1]: min(1, sqrt(3 / effective number of
+    /* Dense and small: nS x nS, nS x nS, nQ x nS. MCS = M S with the EU's own programmes
+     * zeroed: how much each Chinese priority wants each sector. The matrices' data may
+     * point into a read-only mapping: never write through them. */
+    gsl_matrix *S, *Sd, *MCS;
+    /* P in compressed rows: partner j has sector p_idx[t] with weight p_w[t] for t in
+     * [p_off[j], p_off[j+1]), sectors ascending, each once. */
+    const uint32_t *p_off, *p_idx; const double *p_w;
+    const double *pnorm;        /* per partner: sqrt(p' S p) / wmax^0.6 (docs/scoring.md) */
+    const double *breadth;      /* per partner in (0,1]: min(1, sqrt(3 / effective number of
                                  * fields)); a body tagged with a dozen fields is weak
                                  * evidence for any one of them */
+    const uint32_t *place;      /* per partner: its city, else its province (region index) */
+    const unsigned char *kind;  /* per partner: its cm_kind */
     /* Policy backing, compressed rows: partner j is backed by priority bk_q[t] with strength
      * bk_w[t] in (0,1] for t in [bk_off[j], bk_off[j+1]). */
-    size_t *bk_off, *bk_q; double *bk_w;
-    bool *q_counts;             /* per priority: Chinese or joint policy that is current */
-    bool *q_backed;             /* per priority: some partner is backed by it */
-    /* The Chinese side's needs: NS = N S, where row j of N is what partner j seeks (its
-     * `seeks` sectors, else the sectors its policy priorities favour, M' Pi_j). */
-    gsl_matrix *NS;
-    gsl_vector *nnorm;
-    gsl_matrix *MCS;            /* M S with the EU's own programmes zeroed: how much each
-                                 * Chinese priority wants each sector, for explanations */
+    const uint32_t *bk_off, *bk_q; const double *bk_w;
+    const unsigned char *q_counts;  /* per priority, 0/1: Chinese or joint policy that is current */
+    const unsigned char *q_backed;  /* per priority, 0/1: some partner is backed by it */
+    /* The Chinese side's needs: partner j's `seeks` sectors if it states them, else Pi_j
+     * (compressed rows, priorities ascending) through MCS; nnorm_j is their soft norm. */
+    const uint32_t *pi_off, *pi_idx; const double *pi_w;
+    const double *nnorm;
     cm_kw_index *kw;
+    void *image; size_t image_len;  /* the image everything above points into */
+    bool image_owned;           /* built here (freed on release), not mapped */
 } cm_model;
 
 typedef struct cm_query {
@@ -79,10 +93,23 @@ typedef struct cm_query {
                                  * squared share of business-support among the profile's goals, and 1 when
                                  * the profile asks only for those kinds */
     gsl_vector *o;              /* what the profile offers: offers, else its sectors */
+    gsl_vector *so;             /* S o */
+    gsl_vector *mo;             /* MCS o: how much each Chinese priority wants what it offers */
     double onorm;               /* sqrt(o' S o) */
 } cm_query;
 
+/* Build the model of `ds` (which must outlive it). Returns 0, or -1 with a message in `d`. */
 int  cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d);
+/* The model of `ds` from `image` (`len` bytes, 8-byte aligned; from cm_model_image of a
+ * model of the same data, typically mapped from the compiled data file), not copied: it
+ * must outlive `m`. Nothing is built: returns 0, or -1 with the reason in *why (static
+ * text, if `why` is not NULL) for an image that is from another build, for other data or
+ * damaged, and `m` is then left empty. Every offset and index of an image is checked
+ * against its bounds before it is used; the values themselves are trusted to the
+ * compiled file's checksum (a damaged value can make a wrong score, never a crash). */
+int  cm_model_map(cm_model *m, const cm_dataset *ds, const void *image, size_t len, const char **why);
+/* The model as an image for cm_model_map (for the compiled data file). */
+const void *cm_model_image(const cm_model *m, size_t *len);
 void cm_model_release(cm_model *m);
 
 /* Turn `p` into vectors with the raw component weights `w` (any non-negative values,
@@ -91,7 +118,8 @@ int  cm_query_init(cm_query *q, const cm_model *m, const cm_profile *p,
                    const double w[CM_NCOMP], cm_diags *d);
 void cm_query_release(cm_query *q);
 
-/* Score `nq` queries against every partner. `comp` receives nq*np*CM_NCOMP component values
+/* Score `nq` queries against every partner (callers pass one profile's queries at a time,
+ * so the buffers hold one profile's scores, not a batch's). `comp` receives nq*np*CM_NCOMP component values
  * (query-major, then partner, then component) and `total` nq*np totals in [0,100].
  * Returns 0, or -1 if GSL failed (message in `d`). */
 int cm_score_block(const cm_model *m, const cm_query *q, size_t nq,
@@ -126,6 +154,8 @@ bool cm_priority_counts(const cm_taxonomy *t, size_t k);
 /* Reciprocity: how well what the profile offers meets partner j's needs, a soft cosine in
  * [0,1] between q->o and row j of N. */
 double cm_reciprocity(const cm_model *m, const cm_query *q, size_t partner);
+/* Partner `partner`'s weight in P for `sector` (0 when it has none). */
+double cm_partner_weight(const cm_model *m, size_t partner, size_t sector);
 /* Similarity of two partners in [0,1] for diversity: 0.5 sector soft cosine + 0.3 region
  * (same city 1, same province 0.7, same macro-region 0.3) + 0.2 same kind. */
 double cm_partner_similarity(const cm_model *m, size_t a, size_t b);

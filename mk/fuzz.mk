@@ -6,8 +6,9 @@
 # fuzz_partners (a data/partners file checked as `data check` does, cm_partners_check_mem)
 # fuzz_vocab (one of the vocabulary files, loaded with the shipped others), fuzz_rank (a
 # profile ranked and explained against the shipped data, small --top), fuzz_weights (a
-# weights file) and fuzz_compiled (a compiled dataset file, include/compiled.h; seeded with
-# the compiled image of tests/fixtures/tiny).
+# weights file), fuzz_compiled (a compiled dataset file, include/compiled.h; seeded with
+# the compiled image of tests/fixtures/tiny) and fuzz_model (a scoring model image for the
+# shipped data, include/score.h; seeded with the real one, then a profile ranked with it).
 # Built with clang -fsanitize=fuzzer,address,undefined (`sh tools/deps.sh fuzz` installs
 # clang and libclang-rt-14-dev). The corpora live in build/fuzz/corpus/<target>: seeded by
 # tests/fuzz/seeds.sh from files already in the repository, and grown by every run. Crashes,
@@ -24,7 +25,7 @@ FUZZ_CFLAGS  := $(CSTD) $(filter-out -Werror,$(WARN)) -g -O1 -Iinclude -DCM_VERS
 # The library: every module but main and the subcommands, as for the unit tests.
 FUZZ_SRCS    := $(filter-out src/main.c src/cmd_%.c,$(SRCS))
 FUZZ_OBJS    := $(FUZZ_SRCS:src/%.c=$(FUZZ_BUILD)/obj/%.o)
-FUZZ_TARGETS := profile partners vocab rank weights compiled
+FUZZ_TARGETS := profile partners vocab rank weights compiled model
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 
 .PHONY: fuzz fuzz-build
@@ -37,6 +38,7 @@ fuzz-build:
 $(FUZZ_BUILD)/obj:
 	mkdir -p $@
 
+$(FUZZ_BUILD)/obj/score.o: FUZZ_CFLAGS += -DCM_MODEL_HASH=$(MODEL_HASH)u
 $(FUZZ_BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(FUZZ_BUILD)/obj
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c $< -o $@
 

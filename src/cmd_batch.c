@@ -5,8 +5,7 @@
  *      walked recursively for *.yaml and *.yml, each operand's files sorted by path (byte
  *      order). Hidden entries, symbolic links to directories and directories named
  *      `members` (a partnership's member files) are not walked into;
- *   2. load files until a chunk of --chunk profiles (default BATCH_CHUNK, fewer with many
- *      partners: BATCH_BUFFER_BUDGET) is full; a bad
+ *   2. load files until a chunk of --chunk profiles (default BATCH_CHUNK) is full; a bad
  *      profile is reported with file:line:col and skipped, the others go on;
  *   3. rank the chunk with one cm_rank_block call and the options struct `rank` uses, so
  *      each shortlist is the one `clustermatch rank` gives for that profile alone;
@@ -29,11 +28,9 @@
 #include "files.h"
 #include "rank_capacity.h"
 
-#define BATCH_CHUNK 256              /* profiles per block computation */
-/* The block's score buffers hold chunk x partners x (components + total) doubles: 205 MiB
- * at 20,000 partners and 256 profiles. Without --chunk the chunk shrinks so they stay
- * within this budget (the shortlists do not depend on the chunk size). */
-#define BATCH_BUFFER_BUDGET ((size_t)48 << 20)
+#define BATCH_CHUNK 256              /* profiles per block computation: a chunk holds their
+                                      * profiles and shortlists; the score buffers hold one
+                                      * profile's scores (cm_rank_block) */
 #define BATCH_CHUNK_MAX 65536
 #define PROGRESS_AFTER 1.0           /* seconds before the progress line appears */
 #define PROGRESS_EVERY 0.25          /* seconds between refreshes */
@@ -460,11 +457,6 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
     b.nfiles = files.n;
     if (cm_model_init(&m, &ds, &b.fatal_d)) goto fatal;
     b.m = &m;
-    if (!a.chunk) {
-        size_t per = (ds.npartners ? ds.npartners : 1) * (CM_NCOMP + 1) * sizeof(double);
-        size_t fit = BATCH_BUFFER_BUDGET / per;
-        if (fit < chunk) chunk = b.chunk = fit > 8 ? fit : 8;
-    }
     b.ptrs = calloc(chunk, sizeof *b.ptrs);
     b.lists = calloc(chunk, sizeof *b.lists);
     b.ok = calloc(chunk, sizeof *b.ok);

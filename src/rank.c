@@ -147,7 +147,7 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
     h->nreasons = 0;
     if (q->w[CM_C_SECTOR] > 0) {
         double factor = m->breadth[h->partner] * q->kindf[pa->kind];
-        double den = q->anorm * gsl_vector_get(m->pnorm, h->partner) / factor;
+        double den = q->anorm * m->pnorm[h->partner] / factor;
         /* The sector score is a sum of terms f b a_i Sd_ij p_j / den over profile sectors i
          * and partner sectors j; the strongest terms are the reasons. The first says by how
          * much the contact and breadth factors scaled them; the terms not listed are summed
@@ -173,7 +173,7 @@ static void explain_hit(const cm_model *m, const cm_query *q, cm_hit *h, size_t 
                 if (ai <= 0) continue;
                 for (size_t k = 0; k < pa->nsectors; k++) {
                     size_t j = pa->sectors[k];
-                    double v = ai * gsl_matrix_get(m->Sd, i, j) * gsl_matrix_get(m->P, h->partner, j) / den;
+                    double v = ai * gsl_matrix_get(m->Sd, i, j) * cm_partner_weight(m, h->partner, j) / den;
                     double pts = 100.0 * q->w[CM_C_SECTOR] * v;
                     /* Next strongest after the ones already taken (strictly weaker, or equal
                      * but later in (i, k) order: the order of these loops). */
@@ -837,26 +837,26 @@ int cm_rank_block(const cm_model *m, const cm_profile *const *profiles, size_t n
                   cm_shortlist *out, cm_diags *d)
 {
     const cm_dataset *ds = m->ds;
-    size_t np = m->np, nq = 0, made = 0;
+    size_t np = m->np, maxq = 1, made = 0;
     int rc = -1;
     for (size_t i = 0; i < n; i++) {
         memset(&out[i], 0, sizeof out[i]);
         out[i].profile = profiles[i];
         out[i].ds = ds;
-        nq += nqueries(profiles[i]);
+        if (nqueries(profiles[i]) > maxq) maxq = nqueries(profiles[i]);
     }
-    cm_query *q = calloc(nq ? nq : 1, sizeof *q);
-    double *comp = malloc((nq > 0 && np > 0 ? nq * np : 1) * CM_NCOMP * sizeof *comp);
-    double *total = malloc((nq > 0 && np > 0 ? nq * np : 1) * sizeof *total);
+    /* Scoring and selection are fused per profile: the buffers hold one profile's scores
+     * (its queries x partners), whatever the block size, and are reused for the next. */
+    cm_query *q = calloc(maxq, sizeof *q);
+    double *comp = malloc((np ? maxq * np : 1) * CM_NCOMP * sizeof *comp);
+    double *total = malloc((np ? maxq * np : 1) * sizeof *total);
     if (!q || !comp || !total) { cm_ioerror(d, NULL, "out of memory ranking %zu profiles", n); goto out; }
-    for (size_t i = 0; i < n; i++)
-        if (queries_init(m, profiles[i], o, q, &made, d)) goto out;
-    if (cm_score_block(m, q, nq, comp, total, d)) goto out;
-    for (size_t i = 0, qi = 0; i < n; qi += nqueries(profiles[i]), i++) {
+    for (size_t i = 0; i < n; i++) {
         cm_shortlist *s = &out[i];
         voiced v;
+        if (queries_init(m, profiles[i], o, q, &made, d) || cm_score_block(m, q, made, comp, total, d)) goto out;
         if (!(s->hits = calloc(o->top ? o->top : 1, sizeof *s->hits))) { cm_ioerror(d, NULL, "out of memory"); goto out; }
-        if (voiced_init(&v, m, profiles[i], q + qi, total + qi * np, comp + qi * np * CM_NCOMP, o, d)) goto out;
+        if (voiced_init(&v, m, profiles[i], q, total, comp, o, d)) goto out;
         memcpy(s->weights, v.w, sizeof s->weights);
         memcpy(s->active, v.active, sizeof s->active);
         /* The order: a partnership's list is re-ranked for coverage of all its members, any
@@ -878,6 +878,7 @@ int cm_rank_block(const cm_model *m, const cm_profile *const *profiles, size_t n
             err = cm_ioerror(d, NULL, "out of memory");
         voiced_release(&v);
         if (err) goto out;
+        for (; made > 0; made--) cm_query_release(&q[made - 1]);
     }
     rc = 0;
 out:

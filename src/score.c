@@ -41,20 +41,25 @@
 
 /* ---- keyword index (BM25) ---------------------------------------------------------- */
 
-typedef struct tok { char *s; size_t id, df; UT_hash_handle hh; } tok;
+#define KW_SEP UINT32_MAX      /* between fields and at punctuation in a token sequence: a
+                                * phrase never spans it */
+
 typedef struct posting { size_t id; unsigned tf; } posting;
 
+/* Every array lives in the model image. Token ids are the ranks of the tokens' texts in
+ * byte order, so a word is found by binary search and the ids do not depend on the order
+ * the partners were read in. */
 struct cm_kw_index {
-    tok *vocab;
     size_t nvocab;
-    posting **post;        /* per token id: (partner, tf) for each partner using it, ascending */
-    size_t *npost;
-    double *norm;          /* per partner: K1 (1 - B + B len / avglen) */
-    size_t **seq;          /* per partner: its token ids in text order, CM_NONE between
-                            * fields and at punctuation, so a phrase never spans them */
-    size_t *nseq;
-    double idf_ref;        /* idf of a word in 1% of the partners: KW_FULL_TERMS such words
-                            * matched once each give full keyword points */
+    const uint32_t *v_off;      /* per token id: its folded text, at v_pool + v_off[id] */
+    const char *v_pool;
+    const uint32_t *post_off, *post_id, *post_tf;   /* per token id: (partner, tf) for each
+                                                     * partner using it, partners ascending */
+    const double *norm;         /* per partner: K1 (1 - B + B len / avglen) */
+    const uint32_t *seq_off, *seq;  /* per partner: its token ids in text order, KW_SEP
+                                     * between fields and at punctuation */
+    double idf_ref;             /* idf of a word in 1% of the partners: KW_FULL_TERMS such
+                                 * words matched once each give full keyword points */
 };
 
 static const char *const stopwords[] = { "and", "the", "of", "for", "in", "with", "to", "a", "an",
@@ -113,148 +118,38 @@ static void tokenize(const char *s, void (*fn)(const char *t, void *ctx), void *
     }
 }
 
-typedef struct doc_build {
-    cm_kw_index *ix; posting *v; size_t n, cap; size_t len; int oom;
-    size_t *seq; size_t nseq, seqcap;
-} doc_build;
-
-static void doc_push(doc_build *b, size_t id)
-{
-    if (id == CM_NONE && (!b->nseq || b->seq[b->nseq - 1] == CM_NONE)) return;
-    if (b->nseq == b->seqcap) {
-        size_t cap = b->seqcap ? b->seqcap * 2 : 32;
-        size_t *v = realloc(b->seq, cap * sizeof *v);
-        if (!v) { b->oom = 1; return; }
-        b->seq = v;
-        b->seqcap = cap;
-    }
-    b->seq[b->nseq++] = id;
-}
-
-static void add_doc_token(const char *t, void *ctx)
-{
-    doc_build *b = ctx;
-    if (!t) { doc_push(b, CM_NONE); return; }
-    tok *e = NULL;
-    HASH_FIND_STR(b->ix->vocab, t, e);
-    if (!e) {
-        if (!(e = calloc(1, sizeof *e)) || !(e->s = strdup(t))) { free(e); b->oom = 1; return; }
-        e->id = b->ix->nvocab++;
-        HASH_ADD_KEYPTR(hh, b->ix->vocab, e->s, strlen(e->s), e);
-    }
-    b->len++;
-    doc_push(b, e->id);
-    for (size_t i = 0; i < b->n; i++)
-        if (b->v[i].id == e->id) { b->v[i].tf++; return; }
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 16;
-        posting *v = realloc(b->v, cap * sizeof *v);
-        if (!v) { b->oom = 1; return; }
-        b->v = v;
-        b->cap = cap;
-    }
-    b->v[b->n++] = (posting){ e->id, 1 };
-    e->df++;
-}
-
-static void kw_free(cm_kw_index *ix, size_t np)
-{
-    if (!ix) return;
-    tok *e, *tmp;
-    HASH_ITER(hh, ix->vocab, e, tmp) { HASH_DEL(ix->vocab, e); free(e->s); free(e); }
-    if (ix->post)
-        for (size_t i = 0; i < ix->nvocab; i++) free(ix->post[i]);
-    if (ix->seq)
-        for (size_t j = 0; j < np; j++) free(ix->seq[j]);
-    free(ix->seq);
-    free(ix->nseq);
-    free(ix->post);
-    free(ix->npost);
-    free(ix->norm);
-    free(ix);
-}
-
 static double bm25_idf(double n, double df) { return log(1.0 + (n - df + 0.5) / (df + 0.5)); }
 
 #define KW_FULL_TERMS 2.0      /* full keyword points = this many specific terms matched */
 
-static cm_kw_index *kw_build(const cm_dataset *ds)
+/* The token with folded text `w`, or CM_NONE. */
+static size_t kw_find(const cm_kw_index *ix, const char *w)
 {
-    cm_kw_index *ix = calloc(1, sizeof *ix);
-    size_t np = ds->npartners;
-    if (!ix) return NULL;
-    /* Per partner first (tokens with their tf), then inverted into one posting list per
-     * token, so a query visits only the partners that share a token with it. */
-    posting **docs = calloc(np ? np : 1, sizeof *docs);
-    size_t *ndocs = calloc(np ? np : 1, sizeof *ndocs), *len = calloc(np ? np : 1, sizeof *len);
-    ix->seq = calloc(np ? np : 1, sizeof *ix->seq);
-    ix->nseq = calloc(np ? np : 1, sizeof *ix->nseq);
-    if (!docs || !ndocs || !len || !ix->seq || !ix->nseq) goto fail;
-    double total = 0;
-    for (size_t j = 0; j < np; j++) {
-        const cm_partner *p = &ds->partners[j];
-        doc_build b = { .ix = ix };
-        tokenize(p->name, add_doc_token, &b);
-        add_doc_token(NULL, &b);
-        tokenize(p->description ? p->description : "", add_doc_token, &b);
-        for (size_t k = 0; k < p->nsectors; k++) {
-            const cm_sector *s = &ds->tax.sectors[p->sectors[k]];
-            add_doc_token(NULL, &b);
-            tokenize(s->label, add_doc_token, &b);
-            for (size_t a = 0; a < s->naliases; a++) {
-                add_doc_token(NULL, &b);
-                tokenize(s->aliases[a], add_doc_token, &b);
-            }
-        }
-        ix->seq[j] = b.seq;
-        ix->nseq[j] = b.nseq;
-        if (b.oom) { free(b.v); goto fail; }
-        docs[j] = b.v;
-        ndocs[j] = b.n;
-        len[j] = b.len;
-        total += (double)b.len;
+    size_t lo = 0, hi = ix->nvocab;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(ix->v_pool + ix->v_off[mid], w);
+        if (!c) return mid;
+        if (c < 0) lo = mid + 1; else hi = mid;
     }
-    double avglen = np ? total / (double)np : 1.0;
-    if (avglen <= 0) avglen = 1.0;
-    ix->post = calloc(ix->nvocab ? ix->nvocab : 1, sizeof *ix->post);
-    ix->npost = calloc(ix->nvocab ? ix->nvocab : 1, sizeof *ix->npost);
-    ix->norm = malloc((np ? np : 1) * sizeof *ix->norm);
-    if (!ix->post || !ix->npost || !ix->norm) goto fail;
-    tok *e, *tmp;
-    HASH_ITER(hh, ix->vocab, e, tmp)     /* df = the number of partners using the token */
-        if (!(ix->post[e->id] = malloc(e->df * sizeof **ix->post))) goto fail;
-    for (size_t j = 0; j < np; j++) {
-        for (size_t k = 0; k < ndocs[j]; k++) {
-            size_t id = docs[j][k].id;
-            ix->post[id][ix->npost[id]++] = (posting){ j, docs[j][k].tf };
-        }
-        ix->norm[j] = BM25_K1 * (1 - BM25_B + BM25_B * (double)len[j] / avglen);
-    }
-    double dref = (double)np / 100.0;
-    ix->idf_ref = bm25_idf((double)np, dref > 1 ? dref : 1);
-    for (size_t j = 0; j < np; j++) free(docs[j]);
-    free(docs); free(ndocs); free(len);
-    return ix;
-fail:
-    if (docs)
-        for (size_t j = 0; j < np; j++) free(docs[j]);
-    free(docs); free(ndocs); free(len);
-    kw_free(ix, np);
-    return NULL;
+    return CM_NONE;
 }
 
 /* Occurrences of the phrase ids[0..n-1] in partner j's token sequence. */
 static unsigned phrase_tf(const cm_kw_index *ix, size_t j, const size_t *ids, size_t n)
 {
     unsigned tf = 0;
-    const size_t *v = ix->seq[j];
-    for (size_t p = 0; p + n <= ix->nseq[j]; p++) {
+    const uint32_t *v = ix->seq + ix->seq_off[j];
+    size_t len = ix->seq_off[j + 1] - ix->seq_off[j];
+    for (size_t p = 0; p + n <= len; p++) {
         size_t k = 0;
         while (k < n && v[p + k] == ids[k]) k++;
         tf += k == n;
     }
     return tf;
 }
+
+static size_t npost(const cm_kw_index *ix, size_t id) { return ix->post_off[id + 1] - ix->post_off[id]; }
 
 /* The partners whose text holds term ids[0..n-1], with tf: the token's posting list for a
  * word, the rarest word's list filtered by phrase_tf for a phrase. Returns the count
@@ -263,40 +158,290 @@ static size_t term_postings(const cm_kw_index *ix, const size_t *ids, size_t n, 
 {
     size_t r = ids[0];
     for (size_t k = 1; k < n; k++)
-        if (ix->npost[ids[k]] < ix->npost[r]) r = ids[k];
+        if (npost(ix, ids[k]) < npost(ix, r)) r = ids[k];
     size_t c = 0;
-    for (size_t i = 0; i < ix->npost[r]; i++) {
-        size_t j = ix->post[r][i].id;
-        unsigned tf = n == 1 ? ix->post[r][i].tf : phrase_tf(ix, j, ids, n);
+    for (size_t i = ix->post_off[r]; i < ix->post_off[r + 1]; i++) {
+        size_t j = ix->post_id[i];
+        unsigned tf = n == 1 ? ix->post_tf[i] : phrase_tf(ix, j, ids, n);
         if (tf) out[c++] = (posting){ j, tf };
     }
     return c;
 }
 
-/* ---- model ------------------------------------------------------------------------- */
+/* ---- building the model ---------------------------------------------------------------- */
 
-void cm_model_release(cm_model *m)
+/* The image: a header with a table of contents, then the arrays, each 8-byte aligned. */
+enum { M_S, M_SD, M_MCS, M_P_OFF, M_P_IDX, M_P_W, M_PNORM, M_BREADTH, M_PLACE, M_KIND,
+       M_BK_OFF, M_BK_Q, M_BK_W, M_Q_COUNTS, M_Q_BACKED, M_PI_OFF, M_PI_IDX, M_PI_W, M_NNORM,
+       M_V_OFF, M_V_POOL, M_POST_OFF, M_POST_ID, M_POST_TF, M_KW_NORM, M_SEQ_OFF, M_SEQ, M_NSEC };
+
+#ifndef CM_MODEL_HASH
+#define CM_MODEL_HASH 0        /* set by the Makefile: a hash of this file and score.h */
+#endif
+static const char IMAGE_MAGIC[8] = { 'C', 'M', 'M', 'O', 'D', 'E', 'L', '1' };
+
+typedef struct image_head {
+    char magic[8];
+    uint64_t hash;              /* CM_MODEL_HASH of the build that made it */
+    uint64_t ns, np, nq, nr, nvocab;
+    double idf_ref;
+    uint64_t off[M_NSEC], len[M_NSEC];   /* bytes, from the start of the image */
+} image_head;
+
+typedef struct pack { unsigned char *p; size_t n, cap; bool oom; image_head h; } pack;
+
+static void pack_put(pack *b, int sec, const void *src, size_t bytes)
 {
-    if (!m) return;
-    gsl_matrix_free(m->S);
-    gsl_matrix_free(m->P);
-    gsl_matrix_free(m->PS);
-    gsl_matrix_free(m->M);
-    gsl_matrix_free(m->Pi);
-    gsl_vector_free(m->pnorm);
-    gsl_matrix_free(m->NS);
-    gsl_vector_free(m->nnorm);
-    gsl_matrix_free(m->MCS);
-    gsl_matrix_free(m->Sd);
-    free(m->breadth);
-    free(m->bk_off);
-    free(m->bk_q);
-    free(m->bk_w);
-    free(m->q_counts);
-    free(m->q_backed);
-    kw_free(m->kw, m->np);
-    memset(m, 0, sizeof *m);
+    size_t at = (b->n + 7) & ~(size_t)7, end = at + bytes;
+    if (b->oom) return;
+    if (end > b->cap) {
+        size_t cap = b->cap ? b->cap : 1 << 16;
+        while (cap < end) cap *= 2;
+        unsigned char *q = realloc(b->p, cap);
+        if (!q) { b->oom = true; return; }
+        b->p = q;
+        b->cap = cap;
+    }
+    memset(b->p + b->n, 0, at - b->n);
+    if (bytes) memcpy(b->p + at, src, bytes);
+    b->h.off[sec] = at;
+    b->h.len[sec] = bytes;
+    b->n = end;
 }
+
+/* The arrays while they are built, before they are packed into the image. */
+typedef struct build {
+    const cm_dataset *ds;
+    size_t ns, np, nq;
+    double *S, *Sd, *M, *MS, *MCS;
+    uint32_t *p_off, *p_idx, *pi_off, *pi_idx, *bk_off, *bk_q, *place;
+    double *p_w, *pnorm, *breadth, *pi_w, *nnorm, *bk_w;
+    unsigned char *kind, *q_counts, *q_backed;
+    size_t nbk, npi;
+} build;
+
+static void build_release(build *b)
+{
+    free(b->S); free(b->Sd); free(b->M); free(b->MS); free(b->MCS);
+    free(b->p_off); free(b->p_idx); free(b->pi_off); free(b->pi_idx); free(b->bk_off); free(b->bk_q);
+    free(b->place); free(b->p_w); free(b->pnorm); free(b->breadth); free(b->pi_w); free(b->nnorm);
+    free(b->bk_w); free(b->kind); free(b->q_counts); free(b->q_backed);
+}
+
+/* -- the keyword index -- */
+
+typedef struct tok { char *s; size_t id, df; UT_hash_handle hh; } tok;
+typedef struct doc_build {
+    tok **vocab; size_t *nvocab; int oom;
+    size_t j;                   /* the partner being read */
+    size_t *last, *slot, nlast; /* per token: the last partner that used it, its posting there */
+    posting *v; size_t n, cap;  /* this partner's (token, tf) */
+    size_t len;                 /* its tokens */
+    uint32_t *seq; size_t nseq, seqcap;
+} doc_build;
+
+static void seq_push(doc_build *b, uint32_t id)
+{
+    if (id == KW_SEP && (!b->nseq || b->seq[b->nseq - 1] == KW_SEP)) return;
+    if (b->nseq == b->seqcap) {
+        size_t cap = b->seqcap ? b->seqcap * 2 : 256;
+        uint32_t *v = realloc(b->seq, cap * sizeof *v);
+        if (!v) { b->oom = 1; return; }
+        b->seq = v;
+        b->seqcap = cap;
+    }
+    b->seq[b->nseq++] = id;
+}
+
+/* Count token `id` in the current partner's text. */
+static void doc_count(doc_build *b, size_t id)
+{
+    if (id >= b->nlast) {
+        size_t n = b->nlast ? b->nlast * 2 : 1024;
+        while (n <= id) n *= 2;
+        size_t *l = realloc(b->last, n * sizeof *l), *s = l ? realloc(b->slot, n * sizeof *s) : NULL;
+        if (l) b->last = l;
+        if (!l || !s) { b->oom = 1; return; }
+        b->slot = s;
+        for (size_t k = b->nlast; k < n; k++) b->last[k] = CM_NONE;
+        b->nlast = n;
+    }
+    b->len++;
+    seq_push(b, (uint32_t)id);
+    if (b->last[id] == b->j) { b->v[b->slot[id]].tf++; return; }
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        posting *v = realloc(b->v, cap * sizeof *v);
+        if (!v) { b->oom = 1; return; }
+        b->v = v;
+        b->cap = cap;
+    }
+    b->last[id] = b->j;
+    b->slot[id] = b->n;
+    b->v[b->n++] = (posting){ id, 1 };
+}
+
+/* The tokenizer's callback: a token's id (new ones added to the vocabulary), KW_SEP for a
+ * break, appended to a plain id list `ids`. */
+typedef struct idlist { doc_build *b; uint32_t *v; size_t n, cap; } idlist;
+
+static void id_token(const char *t, void *ctx)
+{
+    idlist *l = ctx;
+    uint32_t id = KW_SEP;
+    if (t) {
+        tok *e = NULL;
+        HASH_FIND_STR(*l->b->vocab, t, e);
+        if (!e) {
+            if (*l->b->nvocab >= UINT32_MAX - 1 || !(e = calloc(1, sizeof *e)) || !(e->s = strdup(t))) {
+                free(e);
+                l->b->oom = 1;
+                return;
+            }
+            e->id = (*l->b->nvocab)++;
+            HASH_ADD_KEYPTR(hh, *l->b->vocab, e->s, strlen(e->s), e);
+        }
+        id = (uint32_t)e->id;
+    }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 32;
+        uint32_t *v = realloc(l->v, cap * sizeof *v);
+        if (!v) { l->b->oom = 1; return; }
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = id;
+}
+
+static void doc_ids(doc_build *b, const uint32_t *ids, size_t n)
+{
+    for (size_t i = 0; i < n && !b->oom; i++)
+        if (ids[i] == KW_SEP) seq_push(b, KW_SEP);
+        else doc_count(b, ids[i]);
+}
+
+static void doc_text(doc_build *b, idlist *tmp, const char *s)
+{
+    tmp->n = 0;
+    tokenize(s, id_token, tmp);
+    doc_ids(b, tmp->v, tmp->n);
+}
+
+static int by_text(const void *a, const void *b) { return strcmp((*(tok *const *)a)->s, (*(tok *const *)b)->s); }
+
+/* The BM25 index into `out`: each partner's name, description, then each of its sectors'
+ * label and aliases (tokenised once per sector, not once per partner). */
+static int kw_pack(const cm_dataset *ds, pack *out)
+{
+    size_t np = ds->npartners, ns = ds->tax.nsectors, nvocab = 0;
+    tok *vocab = NULL, **sorted = NULL;
+    doc_build b = { .vocab = &vocab, .nvocab = &nvocab };
+    idlist tmp = { .b = &b };
+    idlist *sec = calloc(ns ? ns : 1, sizeof *sec);
+    posting **docs = calloc(np ? np : 1, sizeof *docs);
+    size_t *ndocs = calloc(np ? np : 1, sizeof *ndocs);
+    uint32_t *seq_off = calloc(np + 1, sizeof *seq_off), *newid = NULL, *v_off = NULL;
+    uint32_t *post_off = NULL, *post_id = NULL, *post_tf = NULL;
+    double *norm = malloc((np ? np : 1) * sizeof *norm);
+    char *pool = NULL;
+    int rc = -1;
+    if (!sec || !docs || !ndocs || !seq_off || !norm) goto out;
+    for (size_t s = 0; s < ns && !b.oom; s++) {
+        const cm_sector *S = &ds->tax.sectors[s];
+        sec[s].b = &b;
+        id_token(NULL, &sec[s]);
+        tokenize(S->label, id_token, &sec[s]);
+        for (size_t a = 0; a < S->naliases; a++) {
+            id_token(NULL, &sec[s]);
+            tokenize(S->aliases[a], id_token, &sec[s]);
+        }
+    }
+    double total = 0;
+    for (size_t j = 0; j < np && !b.oom; j++) {
+        const cm_partner *p = &ds->partners[j];
+        b.j = j;
+        b.n = 0;
+        b.len = 0;
+        doc_text(&b, &tmp, p->name);
+        seq_push(&b, KW_SEP);
+        doc_text(&b, &tmp, p->description ? p->description : "");
+        for (size_t k = 0; k < p->nsectors; k++) doc_ids(&b, sec[p->sectors[k]].v, sec[p->sectors[k]].n);
+        if (b.oom || !(docs[j] = malloc((b.n ? b.n : 1) * sizeof **docs))) { b.oom = 1; break; }
+        memcpy(docs[j], b.v, b.n * sizeof *b.v);
+        ndocs[j] = b.n;
+        if (b.nseq >= UINT32_MAX) { b.oom = 1; break; }
+        seq_off[j + 1] = (uint32_t)b.nseq;
+        norm[j] = (double)b.len;
+        total += (double)b.len;
+    }
+    if (b.oom) goto out;
+    double avglen = np ? total / (double)np : 1.0;
+    if (avglen <= 0) avglen = 1.0;
+    for (size_t j = 0; j < np; j++) norm[j] = BM25_K1 * (1 - BM25_B + BM25_B * norm[j] / avglen);
+    /* Ids in byte order of the texts; postings by partner, ascending. */
+    sorted = malloc((nvocab ? nvocab : 1) * sizeof *sorted);
+    newid = malloc((nvocab ? nvocab : 1) * sizeof *newid);
+    v_off = malloc((nvocab ? nvocab : 1) * sizeof *v_off);
+    post_off = calloc(nvocab + 1, sizeof *post_off);
+    if (!sorted || !newid || !v_off || !post_off) goto out;
+    size_t k = 0, poolsz = 0, npostings = 0;
+    tok *e, *t2;
+    HASH_ITER(hh, vocab, e, t2) sorted[k++] = e;
+    qsort(sorted, nvocab, sizeof *sorted, by_text);
+    for (size_t i = 0; i < nvocab; i++) {
+        newid[sorted[i]->id] = (uint32_t)i;
+        poolsz += strlen(sorted[i]->s) + 1;
+    }
+    for (size_t j = 0; j < np; j++) npostings += ndocs[j];
+    if (poolsz >= UINT32_MAX || npostings >= UINT32_MAX) goto out;
+    pool = malloc(poolsz ? poolsz : 1);
+    post_id = malloc((npostings ? npostings : 1) * sizeof *post_id);
+    post_tf = malloc((npostings ? npostings : 1) * sizeof *post_tf);
+    if (!pool || !post_id || !post_tf) goto out;
+    for (size_t i = 0, at = 0; i < nvocab; i++) {
+        size_t l = strlen(sorted[i]->s) + 1;
+        memcpy(pool + at, sorted[i]->s, l);
+        v_off[i] = (uint32_t)at;
+        at += l;
+    }
+    for (size_t j = 0; j < np; j++)
+        for (size_t x = 0; x < ndocs[j]; x++) post_off[newid[docs[j][x].id] + 1]++;
+    for (size_t i = 0; i < nvocab; i++) post_off[i + 1] += post_off[i];
+    uint32_t *fill = malloc((nvocab ? nvocab : 1) * sizeof *fill);
+    if (!fill) goto out;
+    memcpy(fill, post_off, nvocab * sizeof *fill);
+    for (size_t j = 0; j < np; j++)
+        for (size_t x = 0; x < ndocs[j]; x++) {
+            uint32_t id = newid[docs[j][x].id], at = fill[id]++;
+            post_id[at] = (uint32_t)j;
+            post_tf[at] = docs[j][x].tf;
+        }
+    free(fill);
+    for (size_t i = 0; i < b.nseq; i++)
+        if (b.seq[i] != KW_SEP) b.seq[i] = newid[b.seq[i]];
+    double dref = (double)np / 100.0;
+    out->h.nvocab = nvocab;
+    out->h.idf_ref = bm25_idf((double)np, dref > 1 ? dref : 1);
+    pack_put(out, M_V_OFF, v_off, nvocab * sizeof *v_off);
+    pack_put(out, M_V_POOL, pool, poolsz);
+    pack_put(out, M_POST_OFF, post_off, (nvocab + 1) * sizeof *post_off);
+    pack_put(out, M_POST_ID, post_id, npostings * sizeof *post_id);
+    pack_put(out, M_POST_TF, post_tf, npostings * sizeof *post_tf);
+    pack_put(out, M_KW_NORM, norm, np * sizeof *norm);
+    pack_put(out, M_SEQ_OFF, seq_off, (np + 1) * sizeof *seq_off);
+    pack_put(out, M_SEQ, b.seq, b.nseq * sizeof *b.seq);
+    rc = out->oom ? -1 : 0;
+out:
+    HASH_ITER(hh, vocab, e, t2) { HASH_DEL(vocab, e); free(e->s); free(e); }
+    for (size_t s = 0; sec && s < ns; s++) free(sec[s].v);
+    for (size_t j = 0; docs && j < np; j++) free(docs[j]);
+    free(sec); free(docs); free(ndocs); free(seq_off); free(newid); free(v_off); free(post_off);
+    free(post_id); free(post_tf); free(norm); free(pool); free(sorted); free(tmp.v);
+    free(b.last); free(b.slot); free(b.v); free(b.seq);
+    return rc;
+}
+
+/* -- the matrices and vectors -- */
 
 static int gsl_fail(cm_diags *d, const char *what, int status)
 {
@@ -311,13 +456,13 @@ bool cm_priority_counts(const cm_taxonomy *t, size_t k)
 
 /* How strongly priority k's sectors concern partner p: the largest S[sector of p][sector of
  * k] x M[k][that sector], in [0,1]. */
-static double priority_touches(const cm_model *m, size_t k, const cm_partner *p)
+static double priority_touches(const build *b, size_t k, const cm_partner *p)
 {
-    const cm_priority *pr = &m->ds->tax.priorities[k];
+    const cm_priority *pr = &b->ds->tax.priorities[k];
     double best = 0;
     for (size_t a = 0; a < p->nsectors; a++)
-        for (size_t b = 0; b < pr->nsectors; b++) {
-            double v = gsl_matrix_get(m->S, p->sectors[a], pr->sectors[b]) * pr->weights[b];
+        for (size_t c = 0; c < pr->nsectors; c++) {
+            double v = b->S[p->sectors[a] * b->ns + pr->sectors[c]] * pr->weights[c];
             if (v > best) best = v;
         }
     return best;
@@ -328,76 +473,66 @@ static double priority_touches(const cm_model *m, size_t k, const cm_partner *p)
  * region; a place-bound priority also backs, unnamed, each partner in its region whose
  * sectors it names (strength priority_touches >= BACKING_MIN). National plans derived from
  * the partner's sectors alone are left out: the sector component already says that. */
-static int build_backing(cm_model *m)
+static int build_backing(build *b)
 {
-    const cm_dataset *ds = m->ds;
+    const cm_dataset *ds = b->ds;
     const cm_taxonomy *t = &ds->tax;
-    size_t np = m->np, nq = m->nq, cap = 16, n = 0;
-    m->bk_off = malloc((np + 1) * sizeof *m->bk_off);
-    m->bk_q = malloc(cap * sizeof *m->bk_q);
-    m->bk_w = malloc(cap * sizeof *m->bk_w);
-    m->q_counts = calloc(nq, sizeof *m->q_counts);
-    m->q_backed = calloc(nq, sizeof *m->q_backed);
-    if (!m->bk_off || !m->bk_q || !m->bk_w || !m->q_counts || !m->q_backed) return -1;
-    for (size_t k = 0; k < nq; k++) m->q_counts[k] = cm_priority_counts(t, k);
+    size_t np = b->np, nq = b->nq, cap = 16, n = 0;
+    b->bk_off = malloc((np + 1) * sizeof *b->bk_off);
+    b->bk_q = malloc(cap * sizeof *b->bk_q);
+    b->bk_w = malloc(cap * sizeof *b->bk_w);
+    b->q_counts = calloc(nq, 1);
+    b->q_backed = calloc(nq, 1);
+    if (!b->bk_off || !b->bk_q || !b->bk_w || !b->q_counts || !b->q_backed) return -1;
+    for (size_t k = 0; k < nq; k++) b->q_counts[k] = cm_priority_counts(t, k);
     for (size_t j = 0; j < np; j++) {
         const cm_partner *p = &ds->partners[j];
         size_t loc = p->city != CM_NONE ? p->city : p->province;
-        m->bk_off[j] = n;
+        b->bk_off[j] = (uint32_t)n;
         /* Organisations and programmes list the priorities they run or serve: that makes
          * them contacts for the policy, not places it favours. */
         if (p->kind != CM_KIND_CLUSTER && p->kind != CM_KIND_ZONE) continue;
         for (size_t k = 0; k < nq; k++) {
-            if (!m->q_counts[k]) continue;
+            if (!b->q_counts[k]) continue;
             size_t r = t->priorities[k].region;
             bool inside = r == CM_NONE || cm_region_within(t, loc, r) || cm_region_within(t, p->province, r);
             if (!inside) continue;
             bool named = false;
             for (size_t x = 0; x < p->npriorities && !named; x++) named = p->priorities[x] == k;
-            double w = named ? NAMED_BACKING : r != CM_NONE ? priority_touches(m, k, p) : 0.0;
+            double w = named ? NAMED_BACKING : r != CM_NONE ? priority_touches(b, k, p) : 0.0;
             if (!named && w < BACKING_MIN) continue;
             if (!named) w *= AREA_BACKING;
             if (n == cap) {
+                if (cap >= UINT32_MAX / 2) return -1;
                 cap *= 2;
-                size_t *nqv = realloc(m->bk_q, cap * sizeof *nqv);
-                if (nqv) m->bk_q = nqv;
-                double *nwv = realloc(m->bk_w, cap * sizeof *nwv);
-                if (nwv) m->bk_w = nwv;
+                uint32_t *nqv = realloc(b->bk_q, cap * sizeof *nqv);
+                if (nqv) b->bk_q = nqv;
+                double *nwv = realloc(b->bk_w, cap * sizeof *nwv);
+                if (nwv) b->bk_w = nwv;
                 if (!nqv || !nwv) return -1;
             }
-            m->bk_q[n] = k;
-            m->bk_w[n++] = w;
-            m->q_backed[k] = true;
+            b->bk_q[n] = (uint32_t)k;
+            b->bk_w[n++] = w;
+            b->q_backed[k] = 1;
         }
     }
-    m->bk_off[np] = n;
+    b->bk_off[np] = (uint32_t)n;
+    b->nbk = n;
     return 0;
 }
 
-int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
+/* S[i][j] = max over common ancestors c of DECAY^(dist(i,c) + dist(j,c)); Sd[i][k] is S,
+ * halved again for each step partner sector k lies above profile sector i. Only the few
+ * ancestors of i can be common ones: listing them first makes this nS^2 x depth instead of
+ * nS^3. */
+static int build_similarity(build *b)
 {
-    const cm_taxonomy *t = &ds->tax;
-    int st;
-    memset(m, 0, sizeof *m);
-    m->ds = ds;
-    m->ns = t->nsectors;
-    m->np = ds->npartners;
-    m->nq = t->npriorities;
-    size_t ns = m->ns, np = m->np, nq = m->nq;
-    if (!ns || !np || !nq) return cm_error(d, ds->dir, 0, 0, "the data has no sectors, partners or priorities");
-    m->S = gsl_matrix_calloc(ns, ns);
-    m->P = gsl_matrix_calloc(np, ns);
-    m->PS = gsl_matrix_calloc(np, ns);
-    m->M = gsl_matrix_calloc(nq, ns);
-    m->Pi = gsl_matrix_calloc(np, nq);
-    m->pnorm = gsl_vector_calloc(np);
-    if (!m->S || !m->P || !m->PS || !m->M || !m->Pi || !m->pnorm) goto oom;
-
-    /* S[i][j] = max over common ancestors c of DECAY^(dist(i,c) + dist(j,c)). Only the
-     * few ancestors of i can be common ones: listing them first makes this nS^2 x depth
-     * instead of nS^3. */
+    const cm_taxonomy *t = &b->ds->tax;
+    size_t ns = b->ns;
     size_t *up = malloc(ns * sizeof *up);
-    if (!up) goto oom;
+    b->S = calloc(ns * ns, sizeof *b->S);
+    b->Sd = malloc(ns * ns * sizeof *b->Sd);
+    if (!up || !b->S || !b->Sd) { free(up); return -1; }
     for (size_t i = 0; i < ns; i++) {
         size_t nup = 0;
         for (size_t c = 0; c < ns; c++)
@@ -409,30 +544,56 @@ int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
                 if (dj >= 0 && (best < 0 || di + dj < best)) best = di + dj;
             }
             double v = best < 0 ? 0.0 : pow(HIER_DECAY, best);
-            gsl_matrix_set(m->S, i, j, v);
-            gsl_matrix_set(m->S, j, i, v);
+            b->S[i * ns + j] = b->S[j * ns + i] = v;
         }
     }
     free(up);
-    /* Sd[i][k]: S, halved again for each step partner sector k lies above profile sector i. */
-    if (!(m->Sd = gsl_matrix_alloc(ns, ns))) goto oom;
-    gsl_matrix_memcpy(m->Sd, m->S);
+    memcpy(b->Sd, b->S, ns * ns * sizeof *b->Sd);
     for (size_t i = 0; i < ns; i++)
         for (size_t k = 0; k < ns; k++) {
             int up_k = k == i ? -1 : cm_sector_ancestor_dist(t, i, k);
-            if (up_k > 0) gsl_matrix_set(m->Sd, i, k, gsl_matrix_get(m->S, i, k) * pow(BROAD_PENALTY, up_k));
+            if (up_k > 0) b->Sd[i * ns + k] = b->S[i * ns + k] * pow(BROAD_PENALTY, up_k);
         }
-    m->breadth = malloc(np * sizeof *m->breadth);
+    return 0;
+}
+
+static int by_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* P in compressed rows, the partners' breadth and soft norms, places and kinds. */
+static int build_partners(build *b)
+{
+    const cm_dataset *ds = b->ds;
+    const cm_taxonomy *t = &ds->tax;
+    size_t ns = b->ns, np = b->np, nnz = 0;
+    for (size_t p = 0; p < np; p++) nnz += ds->partners[p].nsectors;
+    if (nnz >= UINT32_MAX || np >= UINT32_MAX) return -1;
+    b->p_off = malloc((np + 1) * sizeof *b->p_off);
+    b->p_idx = malloc((nnz ? nnz : 1) * sizeof *b->p_idx);
+    b->p_w = malloc((nnz ? nnz : 1) * sizeof *b->p_w);
+    b->pnorm = malloc(np * sizeof *b->pnorm);
+    b->breadth = malloc(np * sizeof *b->breadth);
+    b->place = malloc(np * sizeof *b->place);
+    b->kind = malloc(np);
     size_t *root = malloc(ns * sizeof *root);
-    double *mass = calloc(ns, sizeof *mass);
-    if (!m->breadth || !root || !mass) { free(root); free(mass); goto oom; }
+    double *mass = calloc(ns, sizeof *mass), *row = calloc(ns, sizeof *row);
+    int rc = -1;
+    if (!b->p_off || !b->p_idx || !b->p_w || !b->pnorm || !b->breadth || !b->place || !b->kind ||
+        !root || !mass || !row)
+        goto out;
     for (size_t i = 0; i < ns; i++) {        /* each sector's root (the first, in a DAG) */
         root[i] = i;
         for (size_t c = 0; c < ns; c++)
             if (t->sectors[c].nparents == 0 && cm_sector_ancestor_dist(t, i, c) >= 0) { root[i] = c; break; }
     }
+    size_t n = 0;
     for (size_t p = 0; p < np; p++) {
         const cm_partner *pa = &ds->partners[p];
+        b->place[p] = (uint32_t)(pa->city != CM_NONE ? pa->city : pa->province);
+        b->kind[p] = (unsigned char)pa->kind;
         /* Customs special zones (bonded zones, export processing zones) and border trade
          * zones list the functions of their regime among their catalogue industries (保税物流,
          * 国际贸易, 边贸): every such zone has them, so they are weak evidence that the zone
@@ -440,13 +601,16 @@ int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
         bool trade_zone = pa->zone_type && (!strcmp(pa->zone_type, "customs-special-zone") ||
                                             !strcmp(pa->zone_type, "border-cooperation-zone"));
         double sw = 0, sw2 = 0;
+        b->p_off[p] = (uint32_t)n;
         for (size_t k = 0; k < pa->nsectors; k++) {
             const char *r = t->sectors[root[pa->sectors[k]]].id;
             bool trade = trade_zone && (!strcmp(r, "logistics") || !strcmp(r, "business-services"));
             double w = pa->sector_w[k] * (trade ? TRADE_FUNCTION : 1.0);
-            gsl_matrix_set(m->P, p, pa->sectors[k], w);
+            if (row[pa->sectors[k]] == 0 && w != 0) b->p_idx[n++] = (uint32_t)pa->sectors[k];
+            row[pa->sectors[k]] = w;           /* a sector listed twice: the last weight */
             mass[root[pa->sectors[k]]] += w;
         }
+        qsort(b->p_idx + b->p_off[p], n - b->p_off[p], sizeof *b->p_idx, by_u32);
         /* Effective number of fields (sum w)^2 / sum w^2 over the partner's mass per root
          * sector: 1 for one field, n for n equal ones; subsectors of one field count once. */
         for (size_t k = 0; k < pa->nsectors; k++) {
@@ -456,123 +620,353 @@ int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
             sw2 += x * x;
         }
         double keff = sw2 > 0 ? sw * sw / sw2 : 1.0;
-        m->breadth[p] = keff <= BREADTH_FREE ? 1.0 : sqrt(BREADTH_FREE / keff);
+        b->breadth[p] = keff <= BREADTH_FREE ? 1.0 : sqrt(BREADTH_FREE / keff);
+        /* The soft norm sqrt(p' S p), divided by the strongest sector weight to the power
+         * WEIGHT_CONFIDENCE: the cosine then scales by wmax^0.6, so a partner whose sources
+         * support its sectors weakly (a catalogue line gives at most 0.5) keeps 0.5^0.6 =
+         * 0.66 of the points of a described record (1.0). Scaling by wmax itself halved
+         * every catalogue zone and put broad, well-described bodies in front of zones whose
+         * leading industry is the profile's sector. */
+        double dot = 0, wmax = 0;
+        for (size_t x = b->p_off[p]; x < n; x++) {
+            size_t i = b->p_idx[x];
+            b->p_w[x] = row[i];
+            if (row[i] > wmax) wmax = row[i];
+            for (size_t y = b->p_off[p]; y < n; y++) dot += row[i] * b->S[i * ns + b->p_idx[y]] * row[b->p_idx[y]];
+        }
+        for (size_t x = b->p_off[p]; x < n; x++) row[b->p_idx[x]] = 0;
+        for (size_t k = 0; k < pa->nsectors; k++) row[pa->sectors[k]] = 0;
+        b->pnorm[p] = wmax > 0 ? sqrt(dot) / pow(wmax, WEIGHT_CONFIDENCE) : 0.0;
     }
+    b->p_off[np] = (uint32_t)n;
+    rc = 0;
+out:
     free(root);
     free(mass);
+    free(row);
+    return rc;
+}
+
+/* The priorities: M (nQ x nS) and MS = M S; MCS is MS with the EU's own programmes zeroed
+ * (only Chinese and jointly agreed programmes state the Chinese side's needs). Then Pi, the
+ * partners' priority vectors P S M' = P (M S)' over each partner's few sectors, explicit
+ * links raised to the row maximum, each row scaled to unit length; and the needs' norms. */
+static int build_priorities(build *b, cm_diags *d)
+{
+    const cm_dataset *ds = b->ds;
+    const cm_taxonomy *t = &ds->tax;
+    size_t ns = b->ns, np = b->np, nq = b->nq, cap = np * 4 + 16;
+    int st, rc = -1;
+    b->M = calloc(nq * ns, sizeof *b->M);
+    b->MS = malloc(nq * ns * sizeof *b->MS);
+    b->MCS = malloc(nq * ns * sizeof *b->MCS);
+    double *MC = calloc(nq * ns, sizeof *MC), *G = malloc(nq * nq * sizeof *G);
+    double *row = calloc(nq, sizeof *row);
+    b->pi_off = malloc((np + 1) * sizeof *b->pi_off);
+    b->pi_idx = malloc(cap * sizeof *b->pi_idx);
+    b->pi_w = malloc(cap * sizeof *b->pi_w);
+    b->nnorm = malloc(np * sizeof *b->nnorm);
+    if (!b->M || !b->MS || !b->MCS || !MC || !G || !row || !b->pi_off || !b->pi_idx || !b->pi_w || !b->nnorm) goto oom;
     for (size_t q = 0; q < nq; q++) {
         const cm_priority *pr = &t->priorities[q];
-        for (size_t k = 0; k < pr->nsectors; k++) gsl_matrix_set(m->M, q, pr->sectors[k], pr->weights[k]);
-    }
-    /* PS = P S; the soft norm of each partner is sqrt(p' S p), divided by its strongest
-     * sector weight to the power WEIGHT_CONFIDENCE: the cosine then scales by wmax^0.6, so
-     * a partner whose sources support its sectors weakly (a catalogue line gives at most
-     * 0.5) keeps 0.5^0.6 = 0.66 of the points of a described record (1.0). Scaling by
-     * wmax itself halved every catalogue zone and put broad, well-described bodies in
-     * front of zones whose leading industry is the profile's sector. */
-    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, m->P, m->S, 0.0, m->PS)))
-        return gsl_fail(d, "partner sector matrix", st);
-    for (size_t p = 0; p < np; p++) {
-        gsl_vector_const_view a = gsl_matrix_const_row(m->P, p), b = gsl_matrix_const_row(m->PS, p);
-        double dot;
-        if ((st = gsl_blas_ddot(&a.vector, &b.vector, &dot))) return gsl_fail(d, "partner norms", st);
-        double wmax = 0;
-        for (size_t k = 0; k < ds->partners[p].nsectors; k++)
-            if (gsl_matrix_get(m->P, p, ds->partners[p].sectors[k]) > wmax)
-                wmax = gsl_matrix_get(m->P, p, ds->partners[p].sectors[k]);
-        gsl_vector_set(m->pnorm, p, wmax > 0 ? sqrt(dot) / pow(wmax, WEIGHT_CONFIDENCE) : 0.0);
-    }
-    /* MS = M S: how much each priority wants each sector through the hierarchy. M is
-     * sparse (a priority names a few sectors), which the dgemm's zero test exploits. */
-    gsl_matrix *MS = gsl_matrix_alloc(nq, ns);
-    if (!MS) goto oom;
-    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, m->M, m->S, 0.0, MS))) {
-        gsl_matrix_free(MS);
-        return gsl_fail(d, "priority sector matrix", st);
-    }
-    /* Partner priority vectors: Pi = P S M' = P (M S)', summed over each partner's few
-     * sectors; explicit links raised to the row maximum, then each row scaled to unit
-     * length. */
-    for (size_t p = 0; p < np; p++) {
-        const cm_partner *pa = &ds->partners[p];
-        gsl_vector_view row = gsl_matrix_row(m->Pi, p);
-        for (size_t k = 0; k < pa->nsectors; k++) {
-            gsl_vector_const_view col = gsl_matrix_const_column(MS, pa->sectors[k]);
-            if ((st = gsl_blas_daxpy(pa->sector_w[k], &col.vector, &row.vector))) {
-                gsl_matrix_free(MS);
-                return gsl_fail(d, "partner priority matrix", st);
-            }
+        bool eu = t->programmes[pr->programme].origin == CM_ORIGIN_EU;
+        for (size_t k = 0; k < pr->nsectors; k++) {
+            b->M[q * ns + pr->sectors[k]] = pr->weights[k];
+            if (!eu) MC[q * ns + pr->sectors[k]] = pr->weights[k];
         }
-        double mx = gsl_vector_max(&row.vector);
-        if (mx <= 0) mx = 1.0;
-        for (size_t k = 0; k < pa->npriorities; k++)
-            if (gsl_vector_get(&row.vector, pa->priorities[k]) < mx) gsl_vector_set(&row.vector, pa->priorities[k], mx);
-        double nrm = gsl_blas_dnrm2(&row.vector);
-        if (nrm > 0) gsl_vector_scale(&row.vector, 1.0 / nrm);
     }
-    /* Only Chinese and jointly agreed programmes state the Chinese side's needs: MCS is MS
-     * with the EU's own programmes (ESCP-4i) zeroed. */
-    m->MCS = MS;
-    bool *eu = calloc(nq, sizeof *eu);
-    if (!eu) goto oom;
+    gsl_matrix_const_view Mv = gsl_matrix_const_view_array(b->M, nq, ns), Sv = gsl_matrix_const_view_array(b->S, ns, ns);
+    gsl_matrix_const_view MCv = gsl_matrix_const_view_array(MC, nq, ns);
+    gsl_matrix_view MSv = gsl_matrix_view_array(b->MS, nq, ns), MCSv = gsl_matrix_view_array(b->MCS, nq, ns);
+    gsl_matrix_view Gv = gsl_matrix_view_array(G, nq, nq);
+    /* M is sparse (a priority names a few sectors), which the dgemm's zero test exploits. */
+    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &Mv.matrix, &Sv.matrix, 0.0, &MSv.matrix))) {
+        rc = gsl_fail(d, "priority sector matrix", st);
+        goto out;
+    }
+    memcpy(b->MCS, b->MS, nq * ns * sizeof *b->MCS);
     for (size_t q = 0; q < nq; q++)
         if (t->programmes[t->priorities[q].programme].origin == CM_ORIGIN_EU) {
-            eu[q] = true;
-            gsl_vector_view row = gsl_matrix_row(m->MCS, q);
-            gsl_vector_set_zero(&row.vector);
+            gsl_vector_view r = gsl_matrix_row(&MCSv.matrix, q);
+            gsl_vector_set_zero(&r.vector);
         }
-    /* Needs: what each partner seeks, else what its policy priorities favour: N_j =
-     * sum_q Pi_jq M_q over the Chinese priorities, each of which names a few sectors. */
-    gsl_matrix *N = gsl_matrix_calloc(np, ns);
-    m->NS = gsl_matrix_calloc(np, ns);
-    m->nnorm = gsl_vector_calloc(np);
-    if (!N || !m->NS || !m->nnorm) { gsl_matrix_free(N); free(eu); goto oom; }
-    for (size_t p = 0; p < np; p++)
-        for (size_t q = 0; q < nq; q++) {
-            double piq = gsl_matrix_get(m->Pi, p, q);
-            if (eu[q] || piq == 0) continue;
-            const cm_priority *pr = &t->priorities[q];
-            for (size_t k = 0; k < pr->nsectors; k++) {
-                size_t s = pr->sectors[k], e = 0;
-                while (e < k && pr->sectors[e] != s) e++;
-                if (e == k)   /* a sector listed twice counts once, as in M */
-                    *gsl_matrix_ptr(N, p, s) += piq * gsl_matrix_get(m->M, q, s);
-            }
-        }
-    free(eu);
-    /* NS = N S = Pi (MC S) = Pi MCS for partners whose needs come from their priorities
-     * (half the work of N S); a partner that states `seeks` has N_j = its seeks and
-     * NS_j = the sum of their rows of S. */
-    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, m->Pi, m->MCS, 0.0, m->NS))) {
-        gsl_matrix_free(N);
-        return gsl_fail(d, "partner needs matrix", st);
+    /* G = MCS MC': the needs' soft norm is N_j S N_j' = Pi_j G Pi_j' with N = Pi MC. */
+    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &MCSv.matrix, &MCv.matrix, 0.0, &Gv.matrix))) {
+        rc = gsl_fail(d, "priority needs matrix", st);
+        goto out;
     }
+    size_t n = 0;
     for (size_t p = 0; p < np; p++) {
         const cm_partner *pa = &ds->partners[p];
-        if (!pa->nseeks) continue;
-        gsl_vector_view row = gsl_matrix_row(N, p), nsrow = gsl_matrix_row(m->NS, p);
-        gsl_vector_set_zero(&row.vector);
-        gsl_vector_set_zero(&nsrow.vector);
-        for (size_t k = 0; k < pa->nseeks; k++) {
-            if (gsl_vector_get(&row.vector, pa->seeks[k]) != 0) continue;   /* listed twice */
-            gsl_vector_set(&row.vector, pa->seeks[k], 1.0);
-            gsl_vector_const_view srow = gsl_matrix_const_row(m->S, pa->seeks[k]);
-            gsl_vector_add(&nsrow.vector, &srow.vector);
+        gsl_vector_view r = gsl_vector_view_array(row, nq);
+        b->pi_off[p] = (uint32_t)n;
+        for (size_t k = 0; k < pa->nsectors; k++) {
+            gsl_vector_const_view col = gsl_matrix_const_column(&MSv.matrix, pa->sectors[k]);
+            if ((st = gsl_blas_daxpy(pa->sector_w[k], &col.vector, &r.vector))) {
+                rc = gsl_fail(d, "partner priority matrix", st);
+                goto out;
+            }
         }
+        double mx = gsl_vector_max(&r.vector);
+        if (mx <= 0) mx = 1.0;
+        for (size_t k = 0; k < pa->npriorities; k++)
+            if (row[pa->priorities[k]] < mx) row[pa->priorities[k]] = mx;
+        double nrm = gsl_blas_dnrm2(&r.vector);
+        if (nrm > 0) gsl_vector_scale(&r.vector, 1.0 / nrm);
+        double nn = 0;
+        for (size_t q = 0; q < nq; q++) {
+            if (row[q] == 0) continue;
+            if (n == cap) {
+                if (cap >= UINT32_MAX / 2) goto oom;
+                cap *= 2;
+                uint32_t *iv = realloc(b->pi_idx, cap * sizeof *iv);
+                if (iv) b->pi_idx = iv;
+                double *wv = realloc(b->pi_w, cap * sizeof *wv);
+                if (wv) b->pi_w = wv;
+                if (!iv || !wv) goto oom;
+            }
+            b->pi_idx[n] = (uint32_t)q;
+            b->pi_w[n++] = row[q];
+        }
+        for (size_t x = b->pi_off[p]; x < n; x++)
+            for (size_t y = b->pi_off[p]; y < n; y++) nn += b->pi_w[x] * G[b->pi_idx[x] * nq + b->pi_idx[y]] * b->pi_w[y];
+        memset(row, 0, nq * sizeof *row);
+        if (pa->nseeks) {            /* N_j: its seeks, each once */
+            nn = 0;
+            for (size_t x = 0; x < pa->nseeks; x++) {
+                size_t e = 0;
+                while (e < x && pa->seeks[e] != pa->seeks[x]) e++;
+                for (size_t y = 0; y < pa->nseeks && e == x; y++) {
+                    size_t f = 0;
+                    while (f < y && pa->seeks[f] != pa->seeks[y]) f++;
+                    if (f == y) nn += b->S[pa->seeks[x] * ns + pa->seeks[y]];
+                }
+            }
+        }
+        b->nnorm[p] = sqrt(nn > 0 ? nn : 0);
     }
-    for (size_t p = 0; p < np; p++) {
-        gsl_vector_const_view a = gsl_matrix_const_row(N, p), b = gsl_matrix_const_row(m->NS, p);
-        double dot = 0;
-        gsl_blas_ddot(&a.vector, &b.vector, &dot);
-        gsl_vector_set(m->nnorm, p, sqrt(dot > 0 ? dot : 0));
-    }
-    gsl_matrix_free(N);
-    if (build_backing(m)) goto oom;
-    if (!(m->kw = kw_build(ds))) goto oom;
-    return 0;
+    b->pi_off[np] = (uint32_t)n;
+    b->npi = n;
+    rc = 0;
+    goto out;
 oom:
-    cm_model_release(m);
-    return cm_ioerror(d, ds->dir, "out of memory building the scoring model");
+    rc = cm_ioerror(d, ds->dir, "out of memory building the scoring model");
+out:
+    free(MC);
+    free(G);
+    free(row);
+    return rc;
+}
+
+/* Build the image of `ds`'s model into *img. */
+static int image_build(const cm_dataset *ds, void **img, size_t *len, cm_diags *d)
+{
+    const cm_taxonomy *t = &ds->tax;
+    build b = { .ds = ds, .ns = t->nsectors, .np = ds->npartners, .nq = t->npriorities };
+    pack pk = { 0 };
+    size_t ns = b.ns, np = b.np, nq = b.nq;
+    int rc = -1;
+    if (build_similarity(&b) || build_partners(&b)) goto oom;
+    if (build_priorities(&b, d)) goto out;
+    if (build_backing(&b)) goto oom;
+    memcpy(pk.h.magic, IMAGE_MAGIC, sizeof pk.h.magic);
+    pk.h.hash = CM_MODEL_HASH;
+    pk.h.ns = ns;
+    pk.h.np = np;
+    pk.h.nq = nq;
+    pk.h.nr = t->nregions;
+    if (!(pk.p = calloc(1, sizeof pk.h))) goto oom;   /* room for the header: written last */
+    pk.n = pk.cap = sizeof pk.h;
+    pack_put(&pk, M_S, b.S, ns * ns * sizeof *b.S);
+    pack_put(&pk, M_SD, b.Sd, ns * ns * sizeof *b.Sd);
+    pack_put(&pk, M_MCS, b.MCS, nq * ns * sizeof *b.MCS);
+    pack_put(&pk, M_P_OFF, b.p_off, (np + 1) * sizeof *b.p_off);
+    pack_put(&pk, M_P_IDX, b.p_idx, b.p_off[np] * sizeof *b.p_idx);
+    pack_put(&pk, M_P_W, b.p_w, b.p_off[np] * sizeof *b.p_w);
+    pack_put(&pk, M_PNORM, b.pnorm, np * sizeof *b.pnorm);
+    pack_put(&pk, M_BREADTH, b.breadth, np * sizeof *b.breadth);
+    pack_put(&pk, M_PLACE, b.place, np * sizeof *b.place);
+    pack_put(&pk, M_KIND, b.kind, np);
+    pack_put(&pk, M_BK_OFF, b.bk_off, (np + 1) * sizeof *b.bk_off);
+    pack_put(&pk, M_BK_Q, b.bk_q, b.nbk * sizeof *b.bk_q);
+    pack_put(&pk, M_BK_W, b.bk_w, b.nbk * sizeof *b.bk_w);
+    pack_put(&pk, M_Q_COUNTS, b.q_counts, nq);
+    pack_put(&pk, M_Q_BACKED, b.q_backed, nq);
+    pack_put(&pk, M_PI_OFF, b.pi_off, (np + 1) * sizeof *b.pi_off);
+    pack_put(&pk, M_PI_IDX, b.pi_idx, b.npi * sizeof *b.pi_idx);
+    pack_put(&pk, M_PI_W, b.pi_w, b.npi * sizeof *b.pi_w);
+    pack_put(&pk, M_NNORM, b.nnorm, np * sizeof *b.nnorm);
+    if (kw_pack(ds, &pk) || pk.oom) goto oom;
+    memcpy(pk.p, &pk.h, sizeof pk.h);
+    *img = pk.p;
+    *len = pk.n;
+    pk.p = NULL;
+    rc = 0;
+    goto out;
+oom:
+    rc = cm_ioerror(d, ds->dir, "out of memory building the scoring model");
+out:
+    free(pk.p);
+    build_release(&b);
+    return rc;
+}
+
+/* ---- the model from an image ------------------------------------------------------------- */
+
+void cm_model_release(cm_model *m)
+{
+    if (!m) return;
+    free(m->S);                 /* views: the structs only, never the data */
+    free(m->Sd);
+    free(m->MCS);
+    free(m->kw);
+    if (m->image_owned) free(m->image);
+    memset(m, 0, sizeof *m);
+}
+
+static gsl_matrix *matrix_on(const double *data, size_t rows, size_t cols)
+{
+    gsl_matrix *x = calloc(1, sizeof *x);
+    if (!x) return NULL;
+    x->size1 = rows;
+    x->size2 = cols;
+    x->tda = cols;
+    x->data = (double *)data;  /* read only: see score.h */
+    return x;
+}
+
+/* Whether offsets off[0..n] are 0, non-decreasing and end at `nnz`. */
+static bool offsets_ok(const uint32_t *off, size_t n, size_t nnz)
+{
+    if (off[0] != 0 || off[n] != nnz) return false;
+    for (size_t i = 0; i < n; i++)
+        if (off[i] > off[i + 1]) return false;
+    return true;
+}
+
+/* The same for compressed rows, whose indices must also be below `limit` and, with
+ * `ascending`, strictly ascending in each row (a posting list then holds each partner at
+ * most once: a query's buffers have room for one entry per partner). */
+static bool rows_ok(const uint32_t *off, size_t n, const uint32_t *idx, size_t nnz, size_t limit, bool ascending)
+{
+    if (!offsets_ok(off, n, nnz)) return false;
+    for (size_t t = 0; t < nnz; t++)
+        if (idx[t] >= limit) return false;
+    for (size_t i = 0; i < n && ascending; i++)
+        for (uint32_t t = off[i] + 1; t < off[i + 1]; t++)
+            if (idx[t] <= idx[t - 1]) return false;
+    return true;
+}
+
+/* Point `m` into image `p` after checking it against `ds`: NULL if usable, else why not. */
+static const char *image_map(cm_model *m, const cm_dataset *ds, const unsigned char *p, size_t len)
+{
+    image_head h;
+    size_t ns = ds->tax.nsectors, np = ds->npartners, nq = ds->tax.npriorities;
+    if (!p || len < sizeof h || ((uintptr_t)p & 7)) return "no model image";
+    memcpy(&h, p, sizeof h);
+    if (memcmp(h.magic, IMAGE_MAGIC, sizeof h.magic)) return "not a model image";
+    if (h.hash != CM_MODEL_HASH) return "made by another build";
+    if (h.ns != ns || h.np != np || h.nq != nq || h.nr != ds->tax.nregions) return "made for other data";
+    for (int s = 0; s < M_NSEC; s++)
+        if ((h.off[s] & 7) || h.off[s] > len || h.len[s] > len - h.off[s]) return "section out of bounds";
+#define SEC(s, T) ((const T *)(const void *)(p + h.off[s]))
+#define N(s, T) (h.len[s] / sizeof(T))
+    size_t nv = h.nvocab;
+    if (h.len[M_S] != ns * ns * 8 || h.len[M_SD] != ns * ns * 8 || h.len[M_MCS] != nq * ns * 8 ||
+        N(M_P_OFF, uint32_t) != np + 1 || N(M_BK_OFF, uint32_t) != np + 1 || N(M_PI_OFF, uint32_t) != np + 1 ||
+        N(M_SEQ_OFF, uint32_t) != np + 1 || N(M_PNORM, double) != np || N(M_BREADTH, double) != np ||
+        N(M_NNORM, double) != np || N(M_KW_NORM, double) != np || N(M_PLACE, uint32_t) != np ||
+        h.len[M_KIND] != np || h.len[M_Q_COUNTS] != nq || h.len[M_Q_BACKED] != nq ||
+        nv >= UINT32_MAX || N(M_V_OFF, uint32_t) != nv || N(M_POST_OFF, uint32_t) != nv + 1 ||
+        N(M_P_W, double) != N(M_P_IDX, uint32_t) || N(M_BK_W, double) != N(M_BK_Q, uint32_t) ||
+        N(M_PI_W, double) != N(M_PI_IDX, uint32_t) || N(M_POST_TF, uint32_t) != N(M_POST_ID, uint32_t))
+        return "section sizes do not match";
+    if (!rows_ok(SEC(M_P_OFF, uint32_t), np, SEC(M_P_IDX, uint32_t), N(M_P_IDX, uint32_t), ns, false) ||
+        !rows_ok(SEC(M_BK_OFF, uint32_t), np, SEC(M_BK_Q, uint32_t), N(M_BK_Q, uint32_t), nq, false) ||
+        !rows_ok(SEC(M_PI_OFF, uint32_t), np, SEC(M_PI_IDX, uint32_t), N(M_PI_IDX, uint32_t), nq, false) ||
+        !rows_ok(SEC(M_POST_OFF, uint32_t), nv, SEC(M_POST_ID, uint32_t), N(M_POST_ID, uint32_t), np, true) ||
+        !offsets_ok(SEC(M_SEQ_OFF, uint32_t), np, N(M_SEQ, uint32_t)))
+        return "index out of range";
+    const uint32_t *place = SEC(M_PLACE, uint32_t), *v_off = SEC(M_V_OFF, uint32_t);
+    const unsigned char *kind = SEC(M_KIND, unsigned char), *qc = SEC(M_Q_COUNTS, unsigned char),
+                        *qb = SEC(M_Q_BACKED, unsigned char), *pool = SEC(M_V_POOL, unsigned char);
+    size_t npool = h.len[M_V_POOL];
+    for (size_t j = 0; j < np; j++)
+        if (place[j] >= ds->tax.nregions || kind[j] >= CM_NKINDS) return "index out of range";
+    for (size_t k = 0; k < nq; k++)
+        if (qc[k] > 1 || qb[k] > 1) return "bad flag";
+    if (nv && (!npool || pool[npool - 1] != '\0')) return "bad vocabulary";
+    for (size_t i = 0; i < nv; i++)
+        if (v_off[i] >= npool) return "bad vocabulary";
+    memset(m, 0, sizeof *m);
+    m->ds = ds;
+    m->ns = ns;
+    m->np = np;
+    m->nq = nq;
+    m->S = matrix_on(SEC(M_S, double), ns, ns);
+    m->Sd = matrix_on(SEC(M_SD, double), ns, ns);
+    m->MCS = matrix_on(SEC(M_MCS, double), nq, ns);
+    m->kw = calloc(1, sizeof *m->kw);
+    if (!m->S || !m->Sd || !m->MCS || !m->kw) { cm_model_release(m); return "out of memory"; }
+    m->p_off = SEC(M_P_OFF, uint32_t);
+    m->p_idx = SEC(M_P_IDX, uint32_t);
+    m->p_w = SEC(M_P_W, double);
+    m->pnorm = SEC(M_PNORM, double);
+    m->breadth = SEC(M_BREADTH, double);
+    m->place = place;
+    m->kind = kind;
+    m->bk_off = SEC(M_BK_OFF, uint32_t);
+    m->bk_q = SEC(M_BK_Q, uint32_t);
+    m->bk_w = SEC(M_BK_W, double);
+    m->q_counts = qc;
+    m->q_backed = qb;
+    m->pi_off = SEC(M_PI_OFF, uint32_t);
+    m->pi_idx = SEC(M_PI_IDX, uint32_t);
+    m->pi_w = SEC(M_PI_W, double);
+    m->nnorm = SEC(M_NNORM, double);
+    *m->kw = (cm_kw_index){ .nvocab = nv, .v_off = v_off, .v_pool = (const char *)pool,
+        .post_off = SEC(M_POST_OFF, uint32_t), .post_id = SEC(M_POST_ID, uint32_t),
+        .post_tf = SEC(M_POST_TF, uint32_t), .norm = SEC(M_KW_NORM, double),
+        .seq_off = SEC(M_SEQ_OFF, uint32_t), .seq = SEC(M_SEQ, uint32_t), .idf_ref = h.idf_ref };
+#undef SEC
+#undef N
+    m->image = (void *)p;
+    m->image_len = len;
+    return NULL;
+}
+
+int cm_model_init(cm_model *m, const cm_dataset *ds, cm_diags *d)
+{
+    const cm_taxonomy *t = &ds->tax;
+    void *img;
+    size_t len;
+    memset(m, 0, sizeof *m);
+    if (!t->nsectors || !ds->npartners || !t->npriorities)
+        return cm_error(d, ds->dir, 0, 0, "the data has no sectors, partners or priorities");
+    if (ds->npartners >= UINT32_MAX || t->nregions >= UINT32_MAX)
+        return cm_error(d, ds->dir, 0, 0, "the data has too many partners or places for the model");
+    if (image_build(ds, &img, &len, d)) return -1;
+    const char *why = image_map(m, ds, img, len);
+    if (why) {
+        free(img);
+        return cm_error(d, ds->dir, 0, 0, "internal error: the model image just built is unusable (%s)", why);
+    }
+    m->image_owned = true;
+    return 0;
+}
+
+int cm_model_map(cm_model *m, const cm_dataset *ds, const void *image, size_t len, const char **why)
+{
+    const char *w = ds->npartners ? image_map(m, ds, image, len) : "no partners";
+    if (why) *why = w;
+    return w ? -1 : 0;
+}
+
+const void *cm_model_image(const cm_model *m, size_t *len)
+{
+    *len = m->image_len;
+    return m->image;
 }
 
 /* ---- queries ----------------------------------------------------------------------- */
@@ -659,9 +1053,7 @@ static size_t term_ids(const cm_kw_index *ix, const char *t, size_t ids[CM_KW_MA
         if (l >= sizeof buf) l = sizeof buf - 1;
         memcpy(buf, t, l);
         buf[l] = '\0';
-        tok *e = NULL;
-        HASH_FIND_STR(ix->vocab, buf, e);
-        ids[n++] = e ? e->id : CM_NONE;
+        ids[n++] = kw_find(ix, buf);
         t += l;
         while (*t == ' ') t++;
     }
@@ -675,6 +1067,8 @@ void cm_query_release(cm_query *q)
     gsl_vector_free(q->u);
     gsl_vector_free(q->pi);
     gsl_vector_free(q->o);
+    gsl_vector_free(q->so);
+    gsl_vector_free(q->mo);
     for (size_t i = 0; i < q->nkw; i++) free(q->kwtokens[i]);
     free(q->kwtokens);
     free(q->kwids);
@@ -692,30 +1086,29 @@ int cm_query_init(cm_query *q, const cm_model *m, const cm_profile *p, const dou
     q->u = gsl_vector_calloc(m->ns);
     q->pi = gsl_vector_calloc(m->nq);
     q->o = gsl_vector_calloc(m->ns);
-    if (!q->a || !q->u || !q->pi || !q->o) goto oom;
+    q->so = gsl_vector_calloc(m->ns);
+    q->mo = gsl_vector_calloc(m->nq);
+    if (!q->a || !q->u || !q->pi || !q->o || !q->so || !q->mo) goto oom;
     /* What the profile offers: its `offers` sectors, else its own sectors. */
     if (p->noffers)
         for (size_t i = 0; i < p->noffers; i++) gsl_vector_set(q->o, p->offers[i].idx, 1.0);
     else
         for (size_t i = 0; i < p->nsectors; i++) gsl_vector_set(q->o, p->sectors[i].idx, p->sectors[i].w);
     {
-        gsl_vector *so = gsl_vector_calloc(m->ns);
-        if (!so) goto oom;
         double oo = 0;
         st = 0;
         for (size_t i = 0; i < m->ns && !st; i++) {   /* so = S o over o's few sectors */
             double oi = gsl_vector_get(q->o, i);
             if (oi == 0) continue;
             gsl_vector_const_view col = gsl_matrix_const_row(m->S, i);
-            st = gsl_blas_daxpy(oi, &col.vector, so);
+            st = gsl_blas_daxpy(oi, &col.vector, q->so);
         }
-        if (st || (st = gsl_blas_ddot(q->o, so, &oo))) {
-            gsl_vector_free(so);
+        if (st || (st = gsl_blas_ddot(q->o, q->so, &oo)) ||
+            (st = gsl_blas_dgemv(CblasNoTrans, 1.0, m->MCS, q->o, 0.0, q->mo))) {
             cm_query_release(q);
             return gsl_fail(d, "profile offer vector", st);
         }
         q->onorm = sqrt(oo);
-        gsl_vector_free(so);
     }
     for (size_t i = 0; i < p->nseeks; i++) {
         double v = SEEK_WEIGHT * p->seeks[i].w;
@@ -931,75 +1324,68 @@ static double total_of(const cm_query *q, const double *comp)
 
 int cm_score_block(const cm_model *m, const cm_query *q, size_t nq, double *comp, double *total, cm_diags *d)
 {
-    size_t np = m->np, ns = m->ns;
-    int st, rc = -1;
-    gsl_matrix *U = gsl_matrix_alloc(nq, ns), *SC = gsl_matrix_alloc(nq, np);
-
+    size_t np = m->np;
+    int rc = -1;
     double *kw = malloc(np * sizeof *kw);
     size_t nr = m->ds->tax.nregions;
     double *raff = malloc((nr ? nr : 1) * sizeof *raff);
-    size_t *place = malloc((np ? np : 1) * sizeof *place);
-    unsigned char *kind = malloc(np ? np : 1);
-    if (!U || !SC || !kw || !raff || !place || !kind) { cm_ioerror(d, NULL, "out of memory scoring %zu profiles", nq); goto out; }
-    for (size_t i = 0; i < nq; i++) {
-        gsl_vector_view ur = gsl_matrix_row(U, i);
-        gsl_vector_memcpy(&ur.vector, q[i].u);
-    }
-    /* Sector: (Sd' a)' p for every pair in one dgemm. */
-    if ((st = gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, U, m->P, 0.0, SC))) { gsl_fail(d, "sector scores", st); goto out; }
+    if (!kw || !raff) { cm_ioerror(d, NULL, "out of memory scoring %zu profiles", nq); goto out; }
     /* The region term depends on a partner only through its place (city, else province: a
      * city fixes its province, the data check makes sure) and the goal term only through
      * its kind, so each is computed once per query and place or kind, the first time a
-     * partner needs it (-1: not yet). Places and kinds are copied out of the partner
-     * records first, so the loop over pairs reads two small arrays, not 20k structs. */
-    for (size_t j = 0; j < np; j++) {
-        const cm_partner *p = &m->ds->partners[j];
-        place[j] = p->city != CM_NONE ? p->city : p->province;
-        kind[j] = (unsigned char)p->kind;
-    }
+     * partner needs it (-1: not yet). */
     for (size_t i = 0; i < nq; i++) {
         const cm_query *qi = &q[i];
+        const double *u = qi->u->data;
         if (keyword_scores(m, qi, kw)) { cm_ioerror(d, NULL, "out of memory"); goto out; }
         double goal[CM_NKINDS];
         for (int k = 0; k < CM_NKINDS; k++)
             goal[k] = qi->active[CM_C_GOAL] ? cm_goal_fit(&m->ds->tax, qi->profile, (cm_kind)k) : 0.0;
         for (size_t r = 0; r < nr; r++) raff[r] = -1;
-        const double *sc = SC->data + i * SC->tda;
         for (size_t j = 0; j < np; j++) {
             double *c = comp + (i * np + j) * CM_NCOMP;
-            double den = qi->anorm * m->pnorm->data[j * m->pnorm->stride];
-            c[CM_C_SECTOR] = den > 0 ? qi->kindf[kind[j]] * m->breadth[j] * clamp01(sc[j] / den) : 0.0;
+            /* Sector: (Sd' a)' p_j over partner j's few sectors, ascending: the sum a dense
+             * product would form, without its zeros. */
+            double sc = 0;
+            for (uint32_t t = m->p_off[j]; t < m->p_off[j + 1]; t++) sc += u[m->p_idx[t] * qi->u->stride] * m->p_w[t];
+            double den = qi->anorm * m->pnorm[j];
+            c[CM_C_SECTOR] = den > 0 ? clamp01(qi->kindf[m->kind[j]] * m->breadth[j] * clamp01(sc / den)) : 0.0;
             c[CM_C_REGION] = 0.0;
             if (qi->active[CM_C_REGION]) {
-                size_t loc = place[j];
+                size_t loc = m->place[j];
                 if (raff[loc] < 0) raff[loc] = cm_region_affinity(&m->ds->tax, qi, &m->ds->partners[j], NULL);
                 c[CM_C_REGION] = raff[loc];
             }
             c[CM_C_POLICY] = qi->active[CM_C_POLICY] ? policy_value(m, qi, j, NULL) : 0.0;
             c[CM_C_REGION] *= cm_region_fit(c[CM_C_SECTOR]);
-            c[CM_C_GOAL] = goal[kind[j]];
+            c[CM_C_GOAL] = goal[m->kind[j]];
             c[CM_C_KEYWORD] = clamp01(kw[j]);
             total[i * np + j] = total_of(qi, c);
         }
     }
     rc = 0;
 out:
-    gsl_matrix_free(U);
-    gsl_matrix_free(SC);
     free(kw);
     free(raff);
-    free(place);
-    free(kind);
     return rc;
 }
 
 double cm_reciprocity(const cm_model *m, const cm_query *q, size_t j)
 {
-    double den = q->onorm * gsl_vector_get(m->nnorm, j);
+    double den = q->onorm * m->nnorm[j];
     if (!(den > 0)) return 0.0;
-    gsl_vector_const_view row = gsl_matrix_const_row(m->NS, j);
+    /* o' S N_j: over its seeks (each once) when it states them, else Pi_j' (MCS o). */
+    const cm_partner *pa = &m->ds->partners[j];
     double dot = 0;
-    gsl_blas_ddot(q->o, &row.vector, &dot);
+    if (pa->nseeks) {
+        for (size_t x = 0; x < pa->nseeks; x++) {
+            size_t e = 0;
+            while (e < x && pa->seeks[e] != pa->seeks[x]) e++;
+            if (e == x) dot += gsl_vector_get(q->so, pa->seeks[x]);
+        }
+    } else {
+        for (uint32_t t = m->pi_off[j]; t < m->pi_off[j + 1]; t++) dot += m->pi_w[t] * gsl_vector_get(q->mo, m->pi_idx[t]);
+    }
     return clamp01(dot / den);
 }
 
@@ -1010,25 +1396,32 @@ bool cm_keyword_matches(const cm_model *m, const char *token, size_t partner)
     for (size_t i = 0; i < n; i++)
         if (ids[i] == CM_NONE) return false;
     if (n > 1) return phrase_tf(m->kw, partner, ids, n) > 0;
-    const posting *v = m->kw->post[ids[0]];
-    size_t lo = 0, hi = m->kw->npost[ids[0]];
+    const uint32_t *v = m->kw->post_id + m->kw->post_off[ids[0]];
+    size_t lo = 0, hi = npost(m->kw, ids[0]);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (v[mid].id < partner) lo = mid + 1; else hi = mid;
+        if (v[mid] < partner) lo = mid + 1; else hi = mid;
     }
-    return lo < m->kw->npost[ids[0]] && v[lo].id == partner;
+    return lo < npost(m->kw, ids[0]) && v[lo] == partner;
+}
+
+double cm_partner_weight(const cm_model *m, size_t partner, size_t sector)
+{
+    for (uint32_t t = m->p_off[partner]; t < m->p_off[partner + 1]; t++)
+        if (m->p_idx[t] == sector) return m->p_w[t];
+    return 0.0;
 }
 
 double cm_partner_similarity(const cm_model *m, size_t a, size_t b)
 {
     const cm_dataset *ds = m->ds;
     const cm_partner *pa = &ds->partners[a], *pb = &ds->partners[b];
-    double den = gsl_vector_get(m->pnorm, a) * gsl_vector_get(m->pnorm, b), sec = 0;
+    double den = m->pnorm[a] * m->pnorm[b], sec = 0;
     if (den > 0) {
-        /* p_a' S p_b over a's few sectors, reading row b of PS = P S. */
-        double dot = 0;
-        for (size_t k = 0; k < pa->nsectors; k++)
-            dot += pa->sector_w[k] * gsl_matrix_get(m->PS, b, pa->sectors[k]);
+        double dot = 0;         /* p_a' S p_b over the two partners' few sectors */
+        for (uint32_t x = m->p_off[a]; x < m->p_off[a + 1]; x++)
+            for (uint32_t y = m->p_off[b]; y < m->p_off[b + 1]; y++)
+                dot += m->p_w[x] * gsl_matrix_get(m->S, m->p_idx[x], m->p_idx[y]) * m->p_w[y];
         sec = clamp01(dot / den);
     }
     double reg = 0;
@@ -1043,9 +1436,9 @@ void cm_score_pair_loop(const cm_model *m, const cm_query *q, size_t j, double c
     size_t ns = m->ns;
     const cm_partner *p = &m->ds->partners[j];
     double sc = 0;
-    for (size_t k = 0; k < ns; k++) sc += gsl_vector_get(q->u, k) * gsl_matrix_get(m->P, j, k);
-    double den = q->anorm * gsl_vector_get(m->pnorm, j);
-    comp[CM_C_SECTOR] = den > 0 ? q->kindf[p->kind] * m->breadth[j] * clamp01(sc / den) : 0.0;
+    for (size_t k = 0; k < ns; k++) sc += gsl_vector_get(q->u, k) * cm_partner_weight(m, j, k);
+    double den = q->anorm * m->pnorm[j];
+    comp[CM_C_SECTOR] = den > 0 ? clamp01(q->kindf[p->kind] * m->breadth[j] * clamp01(sc / den)) : 0.0;
     comp[CM_C_REGION] = q->active[CM_C_REGION] ? cm_region_affinity(&m->ds->tax, q, p, NULL) * cm_region_fit(comp[CM_C_SECTOR]) : 0.0;
     comp[CM_C_POLICY] = q->active[CM_C_POLICY] ? policy_value(m, q, j, NULL) : 0.0;
     comp[CM_C_GOAL] = q->active[CM_C_GOAL] ? cm_goal_fit(&m->ds->tax, q->profile, p->kind) : 0.0;

@@ -99,9 +99,9 @@ static void test_similarity(void)
     CHECK(cm_sector_ancestor_dist(&ds.tax, S_SOLAR, S_ENERGY) == 2);
     CHECK(cm_sector_ancestor_dist(&ds.tax, S_ENERGY, S_SOLAR) == -1);
     /* partner soft norms: sqrt(p' S p) */
-    CHECK_NEAR(gsl_vector_get(model.pnorm, P_SOLAR), 1.0);
-    CHECK_NEAR(gsl_vector_get(model.pnorm, P_WIND), sqrt(1 + 0.25 + 2 * 0.5 * 0.25));
-    CHECK_NEAR(gsl_vector_get(model.pnorm, P_AUTO), sqrt(1 + 0.25 + 2 * 0.5 * 0.5));
+    CHECK_NEAR(model.pnorm[P_SOLAR], 1.0);
+    CHECK_NEAR(model.pnorm[P_WIND], sqrt(1 + 0.25 + 2 * 0.5 * 0.25));
+    CHECK_NEAR(model.pnorm[P_AUTO], sqrt(1 + 0.25 + 2 * 0.5 * 0.5));
 }
 
 /* ---- finite by construction ------------------------------------------------------ */
@@ -727,6 +727,80 @@ static void test_rank_block(void)
     cm_diags_release(&d);
 }
 
+/* ---- the model image ------------------------------------------------------------- */
+
+/* A model mapped from its image ranks exactly as the one built; a damaged image, one for
+ * other data or a truncated one is refused with a reason, never used. */
+static void test_image(void)
+{
+    size_t len;
+    const void *img = cm_model_image(&model, &len);
+    CHECK(img != NULL && len > 0);
+    uint64_t *buf = malloc((len + 7) / 8 * 8);
+    CHECK(buf != NULL);
+    memcpy(buf, img, len);
+    cm_model mm;
+    const char *why = NULL;
+    CHECK(cm_model_map(&mm, &ds, buf, len, &why) == 0 && why == NULL);
+    cm_rank_opts o;
+    cm_rank_opts_init(&o, &ds);
+    o.floor = 0;
+    o.top = NPART;
+    o.mutual = true;
+    cm_diags d;
+    cm_diags_init(&d);
+    for (size_t i = 0; i < 4; i++) {
+        cm_shortlist a, b;
+        CHECK(cm_rank_one(&model, &profs[i], &o, &a, &d) == 0);
+        CHECK(cm_rank_one(&mm, &profs[i], &o, &b, &d) == 0);
+        CHECK(same_shortlist(&a, &b));
+        for (size_t h = 0; h < a.n && h < b.n; h++) CHECK(a.hits[h].recip == b.hits[h].recip);
+        cm_shortlist_release(&a);
+        cm_shortlist_release(&b);
+    }
+    cm_model_release(&mm);
+    /* truncated, misaligned, empty */
+    CHECK(cm_model_map(&mm, &ds, buf, len - 8, &why) == -1 && why != NULL);
+    CHECK(cm_model_map(&mm, &ds, (char *)buf + 1, len - 8, &why) == -1);
+    CHECK(cm_model_map(&mm, &ds, NULL, 0, &why) == -1);
+    /* every single flipped byte of the header and table of contents is refused or harmless:
+     * mapped images still rank within range */
+    size_t nbad = 0;
+    for (size_t at = 0; at < 512 && at < len; at++) {
+        unsigned char *p = (unsigned char *)buf;
+        p[at] ^= 0x5a;
+        if (cm_model_map(&mm, &ds, buf, len, &why) == 0) {
+            cm_shortlist a;
+            if (cm_rank_one(&mm, &profs[0], &o, &a, &d) == 0) {
+                for (size_t h = 0; h < a.n; h++) CHECK(a.hits[h].score >= 0 && a.hits[h].score <= 100);
+                cm_shortlist_release(&a);
+            }
+            cm_model_release(&mm);
+        } else {
+            nbad++;
+        }
+        p[at] ^= 0x5a;
+    }
+    CHECK(nbad > 100);   /* the header and the table of contents are checked */
+    /* an index out of range inside a section: the first partner's first sector */
+    cm_model ok;
+    CHECK(cm_model_map(&ok, &ds, buf, len, &why) == 0);
+    size_t at = (size_t)((const unsigned char *)ok.p_idx - (const unsigned char *)buf);
+    cm_model_release(&ok);
+    uint32_t keep;
+    memcpy(&keep, (char *)buf + at, 4);
+    uint32_t bad = (uint32_t)ds.tax.nsectors;
+    memcpy((char *)buf + at, &bad, 4);
+    CHECK(cm_model_map(&mm, &ds, buf, len, &why) == -1 && why && strstr(why, "index"));
+    memcpy((char *)buf + at, &keep, 4);
+    /* the image of other data */
+    ds.npartners--;
+    CHECK(cm_model_map(&mm, &ds, buf, len, &why) == -1 && why && strstr(why, "other data"));
+    ds.npartners++;
+    cm_diags_release(&d);
+    free(buf);
+}
+
 /* ---- ties ------------------------------------------------------------------------ */
 
 static void test_ties(void)
@@ -987,6 +1061,7 @@ int main(void)
     make_profiles();
     test_block_vs_loop();
     test_rank_block();
+    test_image();
     test_ties();
     test_explain();
     test_partnership();
