@@ -154,7 +154,8 @@ int main(int argc, char **argv)
     if (!comp || !total || !U || !PQ || !SC || !PO || !P || !Pi) die(NULL, "out of memory");
     for (size_t j = 0; j < np; j++) {
         for (uint32_t t = m.p_off[j]; t < m.p_off[j + 1]; t++) gsl_matrix_set(P, j, m.p_idx[t], m.p_w[t]);
-        for (uint32_t t = m.pi_off[j]; t < m.pi_off[j + 1]; t++) gsl_matrix_set(Pi, j, m.pi_idx[t], m.pi_w[t]);
+        gsl_vector_view row = gsl_matrix_row(Pi, j);
+        if (cm_priority_row(&m, j, row.vector.data)) die(NULL, "cannot compute Pi");
     }
     for (size_t i = 0; i < nq; i++) {
         gsl_vector_view ur = gsl_matrix_row(U, i), pr = gsl_matrix_row(PQ, i);

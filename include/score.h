@@ -9,8 +9,9 @@
  *   P   partner sector weights (nP x nS, one to a few per row, stored as sparse rows), a
  *       customs or border-trade zone's logistics and trade-service tags halved (functions
  *       of its regime), with the partners' soft norms;
- *   Pi  the partners' unit priority vectors (sparse rows): how much each Chinese priority
- *       wants what the partner does, the Chinese side's needs for reciprocity;
+ *   Pi  the partners' unit priority vectors: how much each Chinese priority wants what the
+ *       partner does, the Chinese side's needs for reciprocity (a row computed when needed,
+ *       from M S: stored, it would be about half of nP x nQ);
  *   backing: per partner, the current Chinese priorities that name it or, for place-bound
  *       plans, cover its place and sector (the policy component);
  *   the BM25 index of the partners' text (keywords).
@@ -64,9 +65,10 @@ typedef struct cm_model {
     const uint32_t *bk_off, *bk_q; const double *bk_w;
     const unsigned char *q_counts;  /* per priority, 0/1: Chinese or joint policy that is current */
     const unsigned char *q_backed;  /* per priority, 0/1: some partner is backed by it */
-    /* The Chinese side's needs: partner j's `seeks` sectors if it states them, else Pi_j
-     * (compressed rows, priorities ascending) through MCS; nnorm_j is their soft norm. */
-    const uint32_t *pi_off, *pi_idx; const double *pi_w;
+    /* The Chinese side's needs: partner j's `seeks` sectors if it states them, else its
+     * priority vector Pi_j (cm_priority_row, from MS = M S, nQ x nS) through MCS; nnorm_j
+     * is their soft norm. */
+    const double *MS;
     const double *nnorm;
     cm_kw_index *kw;
     void *image; size_t image_len;  /* the image everything above points into */
@@ -154,6 +156,8 @@ bool cm_priority_counts(const cm_taxonomy *t, size_t k);
 /* Reciprocity: how well what the profile offers meets partner j's needs, a soft cosine in
  * [0,1] between q->o and row j of N. */
 double cm_reciprocity(const cm_model *m, const cm_query *q, size_t partner);
+/* Partner `partner`'s priority vector Pi_j into row[0..m->nq). Returns 0 or a GSL status. */
+int cm_priority_row(const cm_model *m, size_t partner, double *row);
 /* Partner `partner`'s weight in P for `sector` (0 when it has none). */
 double cm_partner_weight(const cm_model *m, size_t partner, size_t sector);
 /* Similarity of two partners in [0,1] for diversity: 0.5 sector soft cosine + 0.3 region

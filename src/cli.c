@@ -118,6 +118,23 @@ static int load_dataset(const cm_cli *cli, cm_dataset *ds, bool yaml)
 int cli_load_dataset(const cm_cli *cli, cm_dataset *ds) { return load_dataset(cli, ds, false); }
 int cli_load_dataset_yaml(const cm_cli *cli, cm_dataset *ds) { return load_dataset(cli, ds, true); }
 
+int cli_model_init(const cm_dataset *ds, cm_model *m, cm_diags *d)
+{
+    size_t len;
+    const void *img = cm_compiled_model(ds, &len);
+    const char *why = NULL;
+    if (img && cm_model_map(m, ds, img, len, &why) == 0) return 0;
+    if (img) {                   /* said at once, like the stale-file notice */
+        cm_diags w;
+        cm_diags_init(&w);
+        cm_warn(&w, ds->dir, 0, 0, "the scoring model in %s is not usable (%s): building it for this run; run "
+                "'clustermatch data compile' to renew it", CM_COMPILED_NAME, why);
+        cli_report(&w);
+        cm_diags_release(&w);
+    }
+    return cm_model_init(m, ds, d);
+}
+
 int cli_number(const char *s, bool whole, double lo, double hi, double *x, unsigned long long *u)
 {
     char *end;

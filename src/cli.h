@@ -91,6 +91,12 @@ int cmd_serve(int argc, char **argv, cm_cli *cli);
 #include "export.h"
 #include "rank.h"
 
+/* The scoring model of `ds`: mapped from the model section of its compiled file when that
+ * was made by this build for this data (nothing is built), else built from `ds`; a
+ * compiled file whose model is refused is reported in one line on stderr. Returns 0, or
+ * -1 with the error in `d`. */
+int cli_model_init(const cm_dataset *ds, cm_model *m, cm_diags *d);
+
 typedef struct cm_rank_cli {
     cm_rank_opts ro;
     const char *format, *output, *weights_file, *weight_spec, *region, *sector, *kinds;

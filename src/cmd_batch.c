@@ -455,7 +455,7 @@ int cmd_batch(int argc, char **argv, cm_cli *cli)
         goto out;
     }
     b.nfiles = files.n;
-    if (cm_model_init(&m, &ds, &b.fatal_d)) goto fatal;
+    if (cli_model_init(&ds, &m, &b.fatal_d)) goto fatal;
     b.m = &m;
     b.ptrs = calloc(chunk, sizeof *b.ptrs);
     b.lists = calloc(chunk, sizeof *b.lists);

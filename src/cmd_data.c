@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "compiled.h"
+#include "score.h"
 
 static const cm_opt opts[] = {
     { "output", 'o', "FILE", "compile: write to FILE instead of DIR/" CM_COMPILED_NAME },
@@ -17,10 +18,15 @@ static int on_opt(int val, const char *arg, void *ctx)
     return 0;
 }
 
-/* Load the YAML (checked as by `data check`) and write the compiled file. */
+/* Load the YAML (checked as by `data check`), build the scoring model and write both as
+ * the compiled file. */
 static int compile(const cm_cli *cli, const char *out)
 {
     cm_dataset ds;
+    cm_model m;
+    const void *img = NULL;
+    size_t imglen = 0;
+    memset(&m, 0, sizeof m);
     cm_dataset_init(&ds);
     int rc = cli_load_dataset_yaml(cli, &ds);
     if (rc == CM_EXIT_OK) {
@@ -33,13 +39,15 @@ static int compile(const cm_cli *cli, const char *out)
         cm_diags_init(&d);
         const char *target = out ? out : path;
         if (!target) cm_ioerror(&d, ds.dir, "out of memory");
-        else if (cm_compiled_write(&ds, NULL, 0, target, &d) == 0 && !cli->quiet)
-            cm_say(stdout, "%s: compiled %zu partners, %zu regions, %zu sectors", target, ds.npartners,
-                   ds.tax.nregions, ds.tax.nsectors);
+        else if (cm_model_init(&m, &ds, &d) == 0 && (img = cm_model_image(&m, &imglen)) &&
+                 cm_compiled_write(&ds, img, imglen, target, &d) == 0 && !cli->quiet)
+            cm_say(stdout, "%s: compiled %zu partners, %zu regions, %zu sectors and the scoring model", target,
+                   ds.npartners, ds.tax.nregions, ds.tax.nsectors);
         if (d.n) { cli_report(&d); rc = cli_status(&d); }
         cm_diags_release(&d);
         free(path);
     }
+    cm_model_release(&m);
     cm_dataset_release(&ds);
     return rc;
 }

@@ -66,7 +66,7 @@ int cmd_explain(int argc, char **argv, cm_cli *cli)
         goto out;
     }
     cm_shortlist one = { 0 };
-    if (cm_model_init(&m, &ds, &d) || cm_explain_pair(&m, &set.v[0], pid, &r.ro, &one, &d)) {
+    if (cli_model_init(&ds, &m, &d) || cm_explain_pair(&m, &set.v[0], pid, &r.ro, &one, &d)) {
         cli_report(&d);
         rc = cli_status(&d) ? cli_status(&d) : CM_EXIT_IO;
         cm_shortlist_release(&one);

@@ -49,7 +49,7 @@ int cmd_rank(int argc, char **argv, cm_cli *cli)
         goto out;
     }
     cli_report(&d);      /* warnings */
-    if (cm_model_init(&m, &ds, &d)) goto fail;
+    if (cli_model_init(&ds, &m, &d)) goto fail;
     lists = calloc(set.n, sizeof *lists);
     ptrs = calloc(set.n, sizeof *ptrs);
     if (!lists || !ptrs) { cm_ioerror(&d, path, "out of memory"); goto fail; }

@@ -90,7 +90,7 @@ int cmd_serve(int argc, char **argv, cm_cli *cli)
     cm_dataset_init(&ds);
     cm_diags_init(&d);
     if ((rc = cli_load_dataset(cli, &ds))) goto out;
-    if (cm_model_init(&m, &ds, &d)) goto fail;
+    if (cli_model_init(&ds, &m, &d)) goto fail;
 
     /* Block the stop signals in every thread the server will create; wait for them here. */
     sigset_t stop;

@@ -171,8 +171,8 @@ static size_t term_postings(const cm_kw_index *ix, const size_t *ids, size_t n, 
 /* ---- building the model ---------------------------------------------------------------- */
 
 /* The image: a header with a table of contents, then the arrays, each 8-byte aligned. */
-enum { M_S, M_SD, M_MCS, M_P_OFF, M_P_IDX, M_P_W, M_PNORM, M_BREADTH, M_PLACE, M_KIND,
-       M_BK_OFF, M_BK_Q, M_BK_W, M_Q_COUNTS, M_Q_BACKED, M_PI_OFF, M_PI_IDX, M_PI_W, M_NNORM,
+enum { M_S, M_SD, M_MS, M_MCS, M_P_OFF, M_P_IDX, M_P_W, M_PNORM, M_BREADTH, M_PLACE, M_KIND,
+       M_BK_OFF, M_BK_Q, M_BK_W, M_Q_COUNTS, M_Q_BACKED, M_NNORM,
        M_V_OFF, M_V_POOL, M_POST_OFF, M_POST_ID, M_POST_TF, M_KW_NORM, M_SEQ_OFF, M_SEQ, M_NSEC };
 
 #ifndef CM_MODEL_HASH
@@ -214,17 +214,17 @@ typedef struct build {
     const cm_dataset *ds;
     size_t ns, np, nq;
     double *S, *Sd, *M, *MS, *MCS;
-    uint32_t *p_off, *p_idx, *pi_off, *pi_idx, *bk_off, *bk_q, *place;
-    double *p_w, *pnorm, *breadth, *pi_w, *nnorm, *bk_w;
+    uint32_t *p_off, *p_idx, *bk_off, *bk_q, *place;
+    double *p_w, *pnorm, *breadth, *nnorm, *bk_w;
     unsigned char *kind, *q_counts, *q_backed;
-    size_t nbk, npi;
+    size_t nbk;
 } build;
 
 static void build_release(build *b)
 {
     free(b->S); free(b->Sd); free(b->M); free(b->MS); free(b->MCS);
-    free(b->p_off); free(b->p_idx); free(b->pi_off); free(b->pi_idx); free(b->bk_off); free(b->bk_q);
-    free(b->place); free(b->p_w); free(b->pnorm); free(b->breadth); free(b->pi_w); free(b->nnorm);
+    free(b->p_off); free(b->p_idx); free(b->bk_off); free(b->bk_q);
+    free(b->place); free(b->p_w); free(b->pnorm); free(b->breadth); free(b->nnorm);
     free(b->bk_w); free(b->kind); free(b->q_counts); free(b->q_backed);
 }
 
@@ -647,26 +647,45 @@ out:
     return rc;
 }
 
+/* Partner `pa`'s priority vector Pi into row[0..nq): P S M' = P (M S)' over its few
+ * sectors (MS is nQ x nS), explicit links raised to the row maximum, scaled to unit length.
+ * The model keeps MS, not Pi (nP x nQ, about half full): a row costs a few hundred flops
+ * and is needed only for reciprocity. Returns 0 or a GSL status. */
+static int priority_row(const double *MS, size_t nq, size_t ns, const cm_partner *pa, double *row)
+{
+    int st;
+    gsl_vector_view r = gsl_vector_view_array(row, nq);
+    gsl_matrix_const_view MSv = gsl_matrix_const_view_array(MS, nq, ns);
+    gsl_vector_set_zero(&r.vector);
+    for (size_t k = 0; k < pa->nsectors; k++) {
+        gsl_vector_const_view col = gsl_matrix_const_column(&MSv.matrix, pa->sectors[k]);
+        if ((st = gsl_blas_daxpy(pa->sector_w[k], &col.vector, &r.vector))) return st;
+    }
+    double mx = gsl_vector_max(&r.vector);
+    if (mx <= 0) mx = 1.0;
+    for (size_t k = 0; k < pa->npriorities; k++)
+        if (row[pa->priorities[k]] < mx) row[pa->priorities[k]] = mx;
+    double nrm = gsl_blas_dnrm2(&r.vector);
+    if (nrm > 0) gsl_vector_scale(&r.vector, 1.0 / nrm);
+    return 0;
+}
+
 /* The priorities: M (nQ x nS) and MS = M S; MCS is MS with the EU's own programmes zeroed
  * (only Chinese and jointly agreed programmes state the Chinese side's needs). Then Pi, the
- * partners' priority vectors P S M' = P (M S)' over each partner's few sectors, explicit
- * links raised to the row maximum, each row scaled to unit length; and the needs' norms. */
+ * partners' priority vectors (priority_row), for the needs' norms. */
 static int build_priorities(build *b, cm_diags *d)
 {
     const cm_dataset *ds = b->ds;
     const cm_taxonomy *t = &ds->tax;
-    size_t ns = b->ns, np = b->np, nq = b->nq, cap = np * 4 + 16;
+    size_t ns = b->ns, np = b->np, nq = b->nq;
     int st, rc = -1;
     b->M = calloc(nq * ns, sizeof *b->M);
     b->MS = malloc(nq * ns * sizeof *b->MS);
     b->MCS = malloc(nq * ns * sizeof *b->MCS);
     double *MC = calloc(nq * ns, sizeof *MC), *G = malloc(nq * nq * sizeof *G);
     double *row = calloc(nq, sizeof *row);
-    b->pi_off = malloc((np + 1) * sizeof *b->pi_off);
-    b->pi_idx = malloc(cap * sizeof *b->pi_idx);
-    b->pi_w = malloc(cap * sizeof *b->pi_w);
     b->nnorm = malloc(np * sizeof *b->nnorm);
-    if (!b->M || !b->MS || !b->MCS || !MC || !G || !row || !b->pi_off || !b->pi_idx || !b->pi_w || !b->nnorm) goto oom;
+    if (!b->M || !b->MS || !b->MCS || !MC || !G || !row || !b->nnorm) goto oom;
     for (size_t q = 0; q < nq; q++) {
         const cm_priority *pr = &t->priorities[q];
         bool eu = t->programmes[pr->programme].origin == CM_ORIGIN_EU;
@@ -695,42 +714,15 @@ static int build_priorities(build *b, cm_diags *d)
         rc = gsl_fail(d, "priority needs matrix", st);
         goto out;
     }
-    size_t n = 0;
     for (size_t p = 0; p < np; p++) {
         const cm_partner *pa = &ds->partners[p];
-        gsl_vector_view r = gsl_vector_view_array(row, nq);
-        b->pi_off[p] = (uint32_t)n;
-        for (size_t k = 0; k < pa->nsectors; k++) {
-            gsl_vector_const_view col = gsl_matrix_const_column(&MSv.matrix, pa->sectors[k]);
-            if ((st = gsl_blas_daxpy(pa->sector_w[k], &col.vector, &r.vector))) {
-                rc = gsl_fail(d, "partner priority matrix", st);
-                goto out;
-            }
+        if ((st = priority_row(b->MS, nq, ns, pa, row))) {
+            rc = gsl_fail(d, "partner priority matrix", st);
+            goto out;
         }
-        double mx = gsl_vector_max(&r.vector);
-        if (mx <= 0) mx = 1.0;
-        for (size_t k = 0; k < pa->npriorities; k++)
-            if (row[pa->priorities[k]] < mx) row[pa->priorities[k]] = mx;
-        double nrm = gsl_blas_dnrm2(&r.vector);
-        if (nrm > 0) gsl_vector_scale(&r.vector, 1.0 / nrm);
         double nn = 0;
-        for (size_t q = 0; q < nq; q++) {
-            if (row[q] == 0) continue;
-            if (n == cap) {
-                if (cap >= UINT32_MAX / 2) goto oom;
-                cap *= 2;
-                uint32_t *iv = realloc(b->pi_idx, cap * sizeof *iv);
-                if (iv) b->pi_idx = iv;
-                double *wv = realloc(b->pi_w, cap * sizeof *wv);
-                if (wv) b->pi_w = wv;
-                if (!iv || !wv) goto oom;
-            }
-            b->pi_idx[n] = (uint32_t)q;
-            b->pi_w[n++] = row[q];
-        }
-        for (size_t x = b->pi_off[p]; x < n; x++)
-            for (size_t y = b->pi_off[p]; y < n; y++) nn += b->pi_w[x] * G[b->pi_idx[x] * nq + b->pi_idx[y]] * b->pi_w[y];
-        memset(row, 0, nq * sizeof *row);
+        for (size_t x = 0; x < nq; x++)
+            for (size_t y = 0; y < nq && row[x] != 0; y++) nn += row[x] * G[x * nq + y] * row[y];
         if (pa->nseeks) {            /* N_j: its seeks, each once */
             nn = 0;
             for (size_t x = 0; x < pa->nseeks; x++) {
@@ -745,8 +737,6 @@ static int build_priorities(build *b, cm_diags *d)
         }
         b->nnorm[p] = sqrt(nn > 0 ? nn : 0);
     }
-    b->pi_off[np] = (uint32_t)n;
-    b->npi = n;
     rc = 0;
     goto out;
 oom:
@@ -779,6 +769,7 @@ static int image_build(const cm_dataset *ds, void **img, size_t *len, cm_diags *
     pk.n = pk.cap = sizeof pk.h;
     pack_put(&pk, M_S, b.S, ns * ns * sizeof *b.S);
     pack_put(&pk, M_SD, b.Sd, ns * ns * sizeof *b.Sd);
+    pack_put(&pk, M_MS, b.MS, nq * ns * sizeof *b.MS);
     pack_put(&pk, M_MCS, b.MCS, nq * ns * sizeof *b.MCS);
     pack_put(&pk, M_P_OFF, b.p_off, (np + 1) * sizeof *b.p_off);
     pack_put(&pk, M_P_IDX, b.p_idx, b.p_off[np] * sizeof *b.p_idx);
@@ -792,9 +783,6 @@ static int image_build(const cm_dataset *ds, void **img, size_t *len, cm_diags *
     pack_put(&pk, M_BK_W, b.bk_w, b.nbk * sizeof *b.bk_w);
     pack_put(&pk, M_Q_COUNTS, b.q_counts, nq);
     pack_put(&pk, M_Q_BACKED, b.q_backed, nq);
-    pack_put(&pk, M_PI_OFF, b.pi_off, (np + 1) * sizeof *b.pi_off);
-    pack_put(&pk, M_PI_IDX, b.pi_idx, b.npi * sizeof *b.pi_idx);
-    pack_put(&pk, M_PI_W, b.pi_w, b.npi * sizeof *b.pi_w);
     pack_put(&pk, M_NNORM, b.nnorm, np * sizeof *b.nnorm);
     if (kw_pack(ds, &pk) || pk.oom) goto oom;
     memcpy(pk.p, &pk.h, sizeof pk.h);
@@ -873,18 +861,17 @@ static const char *image_map(cm_model *m, const cm_dataset *ds, const unsigned c
 #define SEC(s, T) ((const T *)(const void *)(p + h.off[s]))
 #define N(s, T) (h.len[s] / sizeof(T))
     size_t nv = h.nvocab;
-    if (h.len[M_S] != ns * ns * 8 || h.len[M_SD] != ns * ns * 8 || h.len[M_MCS] != nq * ns * 8 ||
-        N(M_P_OFF, uint32_t) != np + 1 || N(M_BK_OFF, uint32_t) != np + 1 || N(M_PI_OFF, uint32_t) != np + 1 ||
+    if (h.len[M_S] != ns * ns * 8 || h.len[M_SD] != ns * ns * 8 || h.len[M_MCS] != nq * ns * 8 || h.len[M_MS] != nq * ns * 8 ||
+        N(M_P_OFF, uint32_t) != np + 1 || N(M_BK_OFF, uint32_t) != np + 1 ||
         N(M_SEQ_OFF, uint32_t) != np + 1 || N(M_PNORM, double) != np || N(M_BREADTH, double) != np ||
         N(M_NNORM, double) != np || N(M_KW_NORM, double) != np || N(M_PLACE, uint32_t) != np ||
         h.len[M_KIND] != np || h.len[M_Q_COUNTS] != nq || h.len[M_Q_BACKED] != nq ||
         nv >= UINT32_MAX || N(M_V_OFF, uint32_t) != nv || N(M_POST_OFF, uint32_t) != nv + 1 ||
         N(M_P_W, double) != N(M_P_IDX, uint32_t) || N(M_BK_W, double) != N(M_BK_Q, uint32_t) ||
-        N(M_PI_W, double) != N(M_PI_IDX, uint32_t) || N(M_POST_TF, uint32_t) != N(M_POST_ID, uint32_t))
+        N(M_POST_TF, uint32_t) != N(M_POST_ID, uint32_t))
         return "section sizes do not match";
     if (!rows_ok(SEC(M_P_OFF, uint32_t), np, SEC(M_P_IDX, uint32_t), N(M_P_IDX, uint32_t), ns, false) ||
         !rows_ok(SEC(M_BK_OFF, uint32_t), np, SEC(M_BK_Q, uint32_t), N(M_BK_Q, uint32_t), nq, false) ||
-        !rows_ok(SEC(M_PI_OFF, uint32_t), np, SEC(M_PI_IDX, uint32_t), N(M_PI_IDX, uint32_t), nq, false) ||
         !rows_ok(SEC(M_POST_OFF, uint32_t), nv, SEC(M_POST_ID, uint32_t), N(M_POST_ID, uint32_t), np, true) ||
         !offsets_ok(SEC(M_SEQ_OFF, uint32_t), np, N(M_SEQ, uint32_t)))
         return "index out of range";
@@ -921,9 +908,7 @@ static const char *image_map(cm_model *m, const cm_dataset *ds, const unsigned c
     m->bk_w = SEC(M_BK_W, double);
     m->q_counts = qc;
     m->q_backed = qb;
-    m->pi_off = SEC(M_PI_OFF, uint32_t);
-    m->pi_idx = SEC(M_PI_IDX, uint32_t);
-    m->pi_w = SEC(M_PI_W, double);
+    m->MS = SEC(M_MS, double);
     m->nnorm = SEC(M_NNORM, double);
     *m->kw = (cm_kw_index){ .nvocab = nv, .v_off = v_off, .v_pool = (const char *)pool,
         .post_off = SEC(M_POST_OFF, uint32_t), .post_id = SEC(M_POST_ID, uint32_t),
@@ -1376,7 +1361,7 @@ double cm_reciprocity(const cm_model *m, const cm_query *q, size_t j)
     if (!(den > 0)) return 0.0;
     /* o' S N_j: over its seeks (each once) when it states them, else Pi_j' (MCS o). */
     const cm_partner *pa = &m->ds->partners[j];
-    double dot = 0;
+    double dot = 0, pi[m->nq];
     if (pa->nseeks) {
         for (size_t x = 0; x < pa->nseeks; x++) {
             size_t e = 0;
@@ -1384,7 +1369,8 @@ double cm_reciprocity(const cm_model *m, const cm_query *q, size_t j)
             if (e == x) dot += gsl_vector_get(q->so, pa->seeks[x]);
         }
     } else {
-        for (uint32_t t = m->pi_off[j]; t < m->pi_off[j + 1]; t++) dot += m->pi_w[t] * gsl_vector_get(q->mo, m->pi_idx[t]);
+        if (cm_priority_row(m, j, pi)) return 0.0;
+        for (size_t k = 0; k < m->nq; k++) dot += pi[k] * gsl_vector_get(q->mo, k);
     }
     return clamp01(dot / den);
 }
@@ -1403,6 +1389,11 @@ bool cm_keyword_matches(const cm_model *m, const char *token, size_t partner)
         if (v[mid] < partner) lo = mid + 1; else hi = mid;
     }
     return lo < npost(m->kw, ids[0]) && v[lo] == partner;
+}
+
+int cm_priority_row(const cm_model *m, size_t partner, double *row)
+{
+    return priority_row(m->MS, m->nq, m->ns, &m->ds->partners[partner], row);
 }
 
 double cm_partner_weight(const cm_model *m, size_t partner, size_t sector)
