@@ -3,17 +3,25 @@
  * Loading data/ from YAML (libyaml, trees, every check) is most of a single `rank`. A
  * compiled file holds the dataset after loading and validation: the vocabularies with
  * their name tables, the zone types and the partners, and a manifest of the source files
- * it was made from (path, size, mtime, content hash). Reading it fills the same structs
- * cm_dataset_load fills: strings point into the read-only mapping, arrays into one arena,
- * so nothing downstream knows which path loaded the data.
+ * it was made from (path, size, mtime, content hash). It stores them as an image of the
+ * very structs cm_dataset_load fills, pointers written as offsets: loading maps the file
+ * and turns the offsets listed in its relocation table back into addresses, so nothing
+ * downstream knows which path loaded the data, and the cost does not grow with fields.
  *
  * Trust: the header carries a magic, the format version, a fingerprint of the struct
- * layout and the program version, the file size and a 64-bit checksum of everything after
- * it. The reader checks all of them, then decodes with every read bounded by the end of
- * the mapping, every string's terminator found inside it, every count bounded by the bytes
- * left and every index bounded by the table it points into. A truncated, corrupted or
- * foreign file is therefore reported (CM_COMPILED_BAD) and never used, never a crash. The
- * checksum, not the decoder, vouches that the records are those a validated load wrote.
+ * layout (sizes and byte order: the image is only valid on the ABI that wrote it) and the
+ * program version, the file size and a 64-bit checksum of everything after it. The loader
+ * checks all of them, so a truncated, corrupted or foreign file is reported
+ * (CM_COMPILED_BAD) and never used, never a crash. Past the checksum, the loader checks
+ * only what keeps its own reads and writes inside the file: every table bounded, every
+ * relocated word inside the image and every pointer it makes too (8-byte aligned unless
+ * it points at a string), the image ending in a NUL so every string ends inside it, and
+ * every partner's source index below the number of sources. It does NOT check the counts,
+ * indexes and enums inside the structs, nor that the relocation table lists every pointer:
+ * the checksum vouches that the image is the one `data compile` wrote after decoding and
+ * checking every field. A file damaged and then given a matching checksum on purpose (the
+ * checksum is not a MAC) is loaded without a crash in the loader, but its contents may
+ * send a later reader out of bounds.
  *
  * Freshness: a source whose size and mtime match the manifest is taken as unchanged; one
  * whose mtime differs but whose size and content hash match (a copy, a checkout) too. Any
@@ -51,8 +59,7 @@ int cm_dataset_open(cm_dataset *ds, const char *dir, cm_diags *d);
 int cm_compiled_write(const cm_dataset *ds, const void *model, size_t model_len, const char *path, cm_diags *d);
 
 /* The model section of the compiled file `ds` was loaded from: a read-only pointer, 8-byte
- * aligned (the file stores it at a multiple of 8 and a mapping starts on a page; a buffer
- * given to cm_compiled_load_mem must itself be 8-byte aligned), valid until
+ * aligned (the file stores it at a multiple of 8, in a mapping or a malloc'd copy), valid until
  * cm_dataset_release, and its length; NULL and 0 when `ds` came from YAML or the file has
  * none. The bytes are those written, as the file checksum vouches. */
 const void *cm_compiled_model(const cm_dataset *ds, size_t *len);
@@ -64,9 +71,9 @@ const void *cm_compiled_model(const cm_dataset *ds, size_t *len);
 cm_compiled_status cm_compiled_load(cm_dataset *ds, const char *dir, const char *path,
                                     char *why, size_t whylen);
 
-/* The same from a buffer already in memory (not copied: it must outlive `ds`), with no
+/* The same from a buffer in memory (copied: relocation writes to the copy), with no
  * manifest check against a directory; `check_sum` false skips the checksum so a fuzzer
- * reaches the decoder. For tests and fuzzing. */
+ * reaches the relocation. For tests and fuzzing. */
 cm_compiled_status cm_compiled_load_mem(cm_dataset *ds, const char *dir, const void *buf,
                                         size_t len, int check_sum, char *why, size_t whylen);
 

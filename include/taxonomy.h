@@ -177,19 +177,22 @@ int cm_sector_ancestor_dist(const cm_taxonomy *t, size_t a, size_t b);
 bool cm_region_within(const cm_taxonomy *t, size_t inner, size_t outer);
 
 /* The five name tables, for the compiled dataset (compiled.c), which stores them in
- * insertion order (the order did-you-mean walks them) and puts them back as they were. */
+ * insertion order (the order did-you-mean walks them) and builds them again, once, at
+ * compile time, inside its image. */
 typedef enum { CM_NAMES_SECTOR, CM_NAMES_REGION, CM_NAMES_REGION_ID, CM_NAMES_PRIORITY, CM_NAMES_GOAL,
                CM_NNAMES } cm_names_table;
 typedef void cm_names_visit(void *ctx, const char *key, size_t idx, const size_t *also, size_t nalso);
 size_t cm_names_count(const cm_taxonomy *t, cm_names_table which);
 void cm_names_walk(const cm_taxonomy *t, cm_names_table which, cm_names_visit *fn, void *ctx);
 /* Bytes of storage one entry needs. cm_names_put adds an entry in `storage` (that size,
- * zeroed, aligned for a pointer) with `key` and `also` as given, none of them copied: the
- * caller owns all three and, before freeing them, calls cm_names_clear, which empties the
- * tables without freeing entries, keys or lists. */
+ * zeroed, aligned for a pointer) with `key` and `also` as given, none of them copied; the
+ * hash table's own memory (its header, its buckets) comes from `alloc(ctx, bytes)`, which
+ * must return zeroed memory aligned for a pointer, and is never freed by this module: the
+ * caller owns all of it and, before freeing it, calls cm_names_clear, which forgets the
+ * tables without freeing anything. */
 size_t cm_names_entry_size(void);
 void cm_names_put(cm_taxonomy *t, cm_names_table which, void *storage, char *key, size_t idx,
-                  size_t *also, size_t nalso);
+                  size_t *also, size_t nalso, void *(*alloc)(void *ctx, size_t n), void *ctx);
 void cm_names_clear(cm_taxonomy *t);
 
 /* Resolve the sector named by scalar node `n` of `file`; on failure report "unknown sector

@@ -1,13 +1,17 @@
 /* compiled.c: the compiled dataset (see compiled.h).
  *
- * Layout: a 64-byte header, then one stream of records in a fixed order: the manifest of
- * sources, the weights, the zone types, the taxonomy (sectors, regions, programmes,
- * priorities, goals and their fit, default goals, notes, the ancestor closure, the five
- * name tables in insertion order) and the partners. Integers are little-endian 64-bit
- * (32 for lengths), doubles their IEEE bits, strings a 32-bit length (all ones for NULL),
- * the bytes and a NUL, so a decoded string is used in place in the mapping.
+ * Layout: a 64-byte header; the manifest of sources (a record stream, below); the image
+ * (its table of contents, its relocations, the structs themselves); the model section.
+ * Record streams: integers little-endian 64-bit (32 for lengths), doubles their IEEE bits,
+ * strings a 32-bit length (all ones for NULL), the bytes and a NUL.
  *
- * The put_* and get_* functions below mirror each other field by field, in the order the
+ * The image is made at compile time from a record stream of the whole dataset (the
+ * weights, the zone types, the taxonomy, the partners, the five name tables in insertion
+ * order): put_* write it and get_* decode it, checking every count, index and string, into
+ * the same structs cm_dataset_load fills, laid out in one block (build_image). Loading
+ * only relocates that block: no per-field work, whatever the size of the data.
+ *
+ * The put_* and get_* functions mirror each other field by field, in the order the
  * structs declare them; tests/unit/test_compiled.c compares every byte of every struct
  * the two loaders produce, so a field added to a struct and not carried here fails it.
  */
@@ -42,7 +46,8 @@ static uint32_t layout_fingerprint(void)
     const size_t sizes[] = { sizeof(cm_dataset), sizeof(cm_taxonomy), sizeof(cm_partner),
                              sizeof(cm_zone_type), sizeof(cm_figure), sizeof(cm_sector),
                              sizeof(cm_region), sizeof(cm_priority), sizeof(cm_programme),
-                             sizeof(cm_goal), sizeof(cm_note), sizeof(cm_country), CM_NCOMP, CM_NKINDS, CM_NLEVELS };
+                             sizeof(cm_goal), sizeof(cm_note), sizeof(cm_country), CM_NCOMP, CM_NKINDS, CM_NLEVELS,
+                             cm_names_entry_size(), (size_t)(union { uint16_t u; unsigned char c[2]; }){ 0x0102 }.c[0] };
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) h = (h ^ (uint32_t)sizes[i]) * 16777619u;
     return h;
@@ -159,7 +164,8 @@ typedef struct blk { struct blk *next; size_t used, cap; alignas(16) unsigned ch
 
 struct cm_compiled {
     cm_dataset_store base;      /* first: ds->compiled points here */
-    void *map; size_t len;      /* the mapping (NULL when the caller owns the buffer) */
+    void *map; size_t len;      /* the mapping, or NULL */
+    void *own;                  /* or the copy cm_compiled_load_mem made */
     blk *blocks;                /* the arena: arrays and the struct tables */
     const void *model; size_t model_len;   /* the opaque model section, or NULL, 0 */
 };
@@ -169,6 +175,9 @@ typedef struct rd {
     const unsigned char *base;  /* the file's first byte */
     struct cm_compiled *c;
     const char *bad;            /* first problem found; reading stops there */
+    /* Building an image (the writer): arrays and structs are bumped from [a, a_end),
+     * strings copied to [s, s_end); NULL when reading a file. */
+    unsigned char *a, *a_end, *s, *s_end;
 } rd;
 
 static void *arena(rd *r, size_t n)
@@ -176,6 +185,12 @@ static void *arena(rd *r, size_t n)
     if (r->bad) return NULL;
     n = (n + 15) & ~(size_t)15;
     if (!n) n = 16;
+    if (r->a) {
+        if ((size_t)(r->a_end - r->a) < n) { r->bad = "image too large"; return NULL; }
+        void *p = r->a;
+        r->a += n;
+        return p;
+    }
     blk *b = r->c->blocks;
     if (!b || b->cap - b->used < n) {
         size_t cap = n > (1 << 18) ? n : (1 << 18);
@@ -243,6 +258,11 @@ static char *r_str(rd *r)
     if (!need(r, (size_t)n + 1)) return NULL;
     if (r->p[n] != '\0' || memchr(r->p, '\0', n)) { r->bad = "bad string"; return NULL; }
     char *s = (char *)r->p;    /* the mapping is private and writable: no const to cast away */
+    if (r->s) {                /* building an image: strings go into it, apart from pointers */
+        if ((size_t)(r->s_end - r->s) <= n) { r->bad = "image too large"; return NULL; }
+        s = memcpy(r->s, r->p, (size_t)n + 1);
+        r->s += (size_t)n + 1;
+    }
     r->p += (size_t)n + 1;
     return s;
 }
@@ -572,6 +592,16 @@ static void get_taxonomy(rd *r, cm_taxonomy *t)
     }
 }
 
+/* uthash's own memory while a name table is built: from the image. */
+static void *names_arena(void *ctx, size_t n)
+{
+    rd *r = ctx;
+    void *p = arena(r, n);
+    if (!p && !(p = calloc(1, n))) abort();   /* uthash cannot fail softly; the image is
+                                                * already refused (r->bad) and this leaks once */
+    return p;
+}
+
 static void get_names(rd *r, cm_taxonomy *t)
 {
     const size_t limits[CM_NNAMES] = { [CM_NAMES_SECTOR] = t->nsectors, [CM_NAMES_REGION] = t->nregions,
@@ -588,7 +618,7 @@ static void get_names(rd *r, cm_taxonomy *t)
             size_t *also = r_idxs_opt(r, &nalso, limits[k]);
             if (!r->bad && !key) r->bad = "name without a key";
             if (r->bad) break;
-            cm_names_put(t, (cm_names_table)k, store, key, idx, also, nalso);
+            cm_names_put(t, (cm_names_table)k, store, key, idx, also, nalso, names_arena, r);
             store += esize;
         }
 }
@@ -651,17 +681,132 @@ static void get_dataset(rd *r, cm_dataset *ds, char **files, size_t nsrc)
         if (!r->bad && (!p->id || !p->name)) r->bad = "partner without an id or a name";
     }
     get_names(r, &ds->tax);
-    get_model(r);
     if (!r->bad && r->p != r->end) r->bad = "trailing bytes";
 }
 
+/* ---- the image ---------------------------------------------------------------------- */
+
+/* The image is the dataset as the loader's structs, laid out in one block: at offset 0 the
+ * cm_dataset, then every table, array and name table (`ptr_end` bytes, 16-byte aligned),
+ * then every string, then at least one NUL (to 8 bytes). Each pointer is stored as its
+ * offset in the block; the relocation table lists the 8-byte words that hold one. Each
+ * partner's `file` holds the index of its source in the manifest instead (it names a path
+ * under the directory the file is read from), listed in a table of its own. */
+typedef struct image {
+    unsigned char *p; size_t len, ptr_end;
+    uint32_t *rel; size_t nrel;         /* words holding a pointer, ascending */
+    uint32_t *files; size_t nfiles;     /* words holding a source index */
+} image;
+
+static void image_free(image *im) { free(im->p); free(im->rel); free(im->files); memset(im, 0, sizeof *im); }
+
+/* Decode the record stream [p, end) into `buf` (cap_a bytes for pointers and arrays, then
+ * cap_s for strings) with the reader above, as a load of old did: the same function
+ * builds what the YAML loader builds, field by field. Partners' `file` come out as the
+ * index of their source. */
+static const char *build_once(const unsigned char *p, const unsigned char *end, unsigned char *buf,
+                              size_t cap_a, size_t cap_s, size_t nsrc, size_t *used_a, size_t *used_s)
+{
+    char *marks = calloc(nsrc ? nsrc : 1, 1), **files = calloc(nsrc ? nsrc : 1, sizeof *files);
+    if (!marks || !files) { free(marks); free(files); return "out of memory"; }
+    for (size_t i = 0; i < nsrc; i++) files[i] = marks + i;    /* told apart by address */
+    rd r = { p, end, p, NULL, NULL, buf, buf + cap_a, buf + cap_a, buf + cap_a + cap_s };
+    cm_dataset *ds = arena(&r, sizeof *ds);
+    if (ds) get_dataset(&r, ds, files, nsrc);
+    for (size_t i = 0; ds && !r.bad && i < ds->npartners; i++) {
+        uint64_t k = (uint64_t)(ds->partners[i].file - marks);
+        memcpy(&ds->partners[i].file, &k, sizeof k);
+    }
+    free(marks);
+    free(files);
+    *used_a = (size_t)(r.a - buf);
+    *used_s = (size_t)(r.s - (buf + cap_a));
+    return r.bad;
+}
+
+/* The image of the record stream: decoded twice, into two blocks at different addresses;
+ * a word that differs between them by exactly the distance of the blocks is a pointer
+ * (every other word is the same in both), so no per-field code lists the pointers and a
+ * field added to a struct is carried without a change here. */
+static const char *build_image(const unsigned char *p, size_t len, size_t nsrc, image *im)
+{
+    /* Every stream byte yields at most a few bytes of structs (a 5-byte empty string is an
+     * 8-byte pointer and a NUL; a 21-byte name is a 96-byte entry and its buckets). */
+    size_t cap_a = 16 * len + (1 << 20), cap_s = len + 16;
+    unsigned char *b1 = calloc(1, cap_a + cap_s), *b2 = calloc(1, cap_a + cap_s);
+    unsigned char *s1 = malloc(len ? len : 1), *s2 = malloc(len ? len : 1);
+    const char *bad = NULL;
+    size_t ua1 = 0, us1 = 0, ua2 = 0, us2 = 0;
+    memset(im, 0, sizeof *im);
+    if (!b1 || !b2 || !s1 || !s2) { bad = "out of memory"; goto out; }
+    /* each its own copy of the stream: a pointer left into it would differ by another
+     * distance and be caught below */
+    memcpy(s1, p, len);
+    memcpy(s2, p, len);
+    if ((bad = build_once(s1, s1 + len, b1, cap_a, cap_s, nsrc, &ua1, &us1)) ||
+        (bad = build_once(s2, s2 + len, b2, cap_a, cap_s, nsrc, &ua2, &us2)))
+        goto out;
+    if (ua1 != ua2 || us1 != us2 || memcmp(b1 + cap_a, b2 + cap_a, us1)) { bad = "image not reproducible"; goto out; }
+    size_t slen = (us1 + 8) & ~(size_t)7;     /* at least one NUL after the last string */
+    im->ptr_end = ua1;
+    im->len = ua1 + slen;
+    if (im->len > UINT32_MAX / 2) { bad = "image too large"; goto out; }
+    size_t nw = ua1 / 8, cap = 1024;
+    im->rel = malloc(cap * sizeof *im->rel);
+    if (!(im->p = calloc(1, im->len)) || !im->rel) { bad = "out of memory"; goto out; }
+    memcpy(im->p + ua1, b1 + cap_a, us1);
+    uintptr_t delta = (uintptr_t)b2 - (uintptr_t)b1, lo = (uintptr_t)b1;
+    for (size_t w = 0; w < nw; w++) {
+        uint64_t v1, v2;
+        memcpy(&v1, b1 + 8 * w, 8);
+        memcpy(&v2, b2 + 8 * w, 8);
+        if (v1 != v2) {
+            if (v2 - v1 != delta || v1 < lo || v1 - lo >= cap_a + cap_s) { bad = "image not reproducible"; goto out; }
+            size_t t = (size_t)(v1 - lo);
+            if (t < cap_a) {
+                if (t >= ua1 || t % 8) { bad = "pointer outside the image"; goto out; }
+            } else if ((t -= cap_a) < us1) {
+                t += ua1;
+            } else {
+                bad = "pointer outside the image";
+                goto out;
+            }
+            v1 = t;
+            if (im->nrel == cap) {
+                uint32_t *q = realloc(im->rel, (cap *= 2) * sizeof *q);
+                if (!q) { bad = "out of memory"; goto out; }
+                im->rel = q;
+            }
+            im->rel[im->nrel++] = (uint32_t)w;
+        }
+        memcpy(im->p + 8 * w, &v1, 8);
+    }
+    /* the partners' source indexes, by where each partner's `file` is */
+    const cm_dataset *ds = (const cm_dataset *)im->p;
+    size_t parts = (size_t)(uintptr_t)ds->partners;    /* an offset in the image, as stored */
+    if (ds->npartners && !(im->files = malloc(ds->npartners * sizeof *im->files))) { bad = "out of memory"; goto out; }
+    for (size_t i = 0; i < ds->npartners; i++)
+        im->files[im->nfiles++] = (uint32_t)((parts + i * sizeof(cm_partner) + offsetof(cm_partner, file)) / 8);
+out:
+    free(b1); free(b2); free(s1); free(s2);
+    if (bad) image_free(im);
+    return bad;
+}
+
 /* ---- writing a file ----------------------------------------------------------------- */
+
+static void w_pad8(wbuf *w)
+{
+    static const unsigned char zeros[8];
+    w_bytes(w, zeros, -w->n & 7);
+}
 
 int cm_compiled_write(const cm_dataset *ds, const void *model, size_t model_len, const char *path, cm_diags *d)
 {
     source *src = NULL;
     size_t nsrc = 0;
-    wbuf w = { 0 };
+    wbuf w = { 0 }, rec = { 0 };
+    image im = { 0 };
     int rc = -1;
     if (list_sources(ds->dir, &src, &nsrc, d)) return -1;
     unsigned char hdr[HEADER_SIZE] = { 0 };
@@ -671,10 +816,19 @@ int cm_compiled_write(const cm_dataset *ds, const void *model, size_t model_len,
         w_str(&w, src[i].rel); w_i64(&w, src[i].size); w_i64(&w, src[i].sec); w_i64(&w, src[i].nsec);
         w_u64(&w, src[i].hash);
     }
-    if (put_dataset(&w, ds, src, nsrc, d)) goto out;
+    if (put_dataset(&rec, ds, src, nsrc, d)) goto out;
+    if (rec.oom) { cm_ioerror(d, path, "out of memory"); goto out; }
+    const char *bad = build_image(rec.p, rec.n, nsrc, &im);
+    if (bad) { cm_ioerror(d, path, "cannot build the image: %s", bad); goto out; }
+    w_pad8(&w);
+    w_u64(&w, im.len); w_u64(&w, im.ptr_end); w_u64(&w, im.nrel); w_u64(&w, im.nfiles);
+    w_bytes(&w, im.rel, im.nrel * sizeof *im.rel);
+    w_pad8(&w);
+    w_bytes(&w, im.files, im.nfiles * sizeof *im.files);
+    w_pad8(&w);
+    w_bytes(&w, im.p, im.len);
     w_u64(&w, model ? model_len : 0);
-    static const unsigned char zeros[8];
-    w_bytes(&w, zeros, -w.n & 7);
+    w_pad8(&w);
     if (model) w_bytes(&w, model, model_len);
     if (w.oom) { cm_ioerror(d, path, "out of memory"); goto out; }
     memcpy(w.p, MAGIC, 8);
@@ -695,6 +849,8 @@ out:
     for (size_t i = 0; i < nsrc; i++) free(src[i].rel);
     free(src);
     free(w.p);
+    free(rec.p);
+    image_free(&im);
     return rc;
 }
 
@@ -705,6 +861,7 @@ static void compiled_free(struct cm_compiled *c)
     if (!c) return;
     for (blk *b = c->blocks, *n; b; b = n) { n = b->next; free(b); }
     if (c->map) munmap(c->map, c->len);
+    free(c->own);
     free(c);
 }
 
@@ -791,23 +948,80 @@ static cm_compiled_status check_sources(rd *r, const char *dir, char **files, si
     return CM_COMPILED_OK;
 }
 
-static cm_compiled_status decode(cm_dataset *ds, const char *dir, const unsigned char *p, size_t len,
+static void r_pad8(rd *r)
+{
+    size_t pad = (size_t)(-(r->p - r->base) & 7);
+    if (!need(r, pad)) return;
+    for (size_t i = 0; i < pad; i++)
+        if (r->p[i]) { r->bad = "bad padding"; return; }
+    r->p += pad;
+}
+
+/* Put the image in place: every listed word becomes the address it stands for. What is
+ * checked here is cheap and keeps a damaged image from sending this loop, or a string
+ * read, outside the image: every listed word inside it; every pointer stored there inside
+ * it, 8-byte aligned unless it points into the strings; the image ending in a NUL, so any
+ * string in it ends inside it; every source index below the number of sources. What is
+ * not checked (counts, indexes between tables, which words are pointers) the checksum
+ * vouches for: see compiled.h. */
+static const char *relocate(unsigned char *img, size_t len, size_t ptr_end, const unsigned char *rel, size_t nrel,
+                            const unsigned char *fil, size_t nfil, char **files, size_t nsrc)
+{
+    if (len % 8 || len < sizeof(cm_dataset) || ptr_end > len || ptr_end % 8 || img[len - 1])
+        return "bad image bounds";
+    size_t nw = ptr_end / 8;   /* pointers live only before the strings */
+    uintptr_t base = (uintptr_t)img;
+    uint64_t *w = (uint64_t *)(void *)img;
+    for (size_t i = 0; i < nrel; i++) {
+        uint32_t k;
+        memcpy(&k, rel + 4 * i, 4);
+        if (k >= nw) return "relocation outside the image";
+        uint64_t v = w[k];
+        if (v >= len || (v < ptr_end && v % 8)) return "pointer outside the image";
+        w[k] = base + v;
+    }
+    for (size_t i = 0; i < nfil; i++) {
+        uint32_t k;
+        memcpy(&k, fil + 4 * i, 4);
+        if (k >= nw) return "relocation outside the image";
+        if (w[k] >= nsrc) return "source index out of range";
+        w[k] = (uintptr_t)files[w[k]];
+    }
+    return NULL;
+}
+
+static cm_compiled_status decode(cm_dataset *ds, const char *dir, unsigned char *p, size_t len,
                                  int check_sum, struct cm_compiled *c, char *why, size_t whylen)
 {
     cm_compiled_status st = check_header(p, len, check_sum, why, whylen);
     if (st != CM_COMPILED_OK) return st;
-    rd r = { p + HEADER_SIZE, p + len, p, c, NULL };
+    if ((uintptr_t)p % 8) return say(why, whylen, CM_COMPILED_BAD, "buffer not 8-byte aligned", NULL);
+    rd r = { p + HEADER_SIZE, p + len, p, c, NULL, NULL, NULL, NULL, NULL };
     size_t nsrc = r_count(&r, 40);
     char **files = r.bad ? NULL : arena(&r, nsrc * sizeof *files);
     if (r.bad) return say(why, whylen, CM_COMPILED_BAD, "damaged manifest (%s)", r.bad);
     time_t newest = 0;
     st = check_sources(&r, dir, files, nsrc, &newest, why, whylen);
     if (st != CM_COMPILED_OK) return st;
+    /* the image's table of contents, its relocations, the image, the model */
+    r_pad8(&r);
+    size_t ilen = r_u64(&r), ptr_end = r_u64(&r), nrel = r_count(&r, 4), nfil = r_count(&r, 4);
+    const unsigned char *rel = r.p;
+    if (need(&r, 4 * nrel)) r.p += 4 * nrel;
+    r_pad8(&r);
+    const unsigned char *fil = r.p;
+    if (need(&r, 4 * nfil)) r.p += 4 * nfil;
+    r_pad8(&r);
+    unsigned char *img = (unsigned char *)r.p;   /* private and writable (see the callers) */
+    if (need(&r, ilen)) r.p += ilen;
+    get_model(&r);
+    if (!r.bad && r.p != r.end) r.bad = "trailing bytes";
+    if (!r.bad) r.bad = relocate(img, ilen, ptr_end, rel, nrel, fil, nfil, files, nsrc);
+    if (r.bad) return say(why, whylen, CM_COMPILED_BAD, "damaged image (%s)", r.bad);
+    memcpy(ds, img, sizeof *ds);
     if (!(ds->dir = strdup(dir ? dir : "."))) return say(why, whylen, CM_COMPILED_BAD, "out of memory", NULL);
     ds->compiled = &c->base;
     ds->newest = newest;
-    get_dataset(&r, ds, files, nsrc);
-    if (r.bad) return say(why, whylen, CM_COMPILED_BAD, "damaged record (%s)", r.bad);
     return CM_COMPILED_OK;
 }
 
@@ -827,7 +1041,10 @@ cm_compiled_status cm_compiled_load_mem(cm_dataset *ds, const char *dir, const v
     struct cm_compiled *c = calloc(1, sizeof *c);
     if (!c) return say(why, whylen, CM_COMPILED_BAD, "out of memory", NULL);
     c->base.release = compiled_release;
-    return finish(ds, c, decode(ds, dir, buf, len, check_sum, c, why, whylen));
+    /* A copy: relocating writes to it, and malloc aligns it for the image. */
+    if (!(c->own = malloc(len ? len : 1))) { free(c); return say(why, whylen, CM_COMPILED_BAD, "out of memory", NULL); }
+    if (len) memcpy(c->own, buf, len);
+    return finish(ds, c, decode(ds, dir, c->own, len, check_sum, c, why, whylen));
 }
 
 cm_compiled_status cm_compiled_load(cm_dataset *ds, const char *dir, const char *path, char *why, size_t whylen)

@@ -12,6 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The compiled dataset (compiled.c) builds its name tables inside its image: while
+ * cm_names_put runs with an allocator, uthash's own tables and buckets come from it too
+ * (and are never freed one by one), so the whole table can be stored and relocated. */
+static _Thread_local void *(*names_alloc)(void *ctx, size_t n);
+static _Thread_local void *names_alloc_ctx;
+#define uthash_malloc(sz) (names_alloc ? names_alloc(names_alloc_ctx, (sz)) : malloc(sz))
+#define uthash_free(ptr, sz) do { if (!names_alloc) free(ptr); } while (0)
 #include <uthash.h>
 
 #include "ascii.h"
@@ -1327,17 +1335,21 @@ void cm_names_walk(const cm_taxonomy *t, cm_names_table which, cm_names_visit *f
 size_t cm_names_entry_size(void) { return sizeof(cm_name_entry); }
 
 void cm_names_put(cm_taxonomy *t, cm_names_table which, void *storage, char *key, size_t idx,
-                  size_t *also, size_t nalso)
+                  size_t *also, size_t nalso, void *(*alloc)(void *ctx, size_t n), void *ctx)
 {
     cm_name_entry *e = storage, **h = names_table(t, which);
     e->key = key;
     e->idx = idx;
     e->also = also;
     e->nalso = nalso;
+    names_alloc = alloc;
+    names_alloc_ctx = ctx;
     HASH_ADD_KEYPTR(hh, *h, e->key, strlen(e->key), e);
+    names_alloc = NULL;
+    names_alloc_ctx = NULL;
 }
 
 void cm_names_clear(cm_taxonomy *t)
 {
-    for (int k = 0; k < CM_NNAMES; k++) HASH_CLEAR(hh, *names_table(t, (cm_names_table)k));
+    for (int k = 0; k < CM_NNAMES; k++) *names_table(t, (cm_names_table)k) = NULL;
 }

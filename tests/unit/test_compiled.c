@@ -5,9 +5,10 @@
  *    which are listed below and compared by what they point to. So a field someone adds
  *    to a struct and the compiled file does not carry (a number, a flag, a new pointer)
  *    shows up as a differing byte, and this test fails until compiled.c carries it.
- * 2. Damage: the image truncated at many lengths and with bytes flipped must be refused
- *    (never loaded silently), and, with the checksum repaired so the decoder sees the
- *    damage, decoded without reading out of bounds (run under ASan in CI).
+ * 2. Damage: the file truncated at many lengths and with bytes flipped must be refused
+ *    (never loaded silently), and, with the checksum repaired so the loader sees the
+ *    damage, refused or relocated without reading or writing out of bounds (run under ASan
+ *    in CI). What such a file then holds is not checked: see compiled.h.
  */
 #include <stddef.h>
 #include <stdint.h>
