@@ -56,8 +56,11 @@ struct cm_kw_index {
     const uint32_t *post_off, *post_id, *post_tf;   /* per token id: (partner, tf) for each
                                                      * partner using it, partners ascending */
     const double *norm;         /* per partner: K1 (1 - B + B len / avglen) */
-    const uint32_t *seq_off, *seq;  /* per partner: its token ids in text order, KW_SEP
-                                     * between fields and at punctuation */
+    size_t nbigram;             /* two-word phrases: each pair of neighbouring tokens of a
+                                 * text (no break between them), (first << 32 | second),
+                                 * ascending; per pair (partner, tf) as for tokens */
+    const uint64_t *bg_key;
+    const uint32_t *bg_off, *bg_id, *bg_tf;
     double idf_ref;             /* idf of a word in 1% of the partners: KW_FULL_TERMS such
                                  * words matched once each give full keyword points */
 };
@@ -135,36 +138,40 @@ static size_t kw_find(const cm_kw_index *ix, const char *w)
     return CM_NONE;
 }
 
-/* Occurrences of the phrase ids[0..n-1] in partner j's token sequence. */
-static unsigned phrase_tf(const cm_kw_index *ix, size_t j, const size_t *ids, size_t n)
+/* The bigram of tokens a then b, or CM_NONE. */
+static size_t bigram_find(const cm_kw_index *ix, size_t a, size_t b)
 {
-    unsigned tf = 0;
-    const uint32_t *v = ix->seq + ix->seq_off[j];
-    size_t len = ix->seq_off[j + 1] - ix->seq_off[j];
-    for (size_t p = 0; p + n <= len; p++) {
-        size_t k = 0;
-        while (k < n && v[p + k] == ids[k]) k++;
-        tf += k == n;
+    uint64_t key = (uint64_t)a << 32 | b;
+    size_t lo = 0, hi = ix->nbigram;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->bg_key[mid] == key) return mid;
+        if (ix->bg_key[mid] < key) lo = mid + 1; else hi = mid;
     }
-    return tf;
+    return CM_NONE;
 }
 
 static size_t npost(const cm_kw_index *ix, size_t id) { return ix->post_off[id + 1] - ix->post_off[id]; }
 
-/* The partners whose text holds term ids[0..n-1], with tf: the token's posting list for a
- * word, the rarest word's list filtered by phrase_tf for a phrase. Returns the count
- * written to `out` (room for the rarest list's length). */
+/* The partners whose text holds term ids[0..n-1] (a word, or a phrase of two), with tf:
+ * the word's or the bigram's posting list. Returns the count written to `out` (room for
+ * one entry per partner: a list holds each partner once). */
 static size_t term_postings(const cm_kw_index *ix, const size_t *ids, size_t n, posting *out)
 {
-    size_t r = ids[0];
-    for (size_t k = 1; k < n; k++)
-        if (npost(ix, ids[k]) < npost(ix, r)) r = ids[k];
+    const uint32_t *id, *tf;
     size_t c = 0;
-    for (size_t i = ix->post_off[r]; i < ix->post_off[r + 1]; i++) {
-        size_t j = ix->post_id[i];
-        unsigned tf = n == 1 ? ix->post_tf[i] : phrase_tf(ix, j, ids, n);
-        if (tf) out[c++] = (posting){ j, tf };
+    if (n == 1) {
+        id = ix->post_id + ix->post_off[ids[0]];
+        tf = ix->post_tf + ix->post_off[ids[0]];
+        c = npost(ix, ids[0]);
+    } else {
+        size_t g = bigram_find(ix, ids[0], ids[1]);
+        if (g == CM_NONE) return 0;
+        id = ix->bg_id + ix->bg_off[g];
+        tf = ix->bg_tf + ix->bg_off[g];
+        c = ix->bg_off[g + 1] - ix->bg_off[g];
     }
+    for (size_t i = 0; i < c; i++) out[i] = (posting){ id[i], tf[i] };
     return c;
 }
 
@@ -173,7 +180,7 @@ static size_t term_postings(const cm_kw_index *ix, const size_t *ids, size_t n, 
 /* The image: a header with a table of contents, then the arrays, each 8-byte aligned. */
 enum { M_S, M_SD, M_MS, M_MCS, M_P_OFF, M_P_IDX, M_P_W, M_PNORM, M_BREADTH, M_PLACE, M_KIND,
        M_BK_OFF, M_BK_Q, M_BK_W, M_Q_COUNTS, M_Q_BACKED, M_NNORM,
-       M_V_OFF, M_V_POOL, M_POST_OFF, M_POST_ID, M_POST_TF, M_KW_NORM, M_SEQ_OFF, M_SEQ, M_NSEC };
+       M_V_OFF, M_V_POOL, M_POST_OFF, M_POST_ID, M_POST_TF, M_KW_NORM, M_BG_KEY, M_BG_OFF, M_BG_ID, M_BG_TF, M_NSEC };
 
 #ifndef CM_MODEL_HASH
 #define CM_MODEL_HASH 0        /* set by the Makefile: a hash of this file and score.h */
@@ -183,7 +190,7 @@ static const char IMAGE_MAGIC[8] = { 'C', 'M', 'M', 'O', 'D', 'E', 'L', '1' };
 typedef struct image_head {
     char magic[8];
     uint64_t hash;              /* CM_MODEL_HASH of the build that made it */
-    uint64_t ns, np, nq, nr, nvocab;
+    uint64_t ns, np, nq, nr, nvocab, nbigram;
     double idf_ref;
     uint64_t off[M_NSEC], len[M_NSEC];   /* bytes, from the start of the image */
 } image_head;
@@ -327,6 +334,54 @@ static void doc_text(doc_build *b, idlist *tmp, const char *s)
     doc_ids(b, tmp->v, tmp->n);
 }
 
+typedef struct bgent { uint64_t key; uint32_t j; } bgent;
+
+static int by_key_partner(const void *a, const void *b)
+{
+    const bgent *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return x->j < y->j ? -1 : x->j > y->j;
+}
+
+/* The bigram index of the token sequences seq[seq_off[j] .. seq_off[j+1]) into `out`. */
+static int bigrams_pack(const uint32_t *seq, const uint32_t *seq_off, size_t np, pack *out)
+{
+    size_t n = 0, nbg = 0, nposts = 0;
+    for (size_t t = 0; t + 1 < seq_off[np]; t++) n += seq[t] != KW_SEP && seq[t + 1] != KW_SEP;
+    bgent *e = malloc((n ? n : 1) * sizeof *e);
+    if (!e) return -1;
+    n = 0;
+    for (size_t j = 0; j < np; j++)
+        for (size_t t = seq_off[j]; t + 1 < seq_off[j + 1]; t++)
+            if (seq[t] != KW_SEP && seq[t + 1] != KW_SEP) e[n++] = (bgent){ (uint64_t)seq[t] << 32 | seq[t + 1], (uint32_t)j };
+    qsort(e, n, sizeof *e, by_key_partner);
+    for (size_t i = 0; i < n; i++) {
+        nbg += !i || e[i].key != e[i - 1].key;
+        nposts += !i || e[i].key != e[i - 1].key || e[i].j != e[i - 1].j;
+    }
+    uint64_t *key = malloc((nbg ? nbg : 1) * sizeof *key);
+    uint32_t *off = malloc((nbg + 1) * sizeof *off), *id = malloc((nposts ? nposts : 1) * sizeof *id);
+    uint32_t *tf = malloc((nposts ? nposts : 1) * sizeof *tf);
+    int rc = -1;
+    if (!key || !off || !id || !tf || nposts >= UINT32_MAX) goto out;
+    size_t g = 0, p = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!i || e[i].key != e[i - 1].key) { key[g] = e[i].key; off[g++] = (uint32_t)p; }
+        if (!i || e[i].key != e[i - 1].key || e[i].j != e[i - 1].j) { id[p] = e[i].j; tf[p++] = 1; }
+        else tf[p - 1]++;
+    }
+    off[nbg] = (uint32_t)nposts;
+    out->h.nbigram = nbg;
+    pack_put(out, M_BG_KEY, key, nbg * sizeof *key);
+    pack_put(out, M_BG_OFF, off, (nbg + 1) * sizeof *off);
+    pack_put(out, M_BG_ID, id, nposts * sizeof *id);
+    pack_put(out, M_BG_TF, tf, nposts * sizeof *tf);
+    rc = out->oom ? -1 : 0;
+out:
+    free(e); free(key); free(off); free(id); free(tf);
+    return rc;
+}
+
 static int by_text(const void *a, const void *b) { return strcmp((*(tok *const *)a)->s, (*(tok *const *)b)->s); }
 
 /* The BM25 index into `out`: each partner's name, description, then each of its sectors'
@@ -419,6 +474,7 @@ static int kw_pack(const cm_dataset *ds, pack *out)
     free(fill);
     for (size_t i = 0; i < b.nseq; i++)
         if (b.seq[i] != KW_SEP) b.seq[i] = newid[b.seq[i]];
+    if (bigrams_pack(b.seq, seq_off, np, out)) goto out;
     double dref = (double)np / 100.0;
     out->h.nvocab = nvocab;
     out->h.idf_ref = bm25_idf((double)np, dref > 1 ? dref : 1);
@@ -428,8 +484,6 @@ static int kw_pack(const cm_dataset *ds, pack *out)
     pack_put(out, M_POST_ID, post_id, npostings * sizeof *post_id);
     pack_put(out, M_POST_TF, post_tf, npostings * sizeof *post_tf);
     pack_put(out, M_KW_NORM, norm, np * sizeof *norm);
-    pack_put(out, M_SEQ_OFF, seq_off, (np + 1) * sizeof *seq_off);
-    pack_put(out, M_SEQ, b.seq, b.nseq * sizeof *b.seq);
     rc = out->oom ? -1 : 0;
 out:
     HASH_ITER(hh, vocab, e, t2) { HASH_DEL(vocab, e); free(e->s); free(e); }
@@ -863,17 +917,19 @@ static const char *image_map(cm_model *m, const cm_dataset *ds, const unsigned c
     size_t nv = h.nvocab;
     if (h.len[M_S] != ns * ns * 8 || h.len[M_SD] != ns * ns * 8 || h.len[M_MCS] != nq * ns * 8 || h.len[M_MS] != nq * ns * 8 ||
         N(M_P_OFF, uint32_t) != np + 1 || N(M_BK_OFF, uint32_t) != np + 1 ||
-        N(M_SEQ_OFF, uint32_t) != np + 1 || N(M_PNORM, double) != np || N(M_BREADTH, double) != np ||
+        N(M_PNORM, double) != np || N(M_BREADTH, double) != np ||
         N(M_NNORM, double) != np || N(M_KW_NORM, double) != np || N(M_PLACE, uint32_t) != np ||
         h.len[M_KIND] != np || h.len[M_Q_COUNTS] != nq || h.len[M_Q_BACKED] != nq ||
         nv >= UINT32_MAX || N(M_V_OFF, uint32_t) != nv || N(M_POST_OFF, uint32_t) != nv + 1 ||
         N(M_P_W, double) != N(M_P_IDX, uint32_t) || N(M_BK_W, double) != N(M_BK_Q, uint32_t) ||
-        N(M_POST_TF, uint32_t) != N(M_POST_ID, uint32_t))
+        N(M_POST_TF, uint32_t) != N(M_POST_ID, uint32_t) || h.nbigram >= UINT32_MAX ||
+        N(M_BG_KEY, uint64_t) != h.nbigram || N(M_BG_OFF, uint32_t) != h.nbigram + 1 ||
+        N(M_BG_TF, uint32_t) != N(M_BG_ID, uint32_t))
         return "section sizes do not match";
     if (!rows_ok(SEC(M_P_OFF, uint32_t), np, SEC(M_P_IDX, uint32_t), N(M_P_IDX, uint32_t), ns, false) ||
         !rows_ok(SEC(M_BK_OFF, uint32_t), np, SEC(M_BK_Q, uint32_t), N(M_BK_Q, uint32_t), nq, false) ||
         !rows_ok(SEC(M_POST_OFF, uint32_t), nv, SEC(M_POST_ID, uint32_t), N(M_POST_ID, uint32_t), np, true) ||
-        !offsets_ok(SEC(M_SEQ_OFF, uint32_t), np, N(M_SEQ, uint32_t)))
+        !rows_ok(SEC(M_BG_OFF, uint32_t), h.nbigram, SEC(M_BG_ID, uint32_t), N(M_BG_ID, uint32_t), np, true))
         return "index out of range";
     const uint32_t *place = SEC(M_PLACE, uint32_t), *v_off = SEC(M_V_OFF, uint32_t);
     const unsigned char *kind = SEC(M_KIND, unsigned char), *qc = SEC(M_Q_COUNTS, unsigned char),
@@ -913,7 +969,8 @@ static const char *image_map(cm_model *m, const cm_dataset *ds, const unsigned c
     *m->kw = (cm_kw_index){ .nvocab = nv, .v_off = v_off, .v_pool = (const char *)pool,
         .post_off = SEC(M_POST_OFF, uint32_t), .post_id = SEC(M_POST_ID, uint32_t),
         .post_tf = SEC(M_POST_TF, uint32_t), .norm = SEC(M_KW_NORM, double),
-        .seq_off = SEC(M_SEQ_OFF, uint32_t), .seq = SEC(M_SEQ, uint32_t), .idf_ref = h.idf_ref };
+        .nbigram = h.nbigram, .bg_key = SEC(M_BG_KEY, uint64_t), .bg_off = SEC(M_BG_OFF, uint32_t),
+        .bg_id = SEC(M_BG_ID, uint32_t), .bg_tf = SEC(M_BG_TF, uint32_t), .idf_ref = h.idf_ref };
 #undef SEC
 #undef N
     m->image = (void *)p;
@@ -1381,14 +1438,24 @@ bool cm_keyword_matches(const cm_model *m, const char *token, size_t partner)
     if (!n) return false;
     for (size_t i = 0; i < n; i++)
         if (ids[i] == CM_NONE) return false;
-    if (n > 1) return phrase_tf(m->kw, partner, ids, n) > 0;
-    const uint32_t *v = m->kw->post_id + m->kw->post_off[ids[0]];
-    size_t lo = 0, hi = npost(m->kw, ids[0]);
+    const cm_kw_index *ix = m->kw;
+    const uint32_t *v;
+    size_t cnt;
+    if (n > 1) {
+        size_t g = bigram_find(ix, ids[0], ids[1]);
+        if (g == CM_NONE) return false;
+        v = ix->bg_id + ix->bg_off[g];
+        cnt = ix->bg_off[g + 1] - ix->bg_off[g];
+    } else {
+        v = ix->post_id + ix->post_off[ids[0]];
+        cnt = npost(ix, ids[0]);
+    }
+    size_t lo = 0, hi = cnt;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (v[mid] < partner) lo = mid + 1; else hi = mid;
     }
-    return lo < npost(m->kw, ids[0]) && v[lo] == partner;
+    return lo < cnt && v[lo] == partner;
 }
 
 int cm_priority_row(const cm_model *m, size_t partner, double *row)
