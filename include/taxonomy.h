@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "diag.h"
 #include "suggest.h"   /* cm_fold, cm_suggest_among: names are looked up folded */
 #include "ydoc.h"
@@ -115,7 +116,20 @@ typedef struct cm_note {
     size_t superseded_by;               /* the note that replaces it, or CM_NONE */
 } cm_note;
 
-typedef struct cm_name_entry cm_name_entry;   /* private hash entry */
+/* A name table: every folded name (exact, for region ids) with the entry it names. */
+typedef struct cm_name_entry {
+    char *key;
+    size_t idx;
+    size_t *also;       /* regions only: further entries with this name, ascending */
+    size_t nalso;
+} cm_name_entry;
+struct cm_names_node;
+typedef struct cm_names {
+    cm_name_entry *v; size_t n;         /* in insertion order: did-you-mean walks them so */
+    uint32_t *sorted;                   /* entry numbers in byte order of key: binary search */
+    struct cm_names_node *build;        /* while the YAML loads: a hash of the keys (sorted
+                                         * is NULL); NULL once loaded */
+} cm_names;
 
 typedef struct cm_taxonomy {
     cm_sector *sectors;       size_t nsectors;
@@ -130,8 +144,8 @@ typedef struct cm_taxonomy {
     cm_note *notes;           size_t nnotes;
     /* ancestor closure: anc[i*nsectors+j] = number of steps from i up to j, or 0xff */
     unsigned char *anc;
-    cm_name_entry *sector_names, *region_names, *priority_names, *goal_names;
-    cm_name_entry *region_ids;          /* exact region ids, for id references */
+    cm_names sector_names, region_names, priority_names, goal_names;
+    cm_names region_ids;                /* exact region ids, for id references */
 } cm_taxonomy;
 
 void cm_taxonomy_init(cm_taxonomy *t);
@@ -184,15 +198,11 @@ typedef enum { CM_NAMES_SECTOR, CM_NAMES_REGION, CM_NAMES_REGION_ID, CM_NAMES_PR
 typedef void cm_names_visit(void *ctx, const char *key, size_t idx, const size_t *also, size_t nalso);
 size_t cm_names_count(const cm_taxonomy *t, cm_names_table which);
 void cm_names_walk(const cm_taxonomy *t, cm_names_table which, cm_names_visit *fn, void *ctx);
-/* Bytes of storage one entry needs. cm_names_put adds an entry in `storage` (that size,
- * zeroed, aligned for a pointer) with `key` and `also` as given, none of them copied; the
- * hash table's own memory (its header, its buckets) comes from `alloc(ctx, bytes)`, which
- * must return zeroed memory aligned for a pointer, and is never freed by this module: the
- * caller owns all of it and, before freeing it, calls cm_names_clear, which forgets the
- * tables without freeing anything. */
-size_t cm_names_entry_size(void);
-void cm_names_put(cm_taxonomy *t, cm_names_table which, void *storage, char *key, size_t idx,
-                  size_t *also, size_t nalso, void *(*alloc)(void *ctx, size_t n), void *ctx);
+/* Install table `which` as the `n` entries `v` (distinct keys, insertion order), with
+ * `sorted` (room for n numbers) filled here; nothing is copied: the caller owns all of it
+ * and, before freeing it, calls cm_names_clear, which forgets the tables without freeing
+ * anything. Returns 0, or -1 when out of memory. */
+int cm_names_set(cm_taxonomy *t, cm_names_table which, cm_name_entry *v, size_t n, uint32_t *sorted);
 void cm_names_clear(cm_taxonomy *t);
 
 /* Resolve the sector named by scalar node `n` of `file`; on failure report "unknown sector

@@ -47,7 +47,7 @@ static uint32_t layout_fingerprint(void)
                              sizeof(cm_zone_type), sizeof(cm_figure), sizeof(cm_sector),
                              sizeof(cm_region), sizeof(cm_priority), sizeof(cm_programme),
                              sizeof(cm_goal), sizeof(cm_note), sizeof(cm_country), CM_NCOMP, CM_NKINDS, CM_NLEVELS,
-                             cm_names_entry_size(), (size_t)(union { uint16_t u; unsigned char c[2]; }){ 0x0102 }.c[0] };
+                             sizeof(cm_name_entry), sizeof(cm_names), (size_t)(union { uint16_t u; unsigned char c[2]; }){ 0x0102 }.c[0] };
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) h = (h ^ (uint32_t)sizes[i]) * 16777619u;
     return h;
@@ -592,35 +592,25 @@ static void get_taxonomy(rd *r, cm_taxonomy *t)
     }
 }
 
-/* uthash's own memory while a name table is built: from the image. */
-static void *names_arena(void *ctx, size_t n)
-{
-    rd *r = ctx;
-    void *p = arena(r, n);
-    if (!p && !(p = calloc(1, n))) abort();   /* uthash cannot fail softly; the image is
-                                                * already refused (r->bad) and this leaks once */
-    return p;
-}
-
 static void get_names(rd *r, cm_taxonomy *t)
 {
     const size_t limits[CM_NNAMES] = { [CM_NAMES_SECTOR] = t->nsectors, [CM_NAMES_REGION] = t->nregions,
                                        [CM_NAMES_REGION_ID] = t->nregions, [CM_NAMES_PRIORITY] = t->npriorities,
                                        [CM_NAMES_GOAL] = t->ngoals };
-    size_t n[CM_NNAMES], total = 0, esize = (cm_names_entry_size() + 15) & ~(size_t)15;
-    for (int k = 0; k < CM_NNAMES; k++) total += n[k] = r_count(r, 24);   /* key, idx, also */
-    if (r->bad || total > (size_t)(r->end - r->p) / 24) { if (!r->bad) r->bad = "count out of range"; return; }
-    unsigned char *store = arena(r, total * esize);
-    for (int k = 0; k < CM_NNAMES && store; k++)
-        for (size_t i = 0; i < n[k] && !r->bad; i++) {
-            char *key = r_str(r);
-            size_t idx = r_idx(r, limits[k], false), nalso;
-            size_t *also = r_idxs_opt(r, &nalso, limits[k]);
-            if (!r->bad && !key) r->bad = "name without a key";
-            if (r->bad) break;
-            cm_names_put(t, (cm_names_table)k, store, key, idx, also, nalso, names_arena, r);
-            store += esize;
+    size_t n[CM_NNAMES];
+    for (int k = 0; k < CM_NNAMES; k++) n[k] = r_count(r, 24);   /* key, idx, also */
+    for (int k = 0; k < CM_NNAMES && !r->bad; k++) {
+        if (n[k] > (size_t)(r->end - r->p) / 24) { r->bad = "count out of range"; return; }
+        cm_name_entry *v = arena(r, n[k] * sizeof *v);
+        uint32_t *sorted = arena(r, n[k] * sizeof *sorted);
+        for (size_t i = 0; v && sorted && i < n[k] && !r->bad; i++) {
+            v[i].key = r_str(r);
+            v[i].idx = r_idx(r, limits[k], false);
+            v[i].also = r_idxs_opt(r, &v[i].nalso, limits[k]);
+            if (!r->bad && !v[i].key) r->bad = "name without a key";
         }
+        if (!r->bad && cm_names_set(t, (cm_names_table)k, v, n[k], sorted)) r->bad = "out of memory";
+    }
 }
 
 /* The model section: a length, zeros up to the next multiple of 8 in the file (so in any

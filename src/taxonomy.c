@@ -13,13 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The compiled dataset (compiled.c) builds its name tables inside its image: while
- * cm_names_put runs with an allocator, uthash's own tables and buckets come from it too
- * (and are never freed one by one), so the whole table can be stored and relocated. */
-static _Thread_local void *(*names_alloc)(void *ctx, size_t n);
-static _Thread_local void *names_alloc_ctx;
-#define uthash_malloc(sz) (names_alloc ? names_alloc(names_alloc_ctx, (sz)) : malloc(sz))
-#define uthash_free(ptr, sz) do { if (!names_alloc) free(ptr); } while (0)
 #include <uthash.h>
 
 #include "ascii.h"
@@ -35,38 +28,101 @@ int cm_kind_parse(const char *s)
     return -1;
 }
 
-struct cm_name_entry {
-    char *key;          /* folded (exact for region ids) */
-    size_t idx;
-    size_t *also;       /* regions only: further entries with this name, ascending */
-    size_t nalso;
-    UT_hash_handle hh;
-};
+/* While the YAML loads, a hash finds a key's entry (entries move as the table grows, so a
+ * node holds the entry's number); once loaded, the table is frozen into `sorted` and the
+ * hash freed. Lookups take whichever the table has. */
+struct cm_names_node { const char *key; size_t at; UT_hash_handle hh; };
 
-
-static void names_free(cm_name_entry **h)
+static void names_free(cm_names *t)
 {
-    cm_name_entry *e, *tmp;
-    HASH_ITER(hh, *h, e, tmp) {
-        HASH_DEL(*h, e);
-        free(e->key);
-        free(e->also);
+    struct cm_names_node *e, *tmp;
+    HASH_ITER(hh, t->build, e, tmp) {
+        HASH_DEL(t->build, e);
         free(e);
     }
+    for (size_t i = 0; i < t->n; i++) { free(t->v[i].key); free(t->v[i].also); }
+    free(t->v);
+    free(t->sorted);
+    memset(t, 0, sizeof *t);
 }
 
-static size_t names_find(cm_name_entry *h, const char *name)
+static cm_name_entry *names_get(const cm_names *t, const char *key)
+{
+    if (t->build) {
+        struct cm_names_node *e = NULL;
+        HASH_FIND_STR(t->build, key, e);
+        return e ? &t->v[e->at] : NULL;
+    }
+    size_t lo = 0, hi = t->sorted ? t->n : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        cm_name_entry *e = &t->v[t->sorted[mid]];
+        int c = strcmp(key, e->key);
+        if (!c) return e;
+        if (c < 0) hi = mid;
+        else lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* A new entry for `key` (taken over) and `idx`, or NULL when out of memory. */
+static cm_name_entry *names_new(cm_names *t, char *key, size_t idx)
+{
+    if (!(t->n & (t->n - 1))) {     /* 0, 1, 2, 4, ...: double */
+        cm_name_entry *v = realloc(t->v, (t->n ? 2 * t->n : 1) * sizeof *v);
+        if (!v) return NULL;
+        t->v = v;
+    }
+    struct cm_names_node *nd = malloc(sizeof *nd);
+    if (!nd) return NULL;
+    nd->key = key;
+    nd->at = t->n;
+    HASH_ADD_KEYPTR(hh, t->build, nd->key, strlen(nd->key), nd);
+    cm_name_entry *e = &t->v[t->n++];
+    *e = (cm_name_entry){ key, idx, NULL, 0 };
+    return e;
+}
+
+typedef struct key_at { const char *key; uint32_t at; } key_at;
+static int by_key(const void *a, const void *b) { return strcmp(((const key_at *)a)->key, ((const key_at *)b)->key); }
+
+/* Fill `sorted` with the entry numbers of `v` in key order. */
+static int names_sort(const cm_name_entry *v, size_t n, uint32_t *sorted)
+{
+    key_at *ka = malloc((n ? n : 1) * sizeof *ka);
+    if (!ka) return -1;
+    for (size_t i = 0; i < n; i++) ka[i] = (key_at){ v[i].key, (uint32_t)i };
+    qsort(ka, n, sizeof *ka, by_key);
+    for (size_t i = 0; i < n; i++) sorted[i] = ka[i].at;
+    free(ka);
+    return 0;
+}
+
+/* Loaded: the hash gives way to the sorted numbers (kept when out of memory: the hash
+ * still finds every key). */
+static void names_freeze(cm_names *t)
+{
+    uint32_t *sorted = malloc((t->n ? t->n : 1) * sizeof *sorted);
+    if (!sorted || names_sort(t->v, t->n, sorted)) { free(sorted); return; }
+    struct cm_names_node *e, *tmp;
+    HASH_ITER(hh, t->build, e, tmp) {
+        HASH_DEL(t->build, e);
+        free(e);
+    }
+    t->sorted = sorted;
+}
+
+static size_t names_find(const cm_names *h, const char *name)
 {
     char *k = cm_fold(name);
     if (!k) return CM_NONE;
-    cm_name_entry *e = NULL;
-    HASH_FIND_STR(h, k, e);
+    const cm_name_entry *e = names_get(h, k);
     free(k);
     return e ? e->idx : CM_NONE;
 }
 
 /* Register `name` for entry `idx`. A clash with another entry is reported at (line, col). */
-static int names_add(cm_name_entry **h, const char *name, size_t idx, const char *const *ids,
+static int names_add(cm_names *h, const char *name, size_t idx, const char *const *ids,
                      const char *what, const yctx *c, unsigned line, unsigned col)
 {
     char *k = cm_fold(name);
@@ -75,18 +131,14 @@ static int names_add(cm_name_entry **h, const char *name, size_t idx, const char
         free(k);
         return cm_error(c->d, c->file, line, col, "empty name for %s '%s'", what, ids[idx]);
     }
-    cm_name_entry *e = NULL;
-    HASH_FIND_STR(*h, k, e);
+    cm_name_entry *e = names_get(h, k);
     if (e) {
         free(k);
         if (e->idx == idx) return 0;
         return cm_error(c->d, c->file, line, col, "name '%s' of %s '%s' clashes with %s '%s'",
                         name, what, ids[idx], what, ids[e->idx]);
     }
-    if (!(e = calloc(1, sizeof *e))) { free(k); return cm_ioerror(c->d, c->file, "out of memory"); }
-    e->key = k;
-    e->idx = idx;
-    HASH_ADD_KEYPTR(hh, *h, e->key, strlen(e->key), e);
+    if (!names_new(h, k, idx)) { free(k); return cm_ioerror(c->d, c->file, "out of memory"); }
     return 0;
 }
 
@@ -101,8 +153,8 @@ static int region_name_add(cm_taxonomy *t, const yctx *c, const char *name, size
         free(k);
         return cm_error(c->d, c->file, line, col, "empty name for region '%s'", t->regions[idx].id);
     }
-    cm_name_entry **h = exact ? &t->region_ids : &t->region_names, *e = NULL;
-    HASH_FIND_STR(*h, k, e);
+    cm_names *h = exact ? &t->region_ids : &t->region_names;
+    cm_name_entry *e = names_get(h, k);
     if (e) {
         free(k);
         if (e->idx == idx || (e->nalso && e->also[e->nalso - 1] == idx)) return 0;
@@ -112,10 +164,7 @@ static int region_name_add(cm_taxonomy *t, const yctx *c, const char *name, size
         e->also[e->nalso++] = idx;
         return 0;
     }
-    if (!(e = calloc(1, sizeof *e))) { free(k); return cm_ioerror(c->d, c->file, "out of memory"); }
-    e->key = k;
-    e->idx = idx;
-    HASH_ADD_KEYPTR(hh, *h, e->key, strlen(e->key), e);
+    if (!names_new(h, k, idx)) { free(k); return cm_ioerror(c->d, c->file, "out of memory"); }
     return 0;
 }
 
@@ -171,17 +220,16 @@ void cm_taxonomy_release(cm_taxonomy *t)
     memset(t, 0, sizeof *t);
 }
 
-size_t cm_sector_find(const cm_taxonomy *t, const char *n) { return names_find(t->sector_names, n); }
+size_t cm_sector_find(const cm_taxonomy *t, const char *n) { return names_find(&t->sector_names, n); }
 
 /* The name-table entry for a region name, after the exact id table. */
 static const cm_name_entry *region_entry(const cm_taxonomy *t, const char *name)
 {
-    cm_name_entry *e = NULL;
-    HASH_FIND_STR(t->region_ids, name, e);
+    const cm_name_entry *e = names_get(&t->region_ids, name);
     if (e) return e;
     char *k = cm_fold(name);
     if (!k) return NULL;
-    HASH_FIND_STR(t->region_names, k, e);
+    e = names_get(&t->region_names, k);
     free(k);
     return e;
 }
@@ -213,8 +261,7 @@ static size_t region_pick(const cm_taxonomy *t, const cm_name_entry *e)
         else if (tier == best) ntop++;
     }
     if (ntop == 1) return pick;
-    cm_name_entry *own = NULL;
-    HASH_FIND_STR(t->region_ids, e->key, own);
+    const cm_name_entry *own = names_get(&t->region_ids, e->key);
     if (own && region_tier(t, own->idx) == best) return own->idx;
     return CM_NONE;
 }
@@ -234,8 +281,8 @@ size_t cm_region_candidates(const cm_taxonomy *t, const char *name, size_t *out,
         if (i + 1 < cap) out[i + 1] = e->also[i];
     return 1 + e->nalso;
 }
-size_t cm_priority_find(const cm_taxonomy *t, const char *n) { return names_find(t->priority_names, n); }
-size_t cm_goal_find(const cm_taxonomy *t, const char *n) { return names_find(t->goal_names, n); }
+size_t cm_priority_find(const cm_taxonomy *t, const char *n) { return names_find(&t->priority_names, n); }
+size_t cm_goal_find(const cm_taxonomy *t, const char *n) { return names_find(&t->goal_names, n); }
 
 static bool code_eq(const char *a, const char *b)
 {
@@ -269,7 +316,8 @@ static const cm_name_entry *region_suggest(const cm_taxonomy *t, const char *nam
     if (!q) return NULL;
     const cm_name_entry *best = NULL;
     size_t bestd = (size_t)-1;
-    for (const cm_name_entry *e = t->region_names; e; e = e->hh.next) {
+    for (size_t i = 0; i < t->region_names.n; i++) {
+        const cm_name_entry *e = &t->region_names.v[i];
         size_t d = closeness(q, e->key);
         if (d == (size_t)-1 || d > bestd) continue;
         if (d < bestd) { best = e; bestd = d; continue; }
@@ -304,9 +352,9 @@ const char *cm_region_understood(const cm_taxonomy *t, size_t idx, const char *a
     const cm_region *r = &t->regions[idx];
     /* The folded name, even when an id was written exactly: `yuncheng` is the id of 云城,
      * but the name Yuncheng is shared, and the user is told so. */
-    cm_name_entry *e = NULL;
+    const cm_name_entry *e = NULL;
     char *key = cm_fold(as_written);
-    if (key) HASH_FIND_STR(t->region_names, key, e);
+    if (key) e = names_get(&t->region_names, key);
     free(key);
     bool member = e && e->idx == idx;
     for (size_t i = 0; e && i < e->nalso; i++) member |= e->also[i] == idx;
@@ -400,13 +448,14 @@ const char *cm_suggest(const cm_taxonomy *t, cm_vocab v, const char *name)
         size_t k = e->nalso ? cm_region_find(t, e->key) : e->idx;
         return t->regions[k == CM_NONE ? e->idx : k].id;
     }
-    cm_name_entry *h = v == CM_VOCAB_SECTOR ? t->sector_names : v == CM_VOCAB_REGION ? t->region_names
-                     : v == CM_VOCAB_PRIORITY ? t->priority_names : t->goal_names;
+    const cm_names *h = v == CM_VOCAB_SECTOR ? &t->sector_names : v == CM_VOCAB_REGION ? &t->region_names
+                      : v == CM_VOCAB_PRIORITY ? &t->priority_names : &t->goal_names;
     char *q = cm_fold(name);
     if (!q) return NULL;
     const char *best = NULL;
     size_t bestd = (size_t)-1;
-    for (cm_name_entry *e = h; e; e = e->hh.next) {
+    for (size_t i = 0; i < h->n; i++) {
+        const cm_name_entry *e = &h->v[i];
         const char *id = v == CM_VOCAB_SECTOR ? t->sectors[e->idx].id
                        : v == CM_VOCAB_REGION ? t->regions[e->idx].id
                        : v == CM_VOCAB_PRIORITY ? t->priorities[e->idx].id : t->goals[e->idx].id;
@@ -685,8 +734,7 @@ static size_t region_ref(const cm_taxonomy *t, const yctx *c, const ynode *n, co
         if (n) cm_error(c->d, c->file, n->line, n->col, "'%s' must be a region id", key);
         return CM_NONE;
     }
-    cm_name_entry *e = NULL;
-    HASH_FIND_STR(t->region_ids, n->str, e);
+    const cm_name_entry *e = names_get(&t->region_ids, n->str);
     if (e) {
         if (want_level >= 0 && t->regions[e->idx].level != (cm_region_level)want_level) {
             cm_error(c->d, c->file, n->line, n->col, "'%s' is not %s", n->str, what);
@@ -775,8 +823,7 @@ static void read_region_section(cm_taxonomy *t, const yctx *c, const ynode *list
         bool wc = false;
         if (sct == SEC_CLUSTER && yf_bool(c, e, "world-class", &wc) == 0) r->world_class = wc;
         size_t idx = t->nregions;
-        cm_name_entry *dup = NULL;
-        HASH_FIND_STR(t->region_ids, r->id, dup);
+        const cm_name_entry *dup = names_get(&t->region_ids, r->id);
         if (dup) {
             const ynode *n = ynode_get(e, "id");
             cm_error(d, c->file, n->line, n->col, "duplicate region id '%s'", r->id);
@@ -1293,6 +1340,8 @@ out:
     return rc;
 }
 
+static cm_names *names_table(cm_taxonomy *t, cm_names_table which);
+
 int cm_taxonomy_load(cm_taxonomy *t, const char *dir, cm_diags *d)
 {
     /* Sectors first: everything else refers to them. Load the rest even after an error so
@@ -1305,12 +1354,13 @@ int cm_taxonomy_load(cm_taxonomy *t, const char *dir, cm_diags *d)
     }
     if (load_goals(t, dir, d)) rc = -1;
     if (load_countries(t, dir, d)) rc = -1;
+    for (int k = 0; k < CM_NNAMES; k++) names_freeze(names_table(t, (cm_names_table)k));
     return rc;
 }
 
 /* ---- name tables for the compiled dataset (taxonomy.h) ------------------------------- */
 
-static cm_name_entry **names_table(cm_taxonomy *t, cm_names_table which)
+static cm_names *names_table(cm_taxonomy *t, cm_names_table which)
 {
     switch (which) {
     case CM_NAMES_SECTOR: return &t->sector_names;
@@ -1323,33 +1373,23 @@ static cm_name_entry **names_table(cm_taxonomy *t, cm_names_table which)
 
 size_t cm_names_count(const cm_taxonomy *t, cm_names_table which)
 {
-    return HASH_COUNT(*names_table((cm_taxonomy *)t, which));
+    return names_table((cm_taxonomy *)t, which)->n;
 }
 
 void cm_names_walk(const cm_taxonomy *t, cm_names_table which, cm_names_visit *fn, void *ctx)
 {
-    for (const cm_name_entry *e = *names_table((cm_taxonomy *)t, which); e; e = e->hh.next)
-        fn(ctx, e->key, e->idx, e->also, e->nalso);
+    const cm_names *h = names_table((cm_taxonomy *)t, which);
+    for (size_t i = 0; i < h->n; i++) fn(ctx, h->v[i].key, h->v[i].idx, h->v[i].also, h->v[i].nalso);
 }
 
-size_t cm_names_entry_size(void) { return sizeof(cm_name_entry); }
-
-void cm_names_put(cm_taxonomy *t, cm_names_table which, void *storage, char *key, size_t idx,
-                  size_t *also, size_t nalso, void *(*alloc)(void *ctx, size_t n), void *ctx)
+int cm_names_set(cm_taxonomy *t, cm_names_table which, cm_name_entry *v, size_t n, uint32_t *sorted)
 {
-    cm_name_entry *e = storage, **h = names_table(t, which);
-    e->key = key;
-    e->idx = idx;
-    e->also = also;
-    e->nalso = nalso;
-    names_alloc = alloc;
-    names_alloc_ctx = ctx;
-    HASH_ADD_KEYPTR(hh, *h, e->key, strlen(e->key), e);
-    names_alloc = NULL;
-    names_alloc_ctx = NULL;
+    if (names_sort(v, n, sorted)) return -1;
+    *names_table(t, which) = (cm_names){ v, n, sorted, NULL };
+    return 0;
 }
 
 void cm_names_clear(cm_taxonomy *t)
 {
-    for (int k = 0; k < CM_NNAMES; k++) *names_table(t, (cm_names_table)k) = NULL;
+    for (int k = 0; k < CM_NNAMES; k++) memset(names_table(t, (cm_names_table)k), 0, sizeof(cm_names));
 }

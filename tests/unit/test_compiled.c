@@ -129,6 +129,11 @@ static void collect(void *ctx, const char *key, size_t idx, const size_t *also, 
     l->v[l->n++] = (name_row){ key, idx, nalso, also };
 }
 
+static const cm_names *pa_names(const cm_taxonomy *t, const fdesc *f)
+{
+    return (const cm_names *)(const void *)((const char *)t + f->off);
+}
+
 static bool str_eq(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
 
 static void compare(const sdesc *sd, const void *a, const void *b, size_t i);
@@ -174,6 +179,11 @@ static void compare_field(const sdesc *sd, const fdesc *f, const void *a, const 
             if (strcmp(la.v[k].key, lb.v[k].key) || la.v[k].idx != lb.v[k].idx || la.v[k].nalso != lb.v[k].nalso ||
                 (la.v[k].nalso && memcmp(la.v[k].also, lb.v[k].also, la.v[k].nalso * sizeof(size_t))))
                 differ(where, k, "name entry differs (key, index, order or candidates)");
+        /* and the lookup order, the same numbers; both loaded, so no hash left */
+        const cm_names *na = pa_names(tax_a, f), *nb = pa_names(tax_b, f);
+        if (na->n != nb->n || !na->sorted != !nb->sorted || na->build || nb->build ||
+            (na->sorted && memcmp(na->sorted, nb->sorted, na->n * sizeof *na->sorted)))
+            differ(where, i, "name table's sorted index differs");
         free(la.v);
         free(lb.v);
         break;
@@ -189,7 +199,7 @@ static void compare(const sdesc *sd, const void *a, const void *b, size_t i)
     if (!mask) abort();
     for (size_t k = 0; k < sd->nf; k++) {
         const fdesc *f = &sd->f[k];
-        memset(mask + f->off, 1, f->k == K_INLINE ? f->sub->size : sizeof(void *));
+        memset(mask + f->off, 1, f->k == K_INLINE ? f->sub->size : f->k == K_NAMES ? sizeof(cm_names) : sizeof(void *));
         if (f->k == K_INLINE) { tax_a = (const cm_taxonomy *)((const char *)a + f->off); tax_b = (const cm_taxonomy *)((const char *)b + f->off); }
         compare_field(sd, &sd->f[k], a, b, i);
     }
