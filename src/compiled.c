@@ -34,6 +34,10 @@
 #define FORMAT_VERSION 2u
 #define HEADER_SIZE 64
 #define MAX_FILE ((size_t)1 << 30)
+/* Where a file is mapped when that address is free (see cm_compiled_load): its pointers
+ * are stored as they are at this address, so there they need no change. Far from where
+ * Linux x86-64 puts programs, heaps, libraries, stacks and ASan's shadow. */
+#define MAP_ADDR ((uint64_t)0x5a0000000000ull)
 static const unsigned char MAGIC[8] = { 'C', 'M', 'D', 'A', 'T', 'A', 0, 1 };
 
 /* Header: magic[8], u32 format version, u32 layout fingerprint, u64 file size, u64
@@ -816,6 +820,14 @@ int cm_compiled_write(const cm_dataset *ds, const void *model, size_t model_len,
     w_pad8(&w);
     w_bytes(&w, im.files, im.nfiles * sizeof *im.files);
     w_pad8(&w);
+    /* the pointers as they are when the file is mapped at MAP_ADDR */
+    uint64_t at = MAP_ADDR + w.n;
+    for (size_t i = 0; i < im.nrel; i++) {
+        uint64_t v;
+        memcpy(&v, im.p + 8 * (size_t)im.rel[i], 8);
+        v += at;
+        memcpy(im.p + 8 * (size_t)im.rel[i], &v, 8);
+    }
     w_bytes(&w, im.p, im.len);
     w_u64(&w, model ? model_len : 0);
     w_pad8(&w);
@@ -947,28 +959,29 @@ static void r_pad8(rd *r)
     r->p += pad;
 }
 
-/* Put the image in place: every listed word becomes the address it stands for. What is
- * checked here is cheap and keeps a damaged image from sending this loop, or a string
- * read, outside the image: every listed word inside it; every pointer stored there inside
- * it, 8-byte aligned unless it points into the strings; the image ending in a NUL, so any
- * string in it ends inside it; every source index below the number of sources. What is
- * not checked (counts, indexes between tables, which words are pointers) the checksum
- * vouches for: see compiled.h. */
-static const char *relocate(unsigned char *img, size_t len, size_t ptr_end, const unsigned char *rel, size_t nrel,
-                            const unsigned char *fil, size_t nfil, char **files, size_t nsrc)
+/* Put the image in place: every listed word holds the address its target has when the
+ * file is mapped at MAP_ADDR (`at` is where the image then starts); mapped elsewhere, or
+ * copied, the words are moved by the difference. What is checked here is cheap and keeps
+ * a damaged image from sending this loop, or a string read, outside the image: every
+ * listed word inside it; every pointer stored there inside it, 8-byte aligned unless it
+ * points into the strings; the image ending in a NUL, so any string in it ends inside it;
+ * every source index below the number of sources. What is not checked (counts, indexes
+ * between tables, which words are pointers) the checksum vouches for: see compiled.h. */
+static const char *relocate(unsigned char *img, size_t len, size_t ptr_end, uint64_t at, const unsigned char *rel,
+                            size_t nrel, const unsigned char *fil, size_t nfil, char **files, size_t nsrc)
 {
     if (len % 8 || len < sizeof(cm_dataset) || ptr_end > len || ptr_end % 8 || img[len - 1])
         return "bad image bounds";
     size_t nw = ptr_end / 8;   /* pointers live only before the strings */
-    uintptr_t base = (uintptr_t)img;
+    uint64_t delta = (uint64_t)(uintptr_t)img - at;
     uint64_t *w = (uint64_t *)(void *)img;
     for (size_t i = 0; i < nrel; i++) {
         uint32_t k;
         memcpy(&k, rel + 4 * i, 4);
         if (k >= nw) return "relocation outside the image";
-        uint64_t v = w[k];
-        if (v >= len || (v < ptr_end && v % 8)) return "pointer outside the image";
-        w[k] = base + v;
+        uint64_t off = w[k] - at;
+        if (off >= len || (off < ptr_end && off % 8)) return "pointer outside the image";
+        if (delta) w[k] += delta;   /* at MAP_ADDR: nothing written, no page copied */
     }
     for (size_t i = 0; i < nfil; i++) {
         uint32_t k;
@@ -1006,7 +1019,7 @@ static cm_compiled_status decode(cm_dataset *ds, const char *dir, unsigned char 
     if (need(&r, ilen)) r.p += ilen;
     get_model(&r);
     if (!r.bad && r.p != r.end) r.bad = "trailing bytes";
-    if (!r.bad) r.bad = relocate(img, ilen, ptr_end, rel, nrel, fil, nfil, files, nsrc);
+    if (!r.bad) r.bad = relocate(img, ilen, ptr_end, MAP_ADDR + (uint64_t)(img - p), rel, nrel, fil, nfil, files, nsrc);
     if (r.bad) return say(why, whylen, CM_COMPILED_BAD, "damaged image (%s)", r.bad);
     memcpy(ds, img, sizeof *ds);
     if (!(ds->dir = strdup(dir ? dir : "."))) return say(why, whylen, CM_COMPILED_BAD, "out of memory", NULL);
@@ -1061,11 +1074,24 @@ cm_compiled_status cm_compiled_load(cm_dataset *ds, const char *dir, const char 
 #ifdef MAP_POPULATE
     flags |= MAP_POPULATE;      /* every page is read by the checksum anyway: fault them in one go */
 #endif
-    /* Private and writable: the strings are used in place, and a stray write would change
-     * only this process's copy, never the file. */
-    void *m = mmap(NULL, c->len, PROT_READ | PROT_WRITE, flags, fd, 0);
+    /* Mapped read-only first: populating a private writable mapping would copy every page
+     * (the kernel breaks copy-on-write ahead of time); read-only, the pages are the page
+     * cache's. Then writable and private: relocation copies only the pages it writes, and a
+     * stray write changes only this process's copy, never the file. */
+    void *m = MAP_FAILED;
+#ifdef MAP_FIXED_NOREPLACE
+    /* At MAP_ADDR if free (never over anything: NOREPLACE), so relocation writes nothing;
+     * a kernel without NOREPLACE takes it as a hint, and any other address is relocated. */
+    m = mmap((void *)(uintptr_t)MAP_ADDR, c->len, PROT_READ, flags | MAP_FIXED_NOREPLACE, fd, 0);
+#endif
+    if (m == MAP_FAILED) m = mmap(NULL, c->len, PROT_READ, flags, fd, 0);
     close(fd);
     if (m == MAP_FAILED) { free(c); return say(why, whylen, CM_COMPILED_BAD, "cannot map: %s", strerror(errno)); }
+    if (mprotect(m, c->len, PROT_READ | PROT_WRITE) != 0) {
+        munmap(m, c->len);
+        free(c);
+        return say(why, whylen, CM_COMPILED_BAD, "cannot map: %s", strerror(errno));
+    }
     c->map = m;
     return finish(ds, c, decode(ds, dir, m, c->len, 1, c, why, whylen));
 }
