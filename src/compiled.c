@@ -31,7 +31,7 @@
 #include "atomicio.h"
 
 /* Bump this when the encoding changes; the layout fingerprint below catches struct edits. */
-#define FORMAT_VERSION 2u
+#define FORMAT_VERSION 3u
 #define HEADER_SIZE 64
 #define MAX_FILE ((size_t)1 << 30)
 /* Where a file is mapped when that address is free (see cm_compiled_load): its pointers
@@ -57,35 +57,7 @@ static uint32_t layout_fingerprint(void)
     return h;
 }
 
-/* ---- checksum ------------------------------------------------------------------------ */
-
-/* Four independent multiply-xor lanes over 8-byte words (about 1 ms for the 4 MB of the
- * shipped data would be too slow for a byte-at-a-time CRC), folded with the length and a
- * final avalanche. Catches truncation, flipped bits and torn writes; not a MAC. */
-unsigned long long cm_compiled_hash(const void *buf, size_t len)
-{
-    const unsigned char *p = buf;
-    const uint64_t M = 0x9E3779B97F4A7C15ull;
-    uint64_t h[4] = { 0x243F6A8885A308D3ull, 0x13198A2E03707344ull, 0xA4093822299F31D0ull, 0x082EFA98EC4E6C89ull };
-    size_t i = 0;
-    for (; i + 32 <= len; i += 32)
-        for (int k = 0; k < 4; k++) {
-            uint64_t w;
-            memcpy(&w, p + i + 8 * k, 8);
-            h[k] = (h[k] ^ w) * M;
-            h[k] ^= h[k] >> 29;
-        }
-    uint64_t tail[4] = { 0 };
-    memcpy(tail, p + i, len - i);
-    uint64_t r = (uint64_t)len * M;
-    for (int k = 0; k < 4; k++) {
-        h[k] = (h[k] ^ tail[k]) * M;
-        r = (r ^ (h[k] ^ (h[k] >> 31))) * 0xBF58476D1CE4E5B9ull;
-        r ^= r >> 27;
-    }
-    r = (r ^ (r >> 30)) * 0x94D049BB133111EBull;
-    return r ^ (r >> 31);
-}
+/* ---- checksum (checksum.c) -------------------------------------------------------- */
 
 static void put64at(unsigned char *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i)); }
 static uint64_t get64at(const unsigned char *p)
@@ -688,9 +660,18 @@ static void get_dataset(rd *r, cm_dataset *ds, char **files, size_t nsrc)
  * under the directory the file is read from), listed in a table of its own. */
 typedef struct image {
     unsigned char *p; size_t len, ptr_end;
-    uint32_t *rel; size_t nrel;         /* words holding a pointer, ascending */
+    uint32_t *rel; size_t nrel;         /* words holding a pointer: first the nrel_ptr that
+                                         * point before ptr_end, then those to strings */
+    size_t nrel_ptr;
     uint32_t *files; size_t nfiles;     /* words holding a source index */
 } image;
+
+static uint64_t image_word(const image *im, size_t k)
+{
+    uint64_t v;
+    memcpy(&v, im->p + 8 * k, 8);
+    return v;
+}
 
 static void image_free(image *im) { free(im->p); free(im->rel); free(im->files); memset(im, 0, sizeof *im); }
 
@@ -775,6 +756,15 @@ static const char *build_image(const unsigned char *p, size_t len, size_t nsrc, 
         }
         memcpy(im->p + 8 * w, &v1, 8);
     }
+    /* pointers into the structs first, then pointers to strings: each kind has its own
+     * check at load, one comparison */
+    uint32_t *sorted = malloc((im->nrel ? im->nrel : 1) * sizeof *sorted);
+    if (!sorted) { bad = "out of memory"; goto out; }
+    for (size_t i = 0; i < im->nrel; i++) im->nrel_ptr += image_word(im, im->rel[i]) < ua1;
+    for (size_t i = 0, a = 0, b = im->nrel_ptr; i < im->nrel; i++)
+        sorted[image_word(im, im->rel[i]) < ua1 ? a++ : b++] = im->rel[i];
+    free(im->rel);
+    im->rel = sorted;
     /* the partners' source indexes, by where each partner's `file` is */
     const cm_dataset *ds = (const cm_dataset *)im->p;
     size_t parts = (size_t)(uintptr_t)ds->partners;    /* an offset in the image, as stored */
@@ -815,7 +805,7 @@ int cm_compiled_write(const cm_dataset *ds, const void *model, size_t model_len,
     const char *bad = build_image(rec.p, rec.n, nsrc, &im);
     if (bad) { cm_ioerror(d, path, "cannot build the image: %s", bad); goto out; }
     w_pad8(&w);
-    w_u64(&w, im.len); w_u64(&w, im.ptr_end); w_u64(&w, im.nrel); w_u64(&w, im.nfiles);
+    w_u64(&w, im.len); w_u64(&w, im.ptr_end); w_u64(&w, im.nrel_ptr); w_u64(&w, im.nrel); w_u64(&w, im.nfiles);
     w_bytes(&w, im.rel, im.nrel * sizeof *im.rel);
     w_pad8(&w);
     w_bytes(&w, im.files, im.nfiles * sizeof *im.files);
@@ -968,20 +958,35 @@ static void r_pad8(rd *r)
  * every source index below the number of sources. What is not checked (counts, indexes
  * between tables, which words are pointers) the checksum vouches for: see compiled.h. */
 static const char *relocate(unsigned char *img, size_t len, size_t ptr_end, uint64_t at, const unsigned char *rel,
-                            size_t nrel, const unsigned char *fil, size_t nfil, char **files, size_t nsrc)
+                            size_t nrel_ptr, size_t nrel, const unsigned char *fil, size_t nfil, char **files,
+                            size_t nsrc)
 {
-    if (len % 8 || len < sizeof(cm_dataset) || ptr_end > len || ptr_end % 8 || img[len - 1])
+    if (len % 8 || len < sizeof(cm_dataset) || ptr_end > len || ptr_end % 8 || img[len - 1] || nrel_ptr > nrel)
         return "bad image bounds";
     size_t nw = ptr_end / 8;   /* pointers live only before the strings */
     uint64_t delta = (uint64_t)(uintptr_t)img - at;
     uint64_t *w = (uint64_t *)(void *)img;
-    for (size_t i = 0; i < nrel; i++) {
+    /* Into the structs: below ptr_end and 8-byte aligned, both in one comparison (rotated,
+     * a misaligned offset is huge). To strings: in [ptr_end, len). At MAP_ADDR (delta 0)
+     * nothing is written, so no page is copied. */
+    const char *oob = "pointer outside the image", *far = "relocation outside the image";
+    for (size_t i = 0; i < nrel_ptr; i++) {
         uint32_t k;
         memcpy(&k, rel + 4 * i, 4);
-        if (k >= nw) return "relocation outside the image";
+        if (k >= nw) return far;
         uint64_t off = w[k] - at;
-        if (off >= len || (off < ptr_end && off % 8)) return "pointer outside the image";
-        if (delta) w[k] += delta;   /* at MAP_ADDR: nothing written, no page copied */
+        if (((off >> 3) | (off << 61)) >= nw) return oob;
+    }
+    for (size_t i = nrel_ptr; i < nrel; i++) {
+        uint32_t k;
+        memcpy(&k, rel + 4 * i, 4);
+        if (k >= nw) return far;
+        if (w[k] - at - ptr_end >= len - ptr_end) return oob;
+    }
+    for (size_t i = 0; delta && i < nrel; i++) {
+        uint32_t k;
+        memcpy(&k, rel + 4 * i, 4);
+        w[k] += delta;
     }
     for (size_t i = 0; i < nfil; i++) {
         uint32_t k;
@@ -1008,7 +1013,7 @@ static cm_compiled_status decode(cm_dataset *ds, const char *dir, unsigned char 
     if (st != CM_COMPILED_OK) return st;
     /* the image's table of contents, its relocations, the image, the model */
     r_pad8(&r);
-    size_t ilen = r_u64(&r), ptr_end = r_u64(&r), nrel = r_count(&r, 4), nfil = r_count(&r, 4);
+    size_t ilen = r_u64(&r), ptr_end = r_u64(&r), nrel_ptr = r_u64(&r), nrel = r_count(&r, 4), nfil = r_count(&r, 4);
     const unsigned char *rel = r.p;
     if (need(&r, 4 * nrel)) r.p += 4 * nrel;
     r_pad8(&r);
@@ -1019,7 +1024,8 @@ static cm_compiled_status decode(cm_dataset *ds, const char *dir, unsigned char 
     if (need(&r, ilen)) r.p += ilen;
     get_model(&r);
     if (!r.bad && r.p != r.end) r.bad = "trailing bytes";
-    if (!r.bad) r.bad = relocate(img, ilen, ptr_end, MAP_ADDR + (uint64_t)(img - p), rel, nrel, fil, nfil, files, nsrc);
+    if (!r.bad) r.bad = relocate(img, ilen, ptr_end, MAP_ADDR + (uint64_t)(img - p), rel, nrel_ptr, nrel, fil, nfil,
+                                 files, nsrc);
     if (r.bad) return say(why, whylen, CM_COMPILED_BAD, "damaged image (%s)", r.bad);
     memcpy(ds, img, sizeof *ds);
     if (!(ds->dir = strdup(dir ? dir : "."))) return say(why, whylen, CM_COMPILED_BAD, "out of memory", NULL);

@@ -5,7 +5,7 @@
 # printed and the script fails, so `make` stops before a confusing compiler error.
 set -eu
 
-build="gcc make pkg-config libyaml-dev libgsl-dev uthash-dev libjansson-dev libxlsxwriter-dev libutf8proc-dev libmicrohttpd-dev"
+build="gcc make pkg-config libyaml-dev libgsl-dev uthash-dev libxxhash-dev libjansson-dev libxlsxwriter-dev libutf8proc-dev libmicrohttpd-dev"
 browser="chromium fonts-noto-cjk"
 case "${1:-build}" in
   build)   want="$build" ;;
