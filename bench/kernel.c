@@ -1,11 +1,13 @@
-/* kernel.c: the scoring kernel alone: cm_score_block over many queries, in chunks.
+/* kernel.c: the scoring kernel alone: cm_score_block over many queries.
  *
  *   kernel --data DIR --profiles DIR [--queries N] [--chunk C] [--runs R]
  *          [--loop-queries L] [--pair-queries K --pair-partners J] [--dump FILE]
  *
  * Loads the data directory and builds the model once, loads the first N profile files of
- * the directory (in name order) and turns them into queries, then R times, side by side:
- *   block    cm_score_block on the N queries, C at a time (what rank and batch run);
+ * the directory (in name order) and turns them into queries, then R times, side by side
+ * (C, default 256, is the dgemm's block of queries):
+ *   block    cm_score_block on the N queries, one at a time (as rank and batch run it: a
+ *            profile's scores are selected before the next profile is scored);
  *   dgemm    the two dense dgemm calls of the same shapes and nothing else (sector: C x nS
  *            by nS x nP; policy: C x nQ by nQ x nP), on whatever CBLAS the program is linked
  *            with: GSL's own, or OpenBLAS (the build with -lopenblas). The kernel computed
@@ -168,12 +170,11 @@ int main(int argc, char **argv)
     double sink = 0;
     for (size_t r = 0; r < runs; r++) {
         double a = now(), hashing = 0;
-        for (size_t i = 0; i < nq; i += chunk) {
-            size_t n = nq - i < chunk ? nq - i : chunk;
-            if (cm_score_block(&m, q + i, n, comp, total, &d)) die(&d, "cm_score_block failed");
+        for (size_t i = 0; i < nq; i++) {   /* one query at a time, as cm_rank_block scores */
+            if (cm_score_block(&m, q + i, 1, comp, total, &d)) die(&d, "cm_score_block failed");
             if (r == 0) {     /* not timed */
                 double h0 = now();
-                digest = digest_add(digest_add(digest, comp, n * np * CM_NCOMP), total, n * np);
+                digest = digest_add(digest_add(digest, comp, np * CM_NCOMP), total, np);
                 hashing += now() - h0;
             }
         }

@@ -225,7 +225,7 @@ line "kernel OpenBLAS: $(kv $k queries) x $(kv $k partners) partners, nS=$(kv $k
     "$(kv $k runs)" "$(calc '%.2f s' "$(kv $k block_s)")" "" "$(calc '%.2f GFLOP/s' "$(kv $k block_gflops)")"
 line "  raw OpenBLAS dgemm, same shapes" "$(kv $k runs)" "$(calc '%.2f s' "$(kv $k dgemm_s)")" "" \
     "$(calc '%.2f GFLOP/s' "$(kv $k dgemm_gflops)")"
-line "  kernel / dgemm rate" "" "$(calc '%.0f%%' "$(kv $k block_vs_dgemm) * 100")" "" \
+line "  kernel / dgemm rate (dense-equivalent flops)" "" "$(calc '%.0f%%' "$(kv $k block_vs_dgemm) * 100")" "" \
     "$(target "$(kv $k block_vs_dgemm) >= 0.5" '>= 50%')"
 line "  plain loops, same two products ($(kv $k loop_queries) queries)" "$(kv $k runs)" \
     "$(calc '%.2f GFLOP/s' "$(kv $k loop_gflops)")" "" "$(calc 'dgemm %.0fx faster' "$(kv $k dgemm_gflops) / $(kv $k loop_gflops)")"

@@ -78,3 +78,10 @@ bench-batchout:
 	@sh tools/deps.sh bench
 	$(MAKE) --no-print-directory $(BIN) $(BENCH_BUILD)/timeit $(BENCH_BUILD)/gen
 	@BIN=$(abspath $(BIN)) BIN_BEFORE=$(BIN_BEFORE) BENCH_BUILD=$(abspath $(BENCH_BUILD)) sh bench/batchout.sh
+
+# The scaling grid of issue #14 (partners 2.7k, 27k, 270k x profiles 1k, 10k, 100k).
+.PHONY: bench-grid
+bench-grid:
+	@sh tools/deps.sh bench
+	$(MAKE) --no-print-directory $(BIN) $(BENCH_BUILD)/timeit $(BENCH_BUILD)/gen
+	@BIN=$(abspath $(BIN)) BENCH_BUILD=$(abspath $(BENCH_BUILD)) sh bench/grid.sh
