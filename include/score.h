@@ -60,6 +60,9 @@ typedef struct cm_model {
                                  * evidence for any one of them */
     const uint32_t *place;      /* per partner: its city, else its province (region index) */
     const unsigned char *kind;  /* per partner: its cm_kind */
+    const unsigned char *ended; /* per partner, 0/1: its status is ended */
+    const uint32_t *sec_partners;   /* per sector: partners holding it or a subsector */
+    const uint32_t *helpers; size_t nhelpers;  /* the cross-sector support bodies */
     /* Policy backing, compressed rows: partner j is backed by priority bk_q[t] with strength
      * bk_w[t] in (0,1] for t in [bk_off[j], bk_off[j+1]). */
     const uint32_t *bk_off, *bk_q; const double *bk_w;

@@ -73,6 +73,19 @@ static bool passes(const cm_dataset *ds, const cm_profile *p, const cm_rank_opts
     return true;
 }
 
+/* passes() for partner j, from the model's per-partner kind and status arrays when only
+ * those filters are set (the usual case): a batch then reads two bytes per partner, not
+ * each partner's record. */
+static bool admits(const cm_model *m, const cm_profile *p, const cm_rank_opts *o, size_t j)
+{
+    if (o->region != CM_NONE || o->sector != CM_NONE || o->zone_type != CM_NONE || o->level != CM_LEVEL_NONE ||
+        p->nexclude)
+        return passes(m->ds, p, o, j);
+    unsigned kinds = o->kinds ? o->kinds : p->kinds;
+    if (kinds && !(kinds & (1u << m->kind[j]))) return false;
+    return !m->ended[j] || o->include_ended;
+}
+
 /* ---- explanations ------------------------------------------------------------------- */
 
 static void add_reason(cm_hit *h, cm_component c, double pts, const char *fmt, ...)
@@ -407,18 +420,19 @@ static int hit_qsort(const void *a, const void *b) { return cm_hit_cmp(a, b, sor
 
 /* The best `k` partners that pass the filters and the minimum score, in heap order (the
  * worst kept first): a partial selection, not a sort. Returns how many were kept. */
-static size_t heap_select(const cm_dataset *ds, const double *comp, const double *total,
+static size_t heap_select(const cm_model *m, const double *comp, const double *total,
                           const cm_profile *p, const cm_rank_opts *o, size_t k, cm_hit *out,
                           size_t *considered)
 {
+    const cm_dataset *ds = m->ds;
     heapctx h = { out, 0, ds };
     *considered = 0;
     double best = 0, fsec = o->floor > 0 ? FLOOR_SECTOR : 0;
     for (size_t j = 0; j < ds->npartners && o->floor > 0; j++)
-        if (comp[j * CM_NCOMP + CM_C_SECTOR] >= fsec && total[j] > best && passes(ds, p, o, j)) best = total[j];
+        if (comp[j * CM_NCOMP + CM_C_SECTOR] >= fsec && total[j] > best && admits(m, p, o, j)) best = total[j];
     double floor = o->floor * best > o->min_score ? o->floor * best : o->min_score;
     for (size_t j = 0; j < ds->npartners; j++) {
-        if (!passes(ds, p, o, j)) continue;
+        if (!admits(m, p, o, j)) continue;
         ++*considered;
         if (total[j] < floor || comp[j * CM_NCOMP + CM_C_SECTOR] < fsec) continue;
         cm_hit c = { .partner = j, .score = total[j], .acceptability = -1 };
@@ -447,7 +461,7 @@ static size_t select_top(const cm_model *m, const double *comp, const double *to
     if (o->diversity > 0) pool = k * 3 > k + 20 ? k * 3 : k + 20;
     cm_hit *buf = pool > k ? calloc(pool, sizeof *buf) : out;
     if (!buf) return 0;
-    heapctx h = { buf, heap_select(ds, comp, total, p, o, pool, buf, considered), ds };
+    heapctx h = { buf, heap_select(m, comp, total, p, o, pool, buf, considered), ds };
     sort_ds = ds;
     qsort(buf, h.n, sizeof *buf, hit_qsort);
     if (buf == out) return h.n;
@@ -484,9 +498,10 @@ static size_t select_top(const cm_model *m, const double *comp, const double *to
  * the weights in use (alpha = CM_STABILITY_CONCENTRATION x w over the active components),
  * and count how often each hit stays in the plain top k. The generator is seeded from the
  * seed and the profile id, so a profile gets the same figures alone or in a batch. */
-static int stability(const cm_dataset *ds, const double *wq, const double *comp,
+static int stability(const cm_model *m, const double *wq, const double *comp,
                      const cm_profile *p, const cm_rank_opts *o, cm_shortlist *s)
 {
+    const cm_dataset *ds = m->ds;
     size_t np = ds->npartners, K = 0, idx[CM_NCOMP];
     double alpha[CM_NCOMP], theta[CM_NCOMP];
     for (int c = 0; c < CM_NCOMP; c++)
@@ -512,7 +527,7 @@ static int stability(const cm_dataset *ds, const double *wq, const double *comp,
         cm_rank_opts plain = *o;
         plain.diversity = 0;
         plain.min_score = 0;
-        size_t considered, n = heap_select(ds, comp, t, p, &plain, s->n, tmp, &considered);
+        size_t considered, n = heap_select(m, comp, t, p, &plain, s->n, tmp, &considered);
         for (size_t i = 0; i < s->n; i++)
             for (size_t x = 0; x < n; x++)
                 if (tmp[x].partner == s->hits[i].partner) { count[i]++; break; }
@@ -529,10 +544,11 @@ static int stability(const cm_dataset *ds, const double *wq, const double *comp,
  *   (1-L) * mean_j / 100 + L * (1/M) * sum_m rel_mj * prod_{i chosen} (1 - rel_mi)
  * where rel_mj = s_mj / max_j s_mj is member m's fit relative to its best partner, so a
  * member already well served counts less. Ties: mean, then partner id. */
-static size_t select_cover(const cm_dataset *ds, size_t M, const double *mtotal, const double *mcomp,
+static size_t select_cover(const cm_model *mdl, size_t M, const double *mtotal, const double *mcomp,
                            const double *mean, const double *comp, const cm_profile *p,
                            const cm_rank_opts *o, size_t k, cm_hit *out, size_t *considered)
 {
+    const cm_dataset *ds = mdl->ds;
     size_t np = ds->npartners, n = 0;
     double *unserved = malloc(M * sizeof *unserved), *top = calloc(M ? M : 1, sizeof *top);
     bool *taken = calloc(np ? np : 1, sizeof *taken);
@@ -543,7 +559,7 @@ static size_t select_cover(const cm_dataset *ds, size_t M, const double *mtotal,
     double fsec = o->floor > 0 ? FLOOR_SECTOR : 0;
 #define MSEC(m, j) mcomp[((m) * np + (j)) * CM_NCOMP + CM_C_SECTOR]
     for (size_t j = 0; j < np; j++) {
-        if (!passes(ds, p, o, j)) taken[j] = true;
+        if (!admits(mdl, p, o, j)) taken[j] = true;
         else ++*considered;
         if (mean[j] < o->min_score) taken[j] = true;
         for (size_t m = 0; !taken[j] && m < M; m++)
@@ -625,15 +641,17 @@ typedef struct voiced {
     size_t M;
     const double *vtotal, *vcomp;   /* the voices' totals (M x np) and components */
     double *total, *comp, *fit;     /* the profile's: total (after --mutual), components, fit */
+    bool own_total, own_mean;       /* total, and comp and fit, were allocated here (a single
+                                     * profile's are its one voice's, not copied) */
     double w[CM_NCOMP];         /* the weights in force: the voices' mean */
     bool active[CM_NCOMP];
 } voiced;
 
 static void voiced_release(voiced *s)
 {
-    free(s->total);
-    free(s->comp);
-    free(s->fit);
+    if (s->own_total) free(s->total);
+    if (s->own_mean) free(s->comp);
+    if (s->own_mean) free(s->fit);
 }
 
 /* Queries a profile needs: its own, then one per member of a partnership. */
@@ -664,23 +682,32 @@ static int voiced_init(voiced *s, const cm_model *m, const cm_profile *p, const 
     s->M = nqueries(p) - skip;
     s->vtotal = qtotal + skip * np;
     s->vcomp = qcomp + skip * np * CM_NCOMP;
-    s->total = calloc(np ? np : 1, sizeof *s->total);
-    s->fit = calloc(np ? np : 1, sizeof *s->fit);
-    s->comp = calloc(np ? np * CM_NCOMP : 1, sizeof *s->comp);
-    if (!s->total || !s->fit || !s->comp) { voiced_release(s); return cm_ioerror(d, NULL, "out of memory"); }
     double M = (double)s->M;
     for (size_t v = 0; v < s->M; v++)
         for (int c = 0; c < CM_NCOMP; c++) {
             s->w[c] += s->v[v].w[c] / M;
             s->active[c] |= s->v[v].active[c];
         }
-    for (size_t j = 0; j < np; j++)
-        for (size_t v = 0; v < s->M; v++) {
-            s->fit[j] += s->vtotal[v * np + j] / M;
-            for (int c = 0; c < CM_NCOMP; c++)
-                s->comp[j * CM_NCOMP + c] += s->vcomp[(v * np + j) * CM_NCOMP + c] / M;
-        }
-    memcpy(s->total, s->fit, np * sizeof *s->total);
+    if (s->M == 1) {            /* the mean of one: the voice's own values, to the last bit */
+        s->fit = (double *)s->vtotal;
+        s->comp = (double *)s->vcomp;
+    } else {
+        s->own_mean = true;
+        s->fit = calloc(np ? np : 1, sizeof *s->fit);
+        s->comp = calloc(np ? np * CM_NCOMP : 1, sizeof *s->comp);
+        if (!s->fit || !s->comp) { voiced_release(s); return cm_ioerror(d, NULL, "out of memory"); }
+        for (size_t j = 0; j < np; j++)
+            for (size_t v = 0; v < s->M; v++) {
+                s->fit[j] += s->vtotal[v * np + j] / M;
+                for (int c = 0; c < CM_NCOMP; c++)
+                    s->comp[j * CM_NCOMP + c] += s->vcomp[(v * np + j) * CM_NCOMP + c] / M;
+            }
+    }
+    s->total = s->fit;
+    if (o->mutual) {
+        s->own_total = true;
+        if (!(s->total = calloc(np ? np : 1, sizeof *s->total))) { voiced_release(s); return cm_ioerror(d, NULL, "out of memory"); }
+    }
     if (o->mutual)
         for (size_t j = 0; j < np; j++) {
             double f = s->fit[j] / 100.0, r = cm_reciprocity(m, s->own, j);
@@ -755,8 +782,8 @@ static int fill_hit(const cm_model *m, const voiced *s, cm_hit *h, size_t sector
 }
 
 /* The profile's core sector (its heaviest; for a partnership, each member's, the rarest of
- * them) and how many partners in the data hold it or a subsector. */
-static void core_count(const cm_dataset *ds, const cm_profile *p, cm_shortlist *s)
+ * them) and how many partners in the data hold it or a subsector (counted in the model). */
+static void core_count(const cm_model *m, const cm_profile *p, cm_shortlist *s)
 {
     s->core = CM_NONE;
     s->core_partners = 0;
@@ -767,12 +794,7 @@ static void core_count(const cm_dataset *ds, const cm_profile *p, cm_shortlist *
         size_t c = v->sectors[0].idx;
         for (size_t i = 1; i < v->nsectors; i++)
             if (v->sectors[i].w > v->sectors[0].w && v->sectors[i].w > 0) c = v->sectors[i].idx;
-        size_t cnt = 0;
-        for (size_t j = 0; j < ds->npartners; j++) {
-            const cm_partner *pa = &ds->partners[j];
-            for (size_t k = 0; k < pa->nsectors; k++)
-                if (cm_sector_ancestor_dist(&ds->tax, pa->sectors[k], c) >= 0) { cnt++; break; }
-        }
+        size_t cnt = m->sec_partners[c];
         if (s->core == CM_NONE || cnt < s->core_partners) { s->core = c; s->core_partners = cnt; }
     }
 }
@@ -799,13 +821,15 @@ static bool serves_europeans(const cm_partner *pa)
  * last place, the local body (an S&T commission) of the province holding most shortlisted
  * partners (at least two) or a region the profile names. They never take a partner slot:
  * with no sectors they fail the floor. */
-static void pick_helpers(const cm_dataset *ds, const cm_profile *p, const double *total, cm_shortlist *s)
+static void pick_helpers(const cm_model *m, const cm_profile *p, const double *total, cm_shortlist *s)
 {
+    const cm_dataset *ds = m->ds;
     s->nhelpers = 0;
     size_t local = CM_NONE, local_n = 0;
-    for (size_t j = 0; j < ds->npartners; j++) {
+    for (size_t x = 0; x < m->nhelpers; x++) {
+        size_t j = m->helpers[x];
         const cm_partner *pa = &ds->partners[j];
-        if (!pa->cross_sector || pa->ended) continue;
+        if (pa->ended) continue;
         bool excluded = false;
         for (size_t k = 0; k < p->nexclude && !excluded; k++) excluded = !strcmp(p->exclude[k], pa->id);
         if (excluded) continue;
@@ -863,18 +887,18 @@ int cm_rank_block(const cm_model *m, const cm_profile *const *profiles, size_t n
          * other by score with diversity; rank acceptability is the stability of that top k. */
         int err = 0;
         if (v.p->partnership && o->diversity > 0)
-            s->n = select_cover(ds, v.M, v.vtotal, v.vcomp, v.total, v.comp, v.p, o, o->top, s->hits, &s->considered);
+            s->n = select_cover(m, v.M, v.vtotal, v.vcomp, v.total, v.comp, v.p, o, o->top, s->hits, &s->considered);
         else
             s->n = select_top(m, v.comp, v.total, v.p, o, o->top, s->hits, &s->considered);
         for (size_t h = 0; h < s->n && !err; h++) err = fill_hit(m, &v, &s->hits[h], 1, d);
         if (!err) notes_once(s, &ds->tax);
-        if (!err) pick_helpers(ds, v.p, v.total, s);
-        core_count(ds, v.p, s);
+        if (!err) pick_helpers(m, v.p, v.total, s);
+        core_count(m, v.p, s);
         if (s->core != CM_NONE && s->core_partners < FEW_PARTNERS)
             cm_warn(d, v.p->file, v.p->line, 1, "only %zu partner%s in '%s', the main sector of '%s': the shortlist "
                     "is short or leans on related sectors", s->core_partners, s->core_partners == 1 ? "" : "s",
                     ds->tax.sectors[s->core].id, v.p->id);
-        if (!err && !v.p->partnership && o->stability && stability(ds, v.w, v.comp, v.p, o, s))
+        if (!err && !v.p->partnership && o->stability && stability(m, v.w, v.comp, v.p, o, s))
             err = cm_ioerror(d, NULL, "out of memory");
         voiced_release(&v);
         if (err) goto out;

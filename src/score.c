@@ -179,7 +179,7 @@ static size_t term_postings(const cm_kw_index *ix, const size_t *ids, size_t n, 
 
 /* The image: a header with a table of contents, then the arrays, each 8-byte aligned. */
 enum { M_S, M_SD, M_MS, M_MCS, M_P_OFF, M_P_IDX, M_P_W, M_PNORM, M_BREADTH, M_PLACE, M_KIND,
-       M_BK_OFF, M_BK_Q, M_BK_W, M_Q_COUNTS, M_Q_BACKED, M_NNORM,
+       M_BK_OFF, M_BK_Q, M_BK_W, M_Q_COUNTS, M_Q_BACKED, M_NNORM, M_SEC_PARTNERS, M_HELPERS, M_ENDED,
        M_V_OFF, M_V_POOL, M_POST_OFF, M_POST_ID, M_POST_TF, M_KW_NORM, M_BG_KEY, M_BG_OFF, M_BG_ID, M_BG_TF, M_NSEC };
 
 #ifndef CM_MODEL_HASH
@@ -221,10 +221,10 @@ typedef struct build {
     const cm_dataset *ds;
     size_t ns, np, nq;
     double *S, *Sd, *M, *MS, *MCS;
-    uint32_t *p_off, *p_idx, *bk_off, *bk_q, *place;
+    uint32_t *p_off, *p_idx, *bk_off, *bk_q, *place, *sec_partners, *helpers;
     double *p_w, *pnorm, *breadth, *nnorm, *bk_w;
-    unsigned char *kind, *q_counts, *q_backed;
-    size_t nbk;
+    unsigned char *kind, *q_counts, *q_backed, *ended;
+    size_t nbk, nhelpers;
 } build;
 
 static void build_release(build *b)
@@ -233,6 +233,7 @@ static void build_release(build *b)
     free(b->p_off); free(b->p_idx); free(b->bk_off); free(b->bk_q);
     free(b->place); free(b->p_w); free(b->pnorm); free(b->breadth); free(b->nnorm);
     free(b->bk_w); free(b->kind); free(b->q_counts); free(b->q_backed);
+    free(b->sec_partners); free(b->helpers); free(b->ended);
 }
 
 /* -- the keyword index -- */
@@ -632,11 +633,15 @@ static int build_partners(build *b)
     b->breadth = malloc(np * sizeof *b->breadth);
     b->place = malloc(np * sizeof *b->place);
     b->kind = malloc(np);
+    b->ended = malloc(np);
+    b->sec_partners = calloc(ns, sizeof *b->sec_partners);
+    b->helpers = malloc((np ? np : 1) * sizeof *b->helpers);
+    unsigned char *held = calloc(ns, 1);
     size_t *root = malloc(ns * sizeof *root);
     double *mass = calloc(ns, sizeof *mass), *row = calloc(ns, sizeof *row);
     int rc = -1;
     if (!b->p_off || !b->p_idx || !b->p_w || !b->pnorm || !b->breadth || !b->place || !b->kind ||
-        !root || !mass || !row)
+        !b->ended || !b->sec_partners || !b->helpers || !held || !root || !mass || !row)
         goto out;
     for (size_t i = 0; i < ns; i++) {        /* each sector's root (the first, in a DAG) */
         root[i] = i;
@@ -648,6 +653,14 @@ static int build_partners(build *b)
         const cm_partner *pa = &ds->partners[p];
         b->place[p] = (uint32_t)(pa->city != CM_NONE ? pa->city : pa->province);
         b->kind[p] = (unsigned char)pa->kind;
+        b->ended[p] = pa->ended != 0;
+        if (pa->cross_sector) b->helpers[b->nhelpers++] = (uint32_t)p;
+        /* The sectors it holds, with their ancestors: it counts once for each. */
+        for (size_t c = 0; c < ns; c++) {
+            for (size_t k = 0; k < pa->nsectors && !held[c]; k++) held[c] = cm_sector_ancestor_dist(t, pa->sectors[k], c) >= 0;
+            b->sec_partners[c] += held[c];
+            held[c] = 0;
+        }
         /* Customs special zones (bonded zones, export processing zones) and border trade
          * zones list the functions of their regime among their catalogue industries (保税物流,
          * 国际贸易, 边贸): every such zone has them, so they are weak evidence that the zone
@@ -695,6 +708,7 @@ static int build_partners(build *b)
     b->p_off[np] = (uint32_t)n;
     rc = 0;
 out:
+    free(held);
     free(root);
     free(mass);
     free(row);
@@ -838,6 +852,9 @@ static int image_build(const cm_dataset *ds, void **img, size_t *len, cm_diags *
     pack_put(&pk, M_Q_COUNTS, b.q_counts, nq);
     pack_put(&pk, M_Q_BACKED, b.q_backed, nq);
     pack_put(&pk, M_NNORM, b.nnorm, np * sizeof *b.nnorm);
+    pack_put(&pk, M_SEC_PARTNERS, b.sec_partners, ns * sizeof *b.sec_partners);
+    pack_put(&pk, M_HELPERS, b.helpers, b.nhelpers * sizeof *b.helpers);
+    pack_put(&pk, M_ENDED, b.ended, np);
     if (kw_pack(ds, &pk) || pk.oom) goto oom;
     memcpy(pk.p, &pk.h, sizeof pk.h);
     *img = pk.p;
@@ -919,7 +936,8 @@ static const char *image_map(cm_model *m, const cm_dataset *ds, const unsigned c
         N(M_P_OFF, uint32_t) != np + 1 || N(M_BK_OFF, uint32_t) != np + 1 ||
         N(M_PNORM, double) != np || N(M_BREADTH, double) != np ||
         N(M_NNORM, double) != np || N(M_KW_NORM, double) != np || N(M_PLACE, uint32_t) != np ||
-        h.len[M_KIND] != np || h.len[M_Q_COUNTS] != nq || h.len[M_Q_BACKED] != nq ||
+        h.len[M_KIND] != np || h.len[M_ENDED] != np || N(M_SEC_PARTNERS, uint32_t) != ns ||
+        N(M_HELPERS, uint32_t) > np || h.len[M_Q_COUNTS] != nq || h.len[M_Q_BACKED] != nq ||
         nv >= UINT32_MAX || N(M_V_OFF, uint32_t) != nv || N(M_POST_OFF, uint32_t) != nv + 1 ||
         N(M_P_W, double) != N(M_P_IDX, uint32_t) || N(M_BK_W, double) != N(M_BK_Q, uint32_t) ||
         N(M_POST_TF, uint32_t) != N(M_POST_ID, uint32_t) || h.nbigram >= UINT32_MAX ||
@@ -935,8 +953,12 @@ static const char *image_map(cm_model *m, const cm_dataset *ds, const unsigned c
     const unsigned char *kind = SEC(M_KIND, unsigned char), *qc = SEC(M_Q_COUNTS, unsigned char),
                         *qb = SEC(M_Q_BACKED, unsigned char), *pool = SEC(M_V_POOL, unsigned char);
     size_t npool = h.len[M_V_POOL];
+    const unsigned char *ended = SEC(M_ENDED, unsigned char);
+    const uint32_t *helpers = SEC(M_HELPERS, uint32_t);
     for (size_t j = 0; j < np; j++)
-        if (place[j] >= ds->tax.nregions || kind[j] >= CM_NKINDS) return "index out of range";
+        if (place[j] >= ds->tax.nregions || kind[j] >= CM_NKINDS || ended[j] > 1) return "index out of range";
+    for (size_t i = 0; i < N(M_HELPERS, uint32_t); i++)
+        if (helpers[i] >= np) return "index out of range";
     for (size_t k = 0; k < nq; k++)
         if (qc[k] > 1 || qb[k] > 1) return "bad flag";
     if (nv && (!npool || pool[npool - 1] != '\0')) return "bad vocabulary";
@@ -966,6 +988,10 @@ static const char *image_map(cm_model *m, const cm_dataset *ds, const unsigned c
     m->q_backed = qb;
     m->MS = SEC(M_MS, double);
     m->nnorm = SEC(M_NNORM, double);
+    m->sec_partners = SEC(M_SEC_PARTNERS, uint32_t);
+    m->helpers = helpers;
+    m->nhelpers = N(M_HELPERS, uint32_t);
+    m->ended = ended;
     *m->kw = (cm_kw_index){ .nvocab = nv, .v_off = v_off, .v_pool = (const char *)pool,
         .post_off = SEC(M_POST_OFF, uint32_t), .post_id = SEC(M_POST_ID, uint32_t),
         .post_tf = SEC(M_POST_TF, uint32_t), .norm = SEC(M_KW_NORM, double),
