@@ -38,6 +38,14 @@
  * are stored as they are at this address, so there they need no change. Far from where
  * Linux x86-64 puts programs, heaps, libraries, stacks and ASan's shadow. */
 #define MAP_ADDR ((uint64_t)0x5a0000000000ull)
+/* Each partner's `file` names a path under the directory the file is read from, known only
+ * at load: it is stored as the address of its source's slot in a small area just below
+ * MAP_ADDR, where the loader writes the paths, so the partner table is not written to (a
+ * write would copy its pages). Where the area is taken, or a path is longer than a slot,
+ * the pointers are written instead. */
+#define PATH_SLOT 512u
+#define PATHS_MAX ((size_t)1 << 20)
+#define PATHS_ADDR (MAP_ADDR - PATHS_MAX)
 static const unsigned char MAGIC[8] = { 'C', 'M', 'D', 'A', 'T', 'A', 0, 1 };
 
 /* Header: magic[8], u32 format version, u32 layout fingerprint, u64 file size, u64
@@ -142,6 +150,7 @@ struct cm_compiled {
     cm_dataset_store base;      /* first: ds->compiled points here */
     void *map; size_t len;      /* the mapping, or NULL */
     void *own;                  /* or the copy cm_compiled_load_mem made */
+    void *paths; size_t paths_len;   /* the paths area, or NULL */
     blk *blocks;                /* the arena: arrays and the struct tables */
     const void *model; size_t model_len;   /* the opaque model section, or NULL, 0 */
 };
@@ -810,13 +819,15 @@ int cm_compiled_write(const cm_dataset *ds, const void *model, size_t model_len,
     w_pad8(&w);
     w_bytes(&w, im.files, im.nfiles * sizeof *im.files);
     w_pad8(&w);
-    /* the pointers as they are when the file is mapped at MAP_ADDR */
+    /* the pointers as they are when the file is mapped at MAP_ADDR; the source indexes as
+     * the addresses of their path slots */
     uint64_t at = MAP_ADDR + w.n;
-    for (size_t i = 0; i < im.nrel; i++) {
+    for (size_t i = 0; i < im.nrel + im.nfiles; i++) {
+        size_t k = i < im.nrel ? im.rel[i] : im.files[i - im.nrel];
         uint64_t v;
-        memcpy(&v, im.p + 8 * (size_t)im.rel[i], 8);
-        v += at;
-        memcpy(im.p + 8 * (size_t)im.rel[i], &v, 8);
+        memcpy(&v, im.p + 8 * k, 8);
+        v = i < im.nrel ? v + at : PATHS_ADDR + v * PATH_SLOT;
+        memcpy(im.p + 8 * k, &v, 8);
     }
     w_bytes(&w, im.p, im.len);
     w_u64(&w, model ? model_len : 0);
@@ -853,6 +864,7 @@ static void compiled_free(struct cm_compiled *c)
     if (!c) return;
     for (blk *b = c->blocks, *n; b; b = n) { n = b->next; free(b); }
     if (c->map) munmap(c->map, c->len);
+    if (c->paths) munmap(c->paths, c->paths_len);
     free(c->own);
     free(c);
 }
@@ -959,7 +971,7 @@ static void r_pad8(rd *r)
  * between tables, which words are pointers) the checksum vouches for: see compiled.h. */
 static const char *relocate(unsigned char *img, size_t len, size_t ptr_end, uint64_t at, const unsigned char *rel,
                             size_t nrel_ptr, size_t nrel, const unsigned char *fil, size_t nfil, char **files,
-                            size_t nsrc)
+                            size_t nsrc, bool paths_in_place)
 {
     if (len % 8 || len < sizeof(cm_dataset) || ptr_end > len || ptr_end % 8 || img[len - 1] || nrel_ptr > nrel)
         return "bad image bounds";
@@ -992,10 +1004,33 @@ static const char *relocate(unsigned char *img, size_t len, size_t ptr_end, uint
         uint32_t k;
         memcpy(&k, fil + 4 * i, 4);
         if (k >= nw) return "relocation outside the image";
-        if (w[k] >= nsrc) return "source index out of range";
-        w[k] = (uintptr_t)files[w[k]];
+        uint64_t slot = w[k] - PATHS_ADDR;
+        if (slot % PATH_SLOT || slot / PATH_SLOT >= nsrc) return "source index out of range";
+        if (!paths_in_place) w[k] = (uintptr_t)files[slot / PATH_SLOT];
     }
     return NULL;
+}
+
+/* The paths area (PATHS_ADDR): mapped and filled when free and every path fits a slot. */
+static bool paths_place(struct cm_compiled *c, char **files, size_t nsrc)
+{
+#ifdef MAP_FIXED_NOREPLACE
+    if (nsrc > PATHS_MAX / PATH_SLOT) return false;
+    for (size_t i = 0; i < nsrc; i++)
+        if (strlen(files[i]) >= PATH_SLOT) return false;
+    size_t n = (nsrc * PATH_SLOT + 4095) & ~(size_t)4095;
+    void *m = mmap((void *)(uintptr_t)PATHS_ADDR, n ? n : 4096, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (m == MAP_FAILED) return false;
+    c->paths = m;
+    c->paths_len = n ? n : 4096;
+    if ((uintptr_t)m != PATHS_ADDR) return false;   /* taken as a hint: freed with c */
+    for (size_t i = 0; i < nsrc; i++) memcpy((char *)m + i * PATH_SLOT, files[i], strlen(files[i]) + 1);
+    return true;
+#else
+    (void)c; (void)files; (void)nsrc;
+    return false;
+#endif
 }
 
 static cm_compiled_status decode(cm_dataset *ds, const char *dir, unsigned char *p, size_t len,
@@ -1024,8 +1059,9 @@ static cm_compiled_status decode(cm_dataset *ds, const char *dir, unsigned char 
     if (need(&r, ilen)) r.p += ilen;
     get_model(&r);
     if (!r.bad && r.p != r.end) r.bad = "trailing bytes";
+    bool in_place = !r.bad && (uintptr_t)p == MAP_ADDR && paths_place(c, files, nsrc);
     if (!r.bad) r.bad = relocate(img, ilen, ptr_end, MAP_ADDR + (uint64_t)(img - p), rel, nrel_ptr, nrel, fil, nfil,
-                                 files, nsrc);
+                                 files, nsrc, in_place);
     if (r.bad) return say(why, whylen, CM_COMPILED_BAD, "damaged image (%s)", r.bad);
     memcpy(ds, img, sizeof *ds);
     if (!(ds->dir = strdup(dir ? dir : "."))) return say(why, whylen, CM_COMPILED_BAD, "out of memory", NULL);
