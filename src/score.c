@@ -894,27 +894,17 @@ static gsl_matrix *matrix_on(const double *data, size_t rows, size_t cols)
     return x;
 }
 
-/* Whether offsets off[0..n] are 0, non-decreasing and end at `nnz`. */
-static bool offsets_ok(const uint32_t *off, size_t n, size_t nnz)
+/* Whether compressed-row offsets off[0..n] are 0, non-decreasing and end at `nnz`, rows
+ * are no longer than `maxlen` (a posting list holds each partner at most once, so a
+ * query's buffers have room for one entry per partner) and the indices are below
+ * `limit`. Branch-free: this runs on every load. */
+static bool rows_ok(const uint32_t *off, size_t n, const uint32_t *idx, size_t nnz, size_t limit, size_t maxlen)
 {
     if (off[0] != 0 || off[n] != nnz) return false;
-    for (size_t i = 0; i < n; i++)
-        if (off[i] > off[i + 1]) return false;
-    return true;
-}
-
-/* The same for compressed rows, whose indices must also be below `limit` and, with
- * `ascending`, strictly ascending in each row (a posting list then holds each partner at
- * most once: a query's buffers have room for one entry per partner). */
-static bool rows_ok(const uint32_t *off, size_t n, const uint32_t *idx, size_t nnz, size_t limit, bool ascending)
-{
-    if (!offsets_ok(off, n, nnz)) return false;
-    for (size_t t = 0; t < nnz; t++)
-        if (idx[t] >= limit) return false;
-    for (size_t i = 0; i < n && ascending; i++)
-        for (uint32_t t = off[i] + 1; t < off[i + 1]; t++)
-            if (idx[t] <= idx[t - 1]) return false;
-    return true;
+    unsigned bad = 0;
+    for (size_t i = 0; i < n; i++) bad |= (off[i] > off[i + 1]) | (off[i + 1] - off[i] > maxlen);
+    for (size_t t = 0; t < nnz; t++) bad |= idx[t] >= limit;
+    return !bad;
 }
 
 /* Point `m` into image `p` after checking it against `ds`: NULL if usable, else why not. */
@@ -944,10 +934,10 @@ static const char *image_map(cm_model *m, const cm_dataset *ds, const unsigned c
         N(M_BG_KEY, uint64_t) != h.nbigram || N(M_BG_OFF, uint32_t) != h.nbigram + 1 ||
         N(M_BG_TF, uint32_t) != N(M_BG_ID, uint32_t))
         return "section sizes do not match";
-    if (!rows_ok(SEC(M_P_OFF, uint32_t), np, SEC(M_P_IDX, uint32_t), N(M_P_IDX, uint32_t), ns, false) ||
-        !rows_ok(SEC(M_BK_OFF, uint32_t), np, SEC(M_BK_Q, uint32_t), N(M_BK_Q, uint32_t), nq, false) ||
-        !rows_ok(SEC(M_POST_OFF, uint32_t), nv, SEC(M_POST_ID, uint32_t), N(M_POST_ID, uint32_t), np, true) ||
-        !rows_ok(SEC(M_BG_OFF, uint32_t), h.nbigram, SEC(M_BG_ID, uint32_t), N(M_BG_ID, uint32_t), np, true))
+    if (!rows_ok(SEC(M_P_OFF, uint32_t), np, SEC(M_P_IDX, uint32_t), N(M_P_IDX, uint32_t), ns, SIZE_MAX) ||
+        !rows_ok(SEC(M_BK_OFF, uint32_t), np, SEC(M_BK_Q, uint32_t), N(M_BK_Q, uint32_t), nq, SIZE_MAX) ||
+        !rows_ok(SEC(M_POST_OFF, uint32_t), nv, SEC(M_POST_ID, uint32_t), N(M_POST_ID, uint32_t), np, np) ||
+        !rows_ok(SEC(M_BG_OFF, uint32_t), h.nbigram, SEC(M_BG_ID, uint32_t), N(M_BG_ID, uint32_t), np, np))
         return "index out of range";
     const uint32_t *place = SEC(M_PLACE, uint32_t), *v_off = SEC(M_V_OFF, uint32_t);
     const unsigned char *kind = SEC(M_KIND, unsigned char), *qc = SEC(M_Q_COUNTS, unsigned char),
