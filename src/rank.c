@@ -39,12 +39,18 @@ void cm_shortlist_release(cm_shortlist *s)
     s->n = 0;
 }
 
+/* The rank order (rank.h) of partners a and b by score, then sector value, then id. */
+static int rank_order(double score_a, double sector_a, size_t a, double score_b, double sector_b, size_t b,
+                      const cm_dataset *ds)
+{
+    if (fabs(score_a - score_b) > SCORE_EPS) return score_a > score_b ? -1 : 1;
+    if (fabs(sector_a - sector_b) > SCORE_EPS) return sector_a > sector_b ? -1 : 1;
+    return strcmp(ds->partners[a].id, ds->partners[b].id);
+}
+
 int cm_hit_cmp(const cm_hit *a, const cm_hit *b, const cm_dataset *ds)
 {
-    if (fabs(a->score - b->score) > SCORE_EPS) return a->score > b->score ? -1 : 1;
-    double sa = a->comp[CM_C_SECTOR], sb = b->comp[CM_C_SECTOR];
-    if (fabs(sa - sb) > SCORE_EPS) return sa > sb ? -1 : 1;
-    return strcmp(ds->partners[a->partner].id, ds->partners[b->partner].id);
+    return rank_order(a->score, a->comp[CM_C_SECTOR], a->partner, b->score, b->comp[CM_C_SECTOR], b->partner, ds);
 }
 
 /* ---- filters ------------------------------------------------------------------------ */
@@ -390,17 +396,33 @@ static void explain_partner_side(const cm_model *m, const cm_query *q, cm_hit *h
 
 /* ---- selection ---------------------------------------------------------------------- */
 
-typedef struct heapctx { cm_hit *v; size_t n; const cm_dataset *ds; } heapctx;
+/* A candidate while the shortlist is chosen: what the rank order needs, not a whole hit
+ * (a cm_hit carries its reasons: some 2 KB, too much to copy for each partner). */
+typedef struct cand { size_t partner; double score; double comp[CM_NCOMP]; } cand;
+
+static int cand_cmp(const cand *a, const cand *b, const cm_dataset *ds)
+{
+    return rank_order(a->score, a->comp[CM_C_SECTOR], a->partner, b->score, b->comp[CM_C_SECTOR], b->partner, ds);
+}
+
+static cm_hit hit_of(const cand *c)
+{
+    cm_hit h = { .partner = c->partner, .score = c->score, .acceptability = -1 };
+    memcpy(h.comp, c->comp, sizeof h.comp);
+    return h;
+}
+
+typedef struct heapctx { cand *v; size_t n; const cm_dataset *ds; } heapctx;
 
 /* A min-heap on rank order: the root is the worst hit kept so far. */
 static void sift_down(heapctx *h, size_t i)
 {
     for (;;) {
         size_t l = 2 * i + 1, r = l + 1, w = i;
-        if (l < h->n && cm_hit_cmp(&h->v[l], &h->v[w], h->ds) > 0) w = l;
-        if (r < h->n && cm_hit_cmp(&h->v[r], &h->v[w], h->ds) > 0) w = r;
+        if (l < h->n && cand_cmp(&h->v[l], &h->v[w], h->ds) > 0) w = l;
+        if (r < h->n && cand_cmp(&h->v[r], &h->v[w], h->ds) > 0) w = r;
         if (w == i) return;
-        cm_hit t = h->v[i]; h->v[i] = h->v[w]; h->v[w] = t;
+        cand t = h->v[i]; h->v[i] = h->v[w]; h->v[w] = t;
         i = w;
     }
 }
@@ -409,19 +431,20 @@ static void sift_up(heapctx *h, size_t i)
 {
     while (i > 0) {
         size_t p = (i - 1) / 2;
-        if (cm_hit_cmp(&h->v[i], &h->v[p], h->ds) <= 0) return;
-        cm_hit t = h->v[i]; h->v[i] = h->v[p]; h->v[p] = t;
+        if (cand_cmp(&h->v[i], &h->v[p], h->ds) <= 0) return;
+        cand t = h->v[i]; h->v[i] = h->v[p]; h->v[p] = t;
         i = p;
     }
 }
 
 static const cm_dataset *sort_ds;
 static int hit_qsort(const void *a, const void *b) { return cm_hit_cmp(a, b, sort_ds); }
+static int cand_qsort(const void *a, const void *b) { return cand_cmp(a, b, sort_ds); }
 
 /* The best `k` partners that pass the filters and the minimum score, in heap order (the
  * worst kept first): a partial selection, not a sort. Returns how many were kept. */
 static size_t heap_select(const cm_model *m, const double *comp, const double *total,
-                          const cm_profile *p, const cm_rank_opts *o, size_t k, cm_hit *out,
+                          const cm_profile *p, const cm_rank_opts *o, size_t k, cand *out,
                           size_t *considered)
 {
     const cm_dataset *ds = m->ds;
@@ -435,12 +458,12 @@ static size_t heap_select(const cm_model *m, const double *comp, const double *t
         if (!admits(m, p, o, j)) continue;
         ++*considered;
         if (total[j] < floor || comp[j * CM_NCOMP + CM_C_SECTOR] < fsec) continue;
-        cm_hit c = { .partner = j, .score = total[j], .acceptability = -1 };
+        cand c = { .partner = j, .score = total[j] };
         memcpy(c.comp, comp + j * CM_NCOMP, sizeof c.comp);
         if (h.n < k) {
             h.v[h.n++] = c;
             sift_up(&h, h.n - 1);
-        } else if (k && cm_hit_cmp(&c, &h.v[0], ds) < 0) {
+        } else if (k && cand_cmp(&c, &h.v[0], ds) < 0) {
             h.v[0] = c;
             sift_down(&h, 0);
         }
@@ -459,12 +482,16 @@ static size_t select_top(const cm_model *m, const double *comp, const double *to
     const cm_dataset *ds = m->ds;
     size_t pool = k;
     if (o->diversity > 0) pool = k * 3 > k + 20 ? k * 3 : k + 20;
-    cm_hit *buf = pool > k ? calloc(pool, sizeof *buf) : out;
+    cand *buf = calloc(pool ? pool : 1, sizeof *buf);
     if (!buf) return 0;
     heapctx h = { buf, heap_select(m, comp, total, p, o, pool, buf, considered), ds };
     sort_ds = ds;
-    qsort(buf, h.n, sizeof *buf, hit_qsort);
-    if (buf == out) return h.n;
+    qsort(buf, h.n, sizeof *buf, cand_qsort);
+    if (pool == k) {
+        for (size_t i = 0; i < h.n; i++) out[i] = hit_of(&buf[i]);
+        free(buf);
+        return h.n;
+    }
     /* MMR over the pool, which is in rank order, so ties keep rank order. */
     size_t n = 0;
     bool *used = calloc(h.n ? h.n : 1, sizeof *used);
@@ -480,7 +507,7 @@ static size_t select_top(const cm_model *m, const double *comp, const double *to
         }
         if (best == (size_t)-1) break;   /* only if a score were NaN: never index with it */
         used[best] = true;
-        out[n++] = buf[best];
+        out[n++] = hit_of(&buf[best]);
         for (size_t i = 0; i < h.n; i++)
             if (!used[i]) {
                 double sim = cm_partner_similarity(m, buf[i].partner, buf[best].partner);
@@ -511,7 +538,7 @@ static int stability(const cm_model *m, const double *wq, const double *comp,
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     double *t = malloc(np * sizeof *t);
     size_t *count = calloc(s->n ? s->n : 1, sizeof *count);
-    cm_hit *tmp = calloc(s->n ? s->n : 1, sizeof *tmp);
+    cand *tmp = calloc(s->n ? s->n : 1, sizeof *tmp);
     if (!rng || !t || !count || !tmp) { gsl_rng_free(rng); free(t); free(count); free(tmp); return -1; }
     gsl_rng_set(rng, seed);
     for (unsigned r = 0; r < o->stability; r++) {

@@ -897,13 +897,14 @@ static gsl_matrix *matrix_on(const double *data, size_t rows, size_t cols)
 /* Whether compressed-row offsets off[0..n] are 0, non-decreasing and end at `nnz`, rows
  * are no longer than `maxlen` (a posting list holds each partner at most once, so a
  * query's buffers have room for one entry per partner) and the indices are below
- * `limit`. Branch-free: this runs on every load. */
+ * `limit` (SIZE_MAX: not checked here, but where each is used). Branch-free: this runs on
+ * every load. */
 static bool rows_ok(const uint32_t *off, size_t n, const uint32_t *idx, size_t nnz, size_t limit, size_t maxlen)
 {
     if (off[0] != 0 || off[n] != nnz) return false;
     unsigned bad = 0;
     for (size_t i = 0; i < n; i++) bad |= (off[i] > off[i + 1]) | (off[i + 1] - off[i] > maxlen);
-    for (size_t t = 0; t < nnz; t++) bad |= idx[t] >= limit;
+    for (size_t t = 0; t < nnz && limit != SIZE_MAX; t++) bad |= idx[t] >= limit;
     return !bad;
 }
 
@@ -936,8 +937,8 @@ static const char *image_map(cm_model *m, const cm_dataset *ds, const unsigned c
         return "section sizes do not match";
     if (!rows_ok(SEC(M_P_OFF, uint32_t), np, SEC(M_P_IDX, uint32_t), N(M_P_IDX, uint32_t), ns, SIZE_MAX) ||
         !rows_ok(SEC(M_BK_OFF, uint32_t), np, SEC(M_BK_Q, uint32_t), N(M_BK_Q, uint32_t), nq, SIZE_MAX) ||
-        !rows_ok(SEC(M_POST_OFF, uint32_t), nv, SEC(M_POST_ID, uint32_t), N(M_POST_ID, uint32_t), np, np) ||
-        !rows_ok(SEC(M_BG_OFF, uint32_t), h.nbigram, SEC(M_BG_ID, uint32_t), N(M_BG_ID, uint32_t), np, np))
+        !rows_ok(SEC(M_POST_OFF, uint32_t), nv, SEC(M_POST_ID, uint32_t), N(M_POST_ID, uint32_t), SIZE_MAX, np) ||
+        !rows_ok(SEC(M_BG_OFF, uint32_t), h.nbigram, SEC(M_BG_ID, uint32_t), N(M_BG_ID, uint32_t), SIZE_MAX, np))
         return "index out of range";
     const uint32_t *place = SEC(M_PLACE, uint32_t), *v_off = SEC(M_V_OFF, uint32_t);
     const unsigned char *kind = SEC(M_KIND, unsigned char), *qc = SEC(M_Q_COUNTS, unsigned char),
@@ -1329,6 +1330,7 @@ static int keyword_scores(const cm_model *m, const cm_query *q, double *out)
         size_t c = term_postings(ix, q->kwids + k * CM_KW_MAXLEN, q->kwlen[k], v);
         for (size_t i = 0; i < c; i++) {
             double tf = v[i].tf;
+            if (v[i].id >= np) continue;    /* checked here, not for every posting at load */
             out[v[i].id] += q->kwidf[k] * (tf * (BM25_K1 + 1) / (tf + ix->norm[v[i].id]));
         }
     }
