@@ -4,19 +4,21 @@
  * compiled file holds the dataset after loading and validation: the vocabularies with
  * their name tables, the zone types and the partners, and a manifest of the source files
  * it was made from (path, size, mtime, content hash). It stores them as an image of the
- * very structs cm_dataset_load fills, pointers written as offsets: loading maps the file
- * and turns the offsets listed in its relocation table back into addresses, so nothing
- * downstream knows which path loaded the data, and the cost does not grow with fields.
+ * very structs cm_dataset_load fills, each pointer written as the address it has when the
+ * file is mapped at a fixed address: loading maps the file there when that is free (then
+ * the pointers are only checked, nothing is written) or elsewhere and moves every pointer
+ * its relocation table lists, so nothing downstream knows which path loaded the data, and
+ * the cost does not grow with fields. docs/data-format.md has the layout and the figures.
  *
  * Trust: the header carries a magic, the format version, a fingerprint of the struct
  * layout (sizes and byte order: the image is only valid on the ABI that wrote it) and the
- * program version, the file size and a 64-bit checksum of everything after it. The loader
- * checks all of them, so a truncated, corrupted or foreign file is reported
+ * program version, the file size and a 64-bit checksum (XXH3) of everything after it.
+ * The loader checks all of them, so a truncated, corrupted or foreign file is reported
  * (CM_COMPILED_BAD) and never used, never a crash. Past the checksum, the loader checks
  * only what keeps its own reads and writes inside the file: every table bounded, every
  * relocated word inside the image and every pointer it makes too (8-byte aligned unless
  * it points at a string), the image ending in a NUL so every string ends inside it, and
- * every partner's source index below the number of sources. It does NOT check the counts,
+ * every partner's source path one of the manifest's. It does NOT check the counts,
  * indexes and enums inside the structs, nor that the relocation table lists every pointer:
  * the checksum vouches that the image is the one `data compile` wrote after decoding and
  * checking every field. A file damaged and then given a matching checksum on purpose (the

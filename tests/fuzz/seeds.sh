@@ -4,12 +4,13 @@
 # OUT/rank the same profiles, OUT/weights data/weights.yaml and the golden cases' weights
 # files, OUT/partners every data/partners file plus the vocabulary files (for their structure),
 # OUT/vocab each vocabulary file behind the byte that selects it (see fuzz_vocab.c),
-# OUT/compiled the compiled image of tests/fixtures/tiny (made with $CM_BIN, if given).
+# OUT/compiled the compiled image of tests/fixtures/tiny (made with $CM_BIN, if given);
+# OUT/model stays empty (fuzz_model needs no seeds, but libFuzzer needs the directory).
 # Files are named by content hash, so running it again adds nothing twice.
 set -eu
 out=${1:?usage: seeds.sh OUTDIR}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-mkdir -p "$out/profile" "$out/partners" "$out/vocab" "$out/rank" "$out/weights" "$out/compiled"
+mkdir -p "$out/profile" "$out/partners" "$out/vocab" "$out/rank" "$out/weights" "$out/compiled" "$out/model"
 add() {   # dir file...
     d=$1; shift
     for f in "$@"; do
