@@ -358,7 +358,16 @@ const char *cm_region_understood(const cm_taxonomy *t, size_t idx, const char *a
     free(key);
     bool member = e && e->idx == idx;
     for (size_t i = 0; e && i < e->nalso; i++) member |= e->also[i] == idx;
-    if (e && e->nalso && member) {
+    /* A province so named needs no note when the others are only counties and districts:
+     * no one writing 'Hebei' means the district of Tianjin, and a batch would repeat the
+     * note for every profile. A prefecture-level city of the name (Jilin) is a real
+     * alternative and is noted. */
+    bool minor_others = r->level == CM_REG_PROVINCE;
+    for (size_t i = 0; e && member && minor_others && i <= e->nalso; i++) {
+        const cm_region *o = &t->regions[i ? e->also[i - 1] : e->idx];
+        if (o != r && (o->level != CM_REG_CITY || !o->subtype || !strcmp(o->subtype, "prefecture"))) minor_others = false;
+    }
+    if (e && e->nalso && member && !minor_others) {
         /* A name other places share: say which was taken and how to write the others. */
         char d[256], not_[96] = "";
         if (r->distinct_from != CM_NONE) {
