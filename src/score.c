@@ -1416,7 +1416,7 @@ int cm_score_block(const cm_model *m, const cm_query *q, size_t nq, double *comp
                 if (raff[loc] < 0) raff[loc] = cm_region_affinity(&m->ds->tax, qi, &m->ds->partners[j], NULL);
                 c[CM_C_REGION] = raff[loc];
             }
-            c[CM_C_POLICY] = qi->active[CM_C_POLICY] ? policy_value(m, qi, j, NULL) : 0.0;
+            c[CM_C_POLICY] = qi->active[CM_C_POLICY] ? clamp01(policy_value(m, qi, j, NULL)) : 0.0;
             c[CM_C_REGION] *= cm_region_fit(c[CM_C_SECTOR]);
             c[CM_C_GOAL] = goal[m->kind[j]];
             c[CM_C_KEYWORD] = clamp01(kw[j]);
@@ -1516,7 +1516,7 @@ void cm_score_pair_loop(const cm_model *m, const cm_query *q, size_t j, double c
     double den = q->anorm * m->pnorm[j];
     comp[CM_C_SECTOR] = den > 0 ? clamp01(q->kindf[p->kind] * m->breadth[j] * clamp01(sc / den)) : 0.0;
     comp[CM_C_REGION] = q->active[CM_C_REGION] ? cm_region_affinity(&m->ds->tax, q, p, NULL) * cm_region_fit(comp[CM_C_SECTOR]) : 0.0;
-    comp[CM_C_POLICY] = q->active[CM_C_POLICY] ? policy_value(m, q, j, NULL) : 0.0;
+    comp[CM_C_POLICY] = q->active[CM_C_POLICY] ? clamp01(policy_value(m, q, j, NULL)) : 0.0;
     comp[CM_C_GOAL] = q->active[CM_C_GOAL] ? cm_goal_fit(&m->ds->tax, q->profile, p->kind) : 0.0;
     comp[CM_C_KEYWORD] = clamp01(cm_keyword_score(m, q, j));
     *total = total_of(q, comp);

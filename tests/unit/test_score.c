@@ -766,22 +766,30 @@ static void test_image(void)
     /* every single flipped byte of the header and table of contents is refused or harmless:
      * mapped images still rank within range */
     size_t nbad = 0;
-    for (size_t at = 0; at < 512 && at < len; at++) {
-        unsigned char *p = (unsigned char *)buf;
-        p[at] ^= 0x5a;
-        if (cm_model_map(&mm, &ds, buf, len, &why) == 0) {
-            cm_shortlist a;
-            if (cm_rank_one(&mm, &profs[0], &o, &a, &d) == 0) {
-                for (size_t h = 0; h < a.n; h++) CHECK(a.hits[h].score >= 0 && a.hits[h].score <= 100);
-                cm_shortlist_release(&a);
+    /* A flipped offset can lay one section over another: whatever values a reader then
+     * sees, components stay in [0,1] (fuzz_model found a policy value above 1 this way on
+     * the shipped data; the clamp is in cm_score_block). */
+    static const unsigned char flips[] = { 0x5a, 0x71, 0x80 };
+    for (size_t f = 0; f < sizeof flips; f++)
+        for (size_t at = 0; at < 512 && at < len; at++) {
+            unsigned char *p = (unsigned char *)buf;
+            p[at] ^= flips[f];
+            if (cm_model_map(&mm, &ds, buf, len, &why) == 0) {
+                cm_shortlist a;
+                if (cm_rank_one(&mm, &profs[0], &o, &a, &d) == 0) {
+                    for (size_t h = 0; h < a.n; h++) {
+                        CHECK(a.hits[h].score >= 0 && a.hits[h].score <= 100);
+                        for (int c = 0; c < CM_NCOMP; c++) CHECK(a.hits[h].comp[c] >= 0 && a.hits[h].comp[c] <= 1);
+                    }
+                    cm_shortlist_release(&a);
+                }
+                cm_model_release(&mm);
+            } else {
+                nbad++;
             }
-            cm_model_release(&mm);
-        } else {
-            nbad++;
+            p[at] ^= flips[f];
         }
-        p[at] ^= 0x5a;
-    }
-    CHECK(nbad > 100);   /* the header and the table of contents are checked */
+    CHECK(nbad > 300);   /* the header and the table of contents are checked */
     /* an index out of range inside a section: the first partner's first sector */
     cm_model ok;
     CHECK(cm_model_map(&ok, &ds, buf, len, &why) == 0);
