@@ -55,12 +55,19 @@ int cm_hit_cmp(const cm_hit *a, const cm_hit *b, const cm_dataset *ds)
 
 /* ---- filters ------------------------------------------------------------------------ */
 
-static bool passes(const cm_dataset *ds, const cm_profile *p, const cm_rank_opts *o, size_t j)
+/* Whether partner j passes the filters. Kind and status come from the model's per-partner
+ * arrays, the partner's record is read only for the rarer filters: a batch with the usual
+ * options reads two bytes per partner, not each record. */
+static bool passes(const cm_model *m, const cm_profile *p, const cm_rank_opts *o, size_t j)
 {
-    const cm_partner *pa = &ds->partners[j];
     unsigned kinds = o->kinds ? o->kinds : p->kinds;
-    if (kinds && !(kinds & (1u << pa->kind))) return false;
-    if (pa->ended && !o->include_ended) return false;
+    if (kinds && !(kinds & (1u << m->kind[j]))) return false;
+    if (m->ended[j] && !o->include_ended) return false;
+    if (o->region == CM_NONE && o->sector == CM_NONE && o->zone_type == CM_NONE && o->level == CM_LEVEL_NONE &&
+        !p->nexclude)
+        return true;
+    const cm_dataset *ds = m->ds;
+    const cm_partner *pa = &ds->partners[j];
     if (o->region != CM_NONE) {
         size_t loc = pa->city != CM_NONE ? pa->city : pa->province;
         if (!cm_region_within(&ds->tax, loc, o->region) && !cm_region_within(&ds->tax, pa->province, o->region))
@@ -77,19 +84,6 @@ static bool passes(const cm_dataset *ds, const cm_profile *p, const cm_rank_opts
     for (size_t k = 0; k < p->nexclude; k++)
         if (!strcmp(p->exclude[k], pa->id)) return false;
     return true;
-}
-
-/* passes() for partner j, from the model's per-partner kind and status arrays when only
- * those filters are set (the usual case): a batch then reads two bytes per partner, not
- * each partner's record. */
-static bool admits(const cm_model *m, const cm_profile *p, const cm_rank_opts *o, size_t j)
-{
-    if (o->region != CM_NONE || o->sector != CM_NONE || o->zone_type != CM_NONE || o->level != CM_LEVEL_NONE ||
-        p->nexclude)
-        return passes(m->ds, p, o, j);
-    unsigned kinds = o->kinds ? o->kinds : p->kinds;
-    if (kinds && !(kinds & (1u << m->kind[j]))) return false;
-    return !m->ended[j] || o->include_ended;
 }
 
 /* ---- explanations ------------------------------------------------------------------- */
@@ -452,10 +446,10 @@ static size_t heap_select(const cm_model *m, const double *comp, const double *t
     *considered = 0;
     double best = 0, fsec = o->floor > 0 ? FLOOR_SECTOR : 0;
     for (size_t j = 0; j < ds->npartners && o->floor > 0; j++)
-        if (comp[j * CM_NCOMP + CM_C_SECTOR] >= fsec && total[j] > best && admits(m, p, o, j)) best = total[j];
+        if (comp[j * CM_NCOMP + CM_C_SECTOR] >= fsec && total[j] > best && passes(m, p, o, j)) best = total[j];
     double floor = o->floor * best > o->min_score ? o->floor * best : o->min_score;
     for (size_t j = 0; j < ds->npartners; j++) {
-        if (!admits(m, p, o, j)) continue;
+        if (!passes(m, p, o, j)) continue;
         ++*considered;
         if (total[j] < floor || comp[j * CM_NCOMP + CM_C_SECTOR] < fsec) continue;
         cand c = { .partner = j, .score = total[j] };
@@ -586,7 +580,7 @@ static size_t select_cover(const cm_model *mdl, size_t M, const double *mtotal, 
     double fsec = o->floor > 0 ? FLOOR_SECTOR : 0;
 #define MSEC(m, j) mcomp[((m) * np + (j)) * CM_NCOMP + CM_C_SECTOR]
     for (size_t j = 0; j < np; j++) {
-        if (!admits(mdl, p, o, j)) taken[j] = true;
+        if (!passes(mdl, p, o, j)) taken[j] = true;
         else ++*considered;
         if (mean[j] < o->min_score) taken[j] = true;
         for (size_t m = 0; !taken[j] && m < M; m++)
@@ -731,15 +725,13 @@ static int voiced_init(voiced *s, const cm_model *m, const cm_profile *p, const 
             }
     }
     s->total = s->fit;
-    if (o->mutual) {
-        s->own_total = true;
-        if (!(s->total = calloc(np ? np : 1, sizeof *s->total))) { voiced_release(s); return cm_ioerror(d, NULL, "out of memory"); }
+    if (!o->mutual) return 0;
+    s->own_total = true;
+    if (!(s->total = calloc(np ? np : 1, sizeof *s->total))) { voiced_release(s); return cm_ioerror(d, NULL, "out of memory"); }
+    for (size_t j = 0; j < np; j++) {
+        double f = s->fit[j] / 100.0, r = cm_reciprocity(m, s->own, j);
+        s->total[j] = f + r > 0 ? 100.0 * 2 * f * r / (f + r) : 0.0;
     }
-    if (o->mutual)
-        for (size_t j = 0; j < np; j++) {
-            double f = s->fit[j] / 100.0, r = cm_reciprocity(m, s->own, j);
-            s->total[j] = f + r > 0 ? 100.0 * 2 * f * r / (f + r) : 0.0;
-        }
     return 0;
 }
 

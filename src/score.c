@@ -715,6 +715,15 @@ out:
     return rc;
 }
 
+/* Whether seeks[x] is the first of its sector in partner pa's list: a sector listed twice
+ * counts once in the needs. */
+static bool seek_first(const cm_partner *pa, size_t x)
+{
+    for (size_t e = 0; e < x; e++)
+        if (pa->seeks[e] == pa->seeks[x]) return false;
+    return true;
+}
+
 /* Partner `pa`'s priority vector Pi into row[0..nq): P S M' = P (M S)' over its few
  * sectors (MS is nQ x nS), explicit links raised to the row maximum, scaled to unit length.
  * The model keeps MS, not Pi (nP x nQ, about half full): a row costs a few hundred flops
@@ -784,24 +793,20 @@ static int build_priorities(build *b, cm_diags *d)
     }
     for (size_t p = 0; p < np; p++) {
         const cm_partner *pa = &ds->partners[p];
-        if ((st = priority_row(b->MS, nq, ns, pa, row))) {
-            rc = gsl_fail(d, "partner priority matrix", st);
-            goto out;
-        }
         double nn = 0;
-        for (size_t x = 0; x < nq; x++)
-            for (size_t y = 0; y < nq && row[x] != 0; y++) nn += row[x] * G[x * nq + y] * row[y];
         if (pa->nseeks) {            /* N_j: its seeks, each once */
-            nn = 0;
             for (size_t x = 0; x < pa->nseeks; x++) {
-                size_t e = 0;
-                while (e < x && pa->seeks[e] != pa->seeks[x]) e++;
-                for (size_t y = 0; y < pa->nseeks && e == x; y++) {
-                    size_t f = 0;
-                    while (f < y && pa->seeks[f] != pa->seeks[y]) f++;
-                    if (f == y) nn += b->S[pa->seeks[x] * ns + pa->seeks[y]];
-                }
+                if (!seek_first(pa, x)) continue;
+                for (size_t y = 0; y < pa->nseeks; y++)
+                    if (seek_first(pa, y)) nn += b->S[pa->seeks[x] * ns + pa->seeks[y]];
             }
+        } else {                     /* N_j = Pi_j MC */
+            if ((st = priority_row(b->MS, nq, ns, pa, row))) {
+                rc = gsl_fail(d, "partner priority matrix", st);
+                goto out;
+            }
+            for (size_t x = 0; x < nq; x++)
+                for (size_t y = 0; y < nq && row[x] != 0; y++) nn += row[x] * G[x * nq + y] * row[y];
         }
         b->nnorm[p] = sqrt(nn > 0 ? nn : 0);
     }
@@ -1438,11 +1443,8 @@ double cm_reciprocity(const cm_model *m, const cm_query *q, size_t j)
     const cm_partner *pa = &m->ds->partners[j];
     double dot = 0, pi[m->nq];
     if (pa->nseeks) {
-        for (size_t x = 0; x < pa->nseeks; x++) {
-            size_t e = 0;
-            while (e < x && pa->seeks[e] != pa->seeks[x]) e++;
-            if (e == x) dot += gsl_vector_get(q->so, pa->seeks[x]);
-        }
+        for (size_t x = 0; x < pa->nseeks; x++)
+            if (seek_first(pa, x)) dot += gsl_vector_get(q->so, pa->seeks[x]);
     } else {
         if (cm_priority_row(m, j, pi)) return 0.0;
         for (size_t k = 0; k < m->nq; k++) dot += pi[k] * gsl_vector_get(q->mo, k);
